@@ -1,0 +1,28 @@
+extension Policy {
+    /// The outcome of the policy as the last condition of every request.
+    func outcome(rejection: Rejection, at now: Moment) -> ConditionOutcome {
+        switch self {
+        case .ask:
+            ConditionOutcome(condition: "policy", verdict: .ask, reason: "--policy ask: waiting for an operator", at: now)
+        case .accept:
+            ConditionOutcome(condition: "policy", verdict: .decided(.accept), reason: "--policy accept", at: now)
+        case .reject:
+            ConditionOutcome(condition: "policy", verdict: .decided(.reject(rejection)), reason: "--policy reject", at: now)
+        }
+    }
+}
+
+extension Decider {
+    /// The condition name under which a decision by this decider is recorded.
+    var conditionName: String {
+        switch self {
+        case .policy: "policy"
+        case .rule(let name): name
+        case .operator: "operator"
+        case .timeout: "timeout"
+        case .shutdown: "shutdown"
+        case .upstream: "upstream"
+        case .overflow: "overflow"
+        }
+    }
+}

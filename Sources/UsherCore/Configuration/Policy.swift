@@ -1,0 +1,24 @@
+/// The gate's default condition: what happens to a request no other condition decided.
+public enum Policy: String, Hashable, Sendable, CaseIterable {
+    /// Hold every request for an operator (or its pending timeout).
+    case ask
+    /// Accept every request at once.
+    case accept
+    /// Reject every request at once.
+    case reject
+}
+
+/// What the pending timeout (and a graceful stop) does to a request still undecided.
+public enum TimeoutAction: String, Hashable, Sendable, CaseIterable {
+    case accept
+    case reject
+}
+
+/// What happens when a listener's pending queue is full.
+public enum OverflowMode: String, Hashable, Sendable, CaseIterable {
+    /// Stop accepting from the kernel: further clients wait in the kernel backlog, as with any
+    /// server's backlog, until the queue has room again.
+    case pause
+    /// Accept and reset at once, counting the request as *overflowed*.
+    case reset
+}

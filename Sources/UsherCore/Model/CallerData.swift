@@ -1,0 +1,29 @@
+/// The first bytes a client sent while its request was pending: the seed's *caller user data*.
+///
+/// Conditions and operators see at most `capacity` bytes; the IO layer keeps every byte it read
+/// and replays all of them upstream on accept, so capture never loses data.
+public struct CallerData: Hashable, Sendable {
+    /// The most bytes kept for conditions and display.
+    public static let capacity = 4096
+
+    /// The captured bytes, at most `capacity`.
+    public private(set) var bytes: [UInt8] = []
+    /// How many bytes the client sent while pending, including any beyond `capacity`.
+    public private(set) var totalCount = 0
+
+    public init(bytes: [UInt8] = []) {
+        append(bytes)
+    }
+
+    /// `true` once `capacity` bytes are held.
+    public var isFull: Bool { bytes.count >= Self.capacity }
+
+    /// Adds bytes the client sent, keeping at most `capacity`.
+    public mutating func append(_ more: some Collection<UInt8>) {
+        totalCount += more.count
+        let room = Self.capacity - bytes.count
+        if room > 0 {
+            bytes.append(contentsOf: more.prefix(room))
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// One connection request in the pending queue: who, where, when, what it sent, and every
+/// condition outcome so far.
+public struct Request: Hashable, Sendable, Identifiable {
+    public let id: RequestID
+    public let listener: ListenerID
+    /// The client's address.
+    public let peer: Endpoint
+    /// The address the client connected to.
+    public let local: Endpoint
+    public let arrivedAt: Moment
+    /// The first bytes the client sent.
+    public internal(set) var callerData = CallerData()
+    public internal(set) var state: RequestState = .arrived
+    /// Every condition outcome, oldest first.
+    public internal(set) var outcomes: [ConditionOutcome] = []
+    /// When the pending timeout applies its action, if it does.
+    public internal(set) var timeoutDeadline: Moment?
+    /// Who took the decision that finished (or is finishing) the request.
+    public internal(set) var decider: Decider?
+
+    public init(id: RequestID, listener: ListenerID, peer: Endpoint, local: Endpoint, arrivedAt: Moment) {
+        self.id = id
+        self.listener = listener
+        self.peer = peer
+        self.local = local
+        self.arrivedAt = arrivedAt
+    }
+
+    /// Applies a lifecycle event, or throws without changing anything.
+    public mutating func apply(_ event: LifecycleEvent) throws(LifecycleError) {
+        guard let next = RequestLifecycle.next(after: event, in: state) else {
+            if state.isFinished {
+                throw .alreadyFinished(id, state, by: decider)
+            }
+            throw .illegalTransition(id, from: state, event: event)
+        }
+        state = next
+    }
+
+    /// How long the request has waited at `now`.
+    public func age(at now: Moment) -> Duration { now - arrivedAt }
+
+    /// The latest outcome, if any.
+    public var lastOutcome: ConditionOutcome? { outcomes.last }
+}

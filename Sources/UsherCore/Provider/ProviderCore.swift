@@ -1,0 +1,335 @@
+import HeapModule
+
+/// The provider core: the pending queues of all gated listeners and the lifecycle of every
+/// request, as a sans-IO state machine.
+///
+/// The IO layer calls in with what happened (a connection arrived, an operator decided, the
+/// client went away, the upstream answered, time passed) and the current ``Moment``; each call
+/// returns a ``ProviderOutput`` with the ``GateAction``s to execute and the ``ProviderEvent``s
+/// to publish. Nothing here touches a socket or a clock.
+public struct ProviderCore: Sendable {
+    public private(set) var configuration: ProviderConfiguration
+    public private(set) var listeners: [ListenerStatus]
+    /// Totals over all listeners.
+    public private(set) var counters = Counters()
+    /// `true` once ``shutDown(at:)`` was called.
+    public private(set) var isShuttingDown = false
+
+    private var live: [RequestID: Request] = [:]
+    private var deadlines = Heap<Deadline>()
+    private var finished: FinishedRequests
+    private var lastSequence: UInt64 = 0
+
+    /// - Parameters:
+    ///   - configuration: policy, timeouts and limits.
+    ///   - listenerCount: how many listeners are gated; they get IDs `0..<listenerCount`.
+    ///   - history: how many finished requests are remembered for late look-ups.
+    public init(configuration: ProviderConfiguration, listenerCount: Int, history: Int = 4096) {
+        self.configuration = configuration
+        self.listeners = (0..<max(1, listenerCount)).map {
+            ListenerStatus(id: ListenerID($0), limit: configuration.maxPending)
+        }
+        self.finished = FinishedRequests(capacity: history)
+    }
+
+    // MARK: Queries
+
+    /// The requests in the queue (pending, deferred, admitting), oldest first.
+    public var pendingRequests: [Request] { live.values.sorted { $0.id < $1.id } }
+
+    /// A request in the queue or recently finished.
+    public func request(_ id: RequestID) -> Request? { live[id] ?? finished[id] }
+
+    /// When ``advance(to:)`` next has work to do.
+    public var nextDeadline: Moment? { deadlines.min?.at }
+
+    // MARK: Arrivals
+
+    /// Offers a connection the kernel completed on `listener`.
+    public mutating func arrive(
+        on listener: ListenerID, peer: Endpoint, local: Endpoint, at now: Moment
+    ) -> (ArrivalOutcome, ProviderOutput) {
+        var output = ProviderOutput()
+        let full = listeners[listener.index].isFull
+        if full && configuration.overflow == .pause {
+            pauseIfNeeded(listener, at: now, into: &output)
+            return (.parked, output)
+        }
+        lastSequence += 1
+        var request = Request(
+            id: RequestID(lastSequence), listener: listener, peer: peer, local: local, arrivedAt: now)
+        if full {
+            overflow(&request, at: now, into: &output)
+            return (.overflowed(request.id), output)
+        }
+        queue(&request, at: now, into: &output)
+        return (.queued(request.id), output)
+    }
+
+    private mutating func overflow(_ request: inout Request, at now: Moment, into output: inout ProviderOutput) {
+        request.record(event: .overflow, decider: .overflow)
+        request.outcomes.append(ConditionOutcome(
+            condition: "overflow", verdict: .decided(.reject(.reset)),
+            reason: "pending queue full (\(listeners[request.listener.index].limit))", at: now))
+        counters.recordOverflow()
+        listeners[request.listener.index].counters.recordOverflow()
+        finished.insert(request)
+        output.actions.append(.reject(request.id, .reset))
+        output.events.append(.request(RequestEvent(kind: .overflowed, request: request, at: now)))
+    }
+
+    private mutating func queue(_ request: inout Request, at now: Moment, into output: inout ProviderOutput) {
+        request.record(event: .queue, decider: nil)
+        if let timeout = configuration.pendingTimeout {
+            let deadline = now + timeout
+            request.timeoutDeadline = deadline
+            deadlines.insert(Deadline(at: deadline, id: request.id, kind: .timeout))
+        }
+        counters.recordQueued()
+        listeners[request.listener.index].counters.recordQueued()
+        live[request.id] = request
+        output.events.append(.request(RequestEvent(kind: .arrived, request: request, at: now)))
+        pauseIfNeeded(request.listener, at: now, into: &output)
+        if isShuttingDown {
+            applyTimeout(request.id, by: .shutdown, at: now, into: &output)
+        } else {
+            evaluatePolicy(request.id, at: now, into: &output)
+        }
+    }
+
+    private mutating func evaluatePolicy(_ id: RequestID, at now: Moment, into output: inout ProviderOutput) {
+        let outcome = configuration.policy.outcome(rejection: configuration.defaultRejection, at: now)
+        guard case .decided(let decision) = outcome.verdict else {
+            record(outcome, for: id, into: &output)
+            return
+        }
+        record(outcome, for: id, into: &output)
+        apply(decision, to: id, by: .policy, at: now, into: &output)
+    }
+
+    // MARK: Decisions
+
+    /// An operator (or a rule) decides a request that is pending or deferred.
+    public mutating func decide(
+        _ id: RequestID, _ decision: Decision, by decider: Decider, reason: String? = nil, at now: Moment
+    ) throws(LifecycleError) -> ProviderOutput {
+        let request = try liveRequest(id)
+        guard request.state.isUndecided else {
+            throw .illegalTransition(id, from: request.state, event: decision.lifecycleEvent(at: now))
+        }
+        var output = ProviderOutput()
+        let outcome = ConditionOutcome(
+            condition: decider.conditionName, verdict: .decided(decision),
+            reason: reason ?? decider.description, at: now)
+        record(outcome, for: id, into: &output)
+        apply(decision, to: id, by: decider, at: now, into: &output)
+        return output
+    }
+
+    /// Caller data arrived for a queued request.
+    public mutating func received(_ bytes: some Collection<UInt8>, for id: RequestID) throws(LifecycleError) {
+        _ = try liveRequest(id)
+        live[id]?.callerData.append(bytes)
+    }
+
+    /// The client closed or reset the connection.
+    public mutating func withdraw(_ id: RequestID, at now: Moment) throws(LifecycleError) -> ProviderOutput {
+        var request = try liveRequest(id)
+        try request.apply(.withdraw)
+        var output = ProviderOutput()
+        finish(request, kind: .withdrawn, at: now, into: &output)
+        return output
+    }
+
+    /// The upstream connection of an admitting request is up.
+    public mutating func upstreamConnected(_ id: RequestID, at now: Moment) throws(LifecycleError) -> ProviderOutput {
+        var request = try liveRequest(id)
+        try request.apply(.upstreamConnected)
+        var output = ProviderOutput()
+        let kind: RequestEvent.Kind = request.state == .accepted ? .accepted : .expired(.accept)
+        finish(request, kind: kind, at: now, into: &output)
+        return output
+    }
+
+    /// The upstream of an admitting request could not be reached: the request is rejected.
+    public mutating func upstreamFailed(
+        _ id: RequestID, reason: String, at now: Moment
+    ) throws(LifecycleError) -> ProviderOutput {
+        var request = try liveRequest(id)
+        try request.apply(.upstreamFailed)
+        request.decider = .upstream
+        request.outcomes.append(ConditionOutcome(
+            condition: "upstream", verdict: .decided(.reject(.close)), reason: reason, at: now))
+        var output = ProviderOutput()
+        output.actions.append(.reject(id, .close))
+        finish(request, kind: .rejected(.close), at: now, into: &output)
+        return output
+    }
+
+    // MARK: Time
+
+    /// Fires every timer due at `now`: pending timeouts and ends of deferrals.
+    public mutating func advance(to now: Moment) -> ProviderOutput {
+        var output = ProviderOutput()
+        while let due = deadlines.min, due.at <= now {
+            deadlines.removeMin()
+            fire(due, at: now, into: &output)
+        }
+        return output
+    }
+
+    private mutating func fire(_ due: Deadline, at now: Moment, into output: inout ProviderOutput) {
+        guard let request = live[due.id] else { return }
+        switch (due.kind, request.state) {
+        case (.timeout, .pending) where request.timeoutDeadline == due.at:
+            applyTimeout(due.id, by: .timeout, at: now, into: &output)
+        case (.deferralEnd, .deferred(let until)) where until == due.at:
+            if let timeout = request.timeoutDeadline, timeout <= now {
+                applyTimeout(due.id, by: .timeout, at: now, into: &output)
+            } else {
+                transition(due.id, .deferralEnded, at: now, event: .undeferred, into: &output)
+            }
+        default:
+            break  // a stale timer: the request moved on since it was set
+        }
+    }
+
+    // MARK: Shutdown
+
+    /// Starts a graceful stop: every undecided request gets the timeout action now, and so does
+    /// every later arrival.
+    public mutating func shutDown(at now: Moment) -> ProviderOutput {
+        isShuttingDown = true
+        var output = ProviderOutput()
+        for request in pendingRequests where request.state.isUndecided {
+            applyTimeout(request.id, by: .shutdown, at: now, into: &output)
+        }
+        return output
+    }
+
+    // MARK: Steps
+
+    private func liveRequest(_ id: RequestID) throws(LifecycleError) -> Request {
+        if let request = live[id] { return request }
+        if let done = finished[id] { throw .alreadyFinished(id, done.state, by: done.decider) }
+        throw .unknownRequest(id)
+    }
+
+    private mutating func record(_ outcome: ConditionOutcome, for id: RequestID, into output: inout ProviderOutput) {
+        guard var request = live[id] else { return }
+        request.outcomes.append(outcome)
+        live[id] = request
+        output.events.append(.request(RequestEvent(kind: .evaluated, request: request, at: outcome.at)))
+    }
+
+    private mutating func apply(
+        _ decision: Decision, to id: RequestID, by decider: Decider, at now: Moment, into output: inout ProviderOutput
+    ) {
+        live[id]?.decider = decider
+        switch decision {
+        case .accept:
+            transition(id, .accept, at: now, event: nil, into: &output)
+            output.actions.append(.connectUpstream(id))
+        case .reject(let rejection):
+            output.actions.append(.reject(id, rejection))
+            transition(id, .reject(rejection.mode), at: now, event: .rejected(rejection.mode), into: &output)
+        case .deferral(let duration):
+            let until = now + duration
+            deadlines.insert(Deadline(at: until, id: id, kind: .deferralEnd))
+            transition(id, .deferral(until: until), at: now, event: .deferred(until: until), into: &output)
+        }
+    }
+
+    private mutating func applyTimeout(
+        _ id: RequestID, by decider: Decider, at now: Moment, into output: inout ProviderOutput
+    ) {
+        guard let request = live[id] else { return }
+        let action = configuration.timeoutAction
+        let decision: Decision = action == .accept ? .accept : .reject(configuration.defaultRejection)
+        let waited = DurationText.format(request.age(at: now))
+        let reason = decider == .shutdown ? "usher is stopping" : "pending \(waited) without a decision"
+        record(ConditionOutcome(condition: decider.conditionName, verdict: .decided(decision), reason: reason, at: now),
+               for: id, into: &output)
+        live[id]?.decider = decider
+        switch action {
+        case .accept:
+            transition(id, .timeout(.accept), at: now, event: nil, into: &output)
+            output.actions.append(.connectUpstream(id))
+        case .reject:
+            output.actions.append(.reject(id, configuration.defaultRejection))
+            transition(id, .timeout(.reject), at: now, event: .expired(.reject), into: &output)
+        }
+    }
+
+    /// Applies an event the core itself chose (so it is legal), then finishes or stores the
+    /// request and publishes `event`.
+    private mutating func transition(
+        _ id: RequestID, _ lifecycleEvent: LifecycleEvent, at now: Moment,
+        event: RequestEvent.Kind?, into output: inout ProviderOutput
+    ) {
+        guard var request = live[id] else { return }
+        request.record(event: lifecycleEvent, decider: request.decider)
+        if request.state.isFinished {
+            finish(request, kind: event, at: now, into: &output)
+            return
+        }
+        live[id] = request
+        if let event {
+            output.events.append(.request(RequestEvent(kind: event, request: request, at: now)))
+        }
+    }
+
+    private mutating func finish(
+        _ request: Request, kind: RequestEvent.Kind?, at now: Moment, into output: inout ProviderOutput
+    ) {
+        live[request.id] = nil
+        finished.insert(request)
+        counters.recordFinished(request.state)
+        listeners[request.listener.index].counters.recordFinished(request.state)
+        if let kind {
+            output.events.append(.request(RequestEvent(kind: kind, request: request, at: now)))
+        }
+        resumeIfRoom(request.listener, at: now, into: &output)
+    }
+
+    private mutating func pauseIfNeeded(_ listener: ListenerID, at now: Moment, into output: inout ProviderOutput) {
+        let status = listeners[listener.index]
+        guard configuration.overflow == .pause, status.isFull, !status.isPaused else { return }
+        listeners[listener.index].isPaused = true
+        output.actions.append(.pauseAccepting(listener))
+        output.events.append(.listener(ListenerEvent(
+            kind: .paused, listener: listener, pending: status.counters.pending, limit: status.limit, at: now)))
+    }
+
+    private mutating func resumeIfRoom(_ listener: ListenerID, at now: Moment, into output: inout ProviderOutput) {
+        let status = listeners[listener.index]
+        guard status.isPaused, !status.isFull else { return }
+        listeners[listener.index].isPaused = false
+        output.actions.append(.resumeAccepting(listener))
+        output.events.append(.listener(ListenerEvent(
+            kind: .resumed, listener: listener, pending: status.counters.pending, limit: status.limit, at: now)))
+    }
+}
+
+extension Request {
+    /// Applies an event the core chose itself; an illegal one is a bug in the core, caught in debug
+    /// builds and ignored (state unchanged) in release builds.
+    mutating func record(event: LifecycleEvent, decider: Decider?) {
+        do {
+            try apply(event)
+            self.decider = decider
+        } catch {
+            assertionFailure("core chose an illegal transition: \(error)")
+        }
+    }
+}
+
+extension Decision {
+    func lifecycleEvent(at now: Moment) -> LifecycleEvent {
+        switch self {
+        case .accept: .accept
+        case .reject(let rejection): .reject(rejection.mode)
+        case .deferral(let duration): .deferral(until: now + duration)
+        }
+    }
+}

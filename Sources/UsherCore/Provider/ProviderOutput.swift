@@ -1,0 +1,26 @@
+/// The result of one call into the provider core: actions for the IO layer, events for observers.
+public struct ProviderOutput: Hashable, Sendable {
+    public var actions: [GateAction] = []
+    public var events: [ProviderEvent] = []
+
+    public init(actions: [GateAction] = [], events: [ProviderEvent] = []) {
+        self.actions = actions
+        self.events = events
+    }
+
+    mutating func append(contentsOf other: ProviderOutput) {
+        actions.append(contentsOf: other.actions)
+        events.append(contentsOf: other.events)
+    }
+}
+
+/// What became of a connection the IO layer offered with ``ProviderCore/arrive(on:peer:local:at:)``.
+public enum ArrivalOutcome: Hashable, Sendable {
+    /// Queued under this ID; the IO layer holds the connection and reads its caller data.
+    case queued(RequestID)
+    /// The queue was full (`--overflow reset`): the connection is reset at once.
+    case overflowed(RequestID)
+    /// The queue is full and accepting is paused: keep the connection aside, unread, and offer it
+    /// again after `resumeAccepting`.
+    case parked
+}

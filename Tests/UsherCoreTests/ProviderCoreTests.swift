@@ -1,0 +1,228 @@
+import Testing
+import UsherCore
+
+@Suite("Provider core")
+struct ProviderCoreTests {
+    typealias F = CoreFixtures
+
+    @Test("policy ask holds the request and records the outcome")
+    func askHolds() throws {
+        var core = F.core()
+        let (queued, output) = core.queued()
+        let id = try #require(queued)
+        let request = try #require(core.request(id))
+        #expect(output.actions.isEmpty)
+        #expect(output.requestEventKinds == [.arrived, .evaluated])
+        #expect(request.state == .pending)
+        #expect(request.outcomes.map(\.verdict) == [.ask])
+        #expect(request.timeoutDeadline == F.seconds(60))
+        #expect(core.counters.pending == 1 && core.counters.isConserved)
+    }
+
+    @Test("policy accept admits at once, accepted once the upstream is up")
+    func acceptPolicy() throws {
+        var core = F.core(policy: .accept)
+        let (queued, output) = core.queued()
+        let id = try #require(queued)
+        #expect(output.actions == [.connectUpstream(id)])
+        #expect(core.request(id)?.state == .admitting(timedOut: false))
+        let connected = try core.upstreamConnected(id, at: F.seconds(0.01))
+        #expect(connected.requestEventKinds == [.accepted])
+        #expect(core.counters.accepted == 1 && core.counters.pending == 0 && core.counters.isConserved)
+        #expect(core.request(id)?.decider == .policy)
+    }
+
+    @Test("policy reject sends the default rejection")
+    func rejectPolicy() throws {
+        let busy = Rejection(mode: .close, message: Array("busy\r\n".utf8))
+        var core = F.core(policy: .reject, rejection: busy)
+        let (queued, output) = core.queued()
+        let id = try #require(queued)
+        #expect(output.actions == [.reject(id, busy)])
+        #expect(output.requestEventKinds == [.arrived, .evaluated, .rejected(.close)])
+        #expect(core.counters.rejected == 1 && core.counters.isConserved)
+    }
+
+    @Test("an operator accepts, rejects and resets", arguments: [
+        (Decision.accept, RequestState.admitting(timedOut: false)),
+        (Decision.reject(.close), RequestState.rejected(.close)),
+        (Decision.reject(.reset), RequestState.rejected(.reset)),
+    ])
+    func operatorDecides(decision: Decision, expected: RequestState) throws {
+        var core = F.core()
+        let id = try #require(core.queued().0)
+        let person = Decider.operator(Operator(pid: 4411, uid: 0))
+        _ = try core.decide(id, decision, by: person, at: F.seconds(2))
+        let request = try #require(core.request(id))
+        #expect(request.state == expected)
+        #expect(request.lastOutcome?.condition == "operator")
+        #expect(request.lastOutcome?.reason == "pid 4411")
+        #expect(core.counters.isConserved)
+    }
+
+    @Test("a deferral ends in pending, then the timeout expires the request")
+    func deferralThenTimeout() throws {
+        var core = F.core(timeout: .seconds(10))
+        let id = try #require(core.queued().0)
+        let deferred = try core.decide(id, .deferral(.seconds(3)), by: .operator(Operator()), at: F.seconds(1))
+        #expect(deferred.requestEventKinds == [.evaluated, .deferred(until: F.seconds(4))])
+        #expect(core.nextDeadline == F.seconds(4))
+        #expect(core.advance(to: F.seconds(3.9)).events.isEmpty)
+        let ended = core.advance(to: F.seconds(4))
+        #expect(ended.requestEventKinds == [.undeferred])
+        #expect(core.request(id)?.state == .pending)
+        let expired = core.advance(to: F.seconds(10))
+        #expect(expired.actions == [.reject(id, .close)])
+        #expect(expired.requestEventKinds == [.evaluated, .expired(.reject)])
+        #expect(core.counters.expired == 1 && core.counters.isConserved)
+    }
+
+    @Test("a deferral that outlives the timeout gets the timeout action when it ends")
+    func deferralPastTimeout() throws {
+        var core = F.core(timeout: .seconds(5))
+        let id = try #require(core.queued().0)
+        _ = try core.decide(id, .deferral(.seconds(30)), by: .operator(Operator()), at: F.seconds(1))
+        #expect(core.advance(to: F.seconds(6)).events.isEmpty, "the timeout waits while deferred")
+        let ended = core.advance(to: F.seconds(31))
+        #expect(ended.requestEventKinds == [.evaluated, .expired(.reject)])
+        #expect(core.request(id)?.state == .expired(.reject))
+    }
+
+    @Test("the timeout with action accept admits, and counts as expired")
+    func timeoutAccept() throws {
+        var core = F.core(timeout: .seconds(1), timeoutAction: .accept)
+        let id = try #require(core.queued().0)
+        let output = core.advance(to: F.seconds(1))
+        #expect(output.actions == [.connectUpstream(id)])
+        let connected = try core.upstreamConnected(id, at: F.seconds(1.01))
+        #expect(connected.requestEventKinds == [.expired(.accept)])
+        #expect(core.counters.expired == 1 && core.counters.accepted == 0 && core.counters.isConserved)
+    }
+
+    @Test("withdrawal is possible while pending, deferred or admitting", arguments: [0, 1, 2])
+    func withdrawal(phase: Int) throws {
+        var core = F.core()
+        let id = try #require(core.queued().0)
+        if phase == 1 { _ = try core.decide(id, .deferral(.seconds(5)), by: .policy, at: .zero) }
+        if phase == 2 { _ = try core.decide(id, .accept, by: .policy, at: .zero) }
+        let output = try core.withdraw(id, at: F.seconds(2))
+        #expect(output.requestEventKinds == [.withdrawn])
+        #expect(core.counters.withdrawn == 1 && core.counters.isConserved)
+        #expect(throws: LifecycleError.alreadyFinished(id, .withdrawn, by: phase == 0 ? nil : .policy)) {
+            try core.withdraw(id, at: F.seconds(3))
+        }
+    }
+
+    @Test("an unreachable upstream rejects the request with the reason")
+    func upstreamFailure() throws {
+        var core = F.core(policy: .accept)
+        let id = try #require(core.queued().0)
+        let output = try core.upstreamFailed(id, reason: "connection refused", at: F.seconds(0.1))
+        #expect(output.actions == [.reject(id, .close)])
+        let request = try #require(core.request(id))
+        #expect(request.state == .rejected(.close))
+        #expect(request.decider == .upstream)
+        #expect(request.lastOutcome?.reason == "connection refused")
+        #expect(core.counters.rejected == 1 && core.counters.isConserved)
+    }
+
+    @Test("late, unknown and double decisions are typed errors")
+    func decisionErrors() throws {
+        var core = F.core()
+        let id = try #require(core.queued().0)
+        let first = Decider.operator(Operator(pid: 17))
+        _ = try core.decide(id, .reject(.close), by: first, at: .zero)
+        let late = #expect(throws: LifecycleError.self) {
+            try core.decide(id, .accept, by: .operator(Operator(pid: 18)), at: .zero)
+        }
+        #expect(late?.description == "r1: already rejected by pid 17")
+        #expect(throws: LifecycleError.unknownRequest(RequestID(99))) {
+            try core.decide(RequestID(99), .accept, by: .policy, at: .zero)
+        }
+        let admitted = try #require(core.queued().0)
+        _ = try core.decide(admitted, .accept, by: first, at: .zero)
+        let again = #expect(throws: LifecycleError.self) {
+            try core.decide(admitted, .reject(.reset), by: first, at: .zero)
+        }
+        #expect(again?.description == "r2: already being accepted (connecting to the upstream)")
+        #expect(throws: LifecycleError.self) { try core.upstreamConnected(RequestID(1), at: .zero) }
+        #expect(core.counters.isConserved)
+    }
+
+    @Test("a full queue pauses accepting, parks arrivals, and resumes below the limit")
+    func pauseAndResume() throws {
+        var core = F.core(maxPending: 2)
+        let first = try #require(core.queued(port: 1).0)
+        let (second, full) = core.queued(port: 2)
+        #expect(second != nil)
+        #expect(full.actions == [.pauseAccepting(ListenerID(0))])
+        #expect(full.listenerEventKinds == [.paused])
+        let (outcome, parked) = core.arrive(on: ListenerID(0), peer: F.peer(3), local: F.local, at: .zero)
+        #expect(outcome == .parked && parked.actions.isEmpty)
+        #expect(core.counters.arrived == 2)
+        let resumed = try core.decide(first, .reject(.close), by: .policy, at: F.seconds(1))
+        #expect(resumed.actions == [.reject(first, .close), .resumeAccepting(ListenerID(0))])
+        #expect(core.queued(port: 3).0 != nil)
+        #expect(core.counters.isConserved)
+    }
+
+    @Test("overflow reset turns away arrivals beyond the limit")
+    func overflowReset() throws {
+        var core = F.core(maxPending: 1, overflow: .reset)
+        _ = try #require(core.queued(port: 1).0)
+        let (outcome, output) = core.arrive(on: ListenerID(0), peer: F.peer(2), local: F.local, at: .zero)
+        #expect(outcome == .overflowed(RequestID(2)))
+        #expect(output.actions == [.reject(RequestID(2), .reset)])
+        #expect(output.requestEventKinds == [.overflowed])
+        #expect(core.counters.overflowed == 1 && core.counters.arrived == 2 && core.counters.isConserved)
+    }
+
+    @Test("limits apply per listener")
+    func perListenerLimits() throws {
+        var core = F.core(maxPending: 1, overflow: .reset, listeners: 2)
+        #expect(core.queued(listener: 0).0 != nil)
+        #expect(core.queued(listener: 1).0 != nil)
+        #expect(core.listeners[0].counters.pending == 1 && core.listeners[1].counters.pending == 1)
+    }
+
+    @Test("shutting down applies the timeout action to every undecided request and to late arrivals")
+    func shutdown() throws {
+        var core = F.core(timeoutAction: .accept)
+        let waiting = try #require(core.queued(port: 1).0)
+        let deferred = try #require(core.queued(port: 2).0)
+        _ = try core.decide(deferred, .deferral(.seconds(30)), by: .policy, at: .zero)
+        let output = core.shutDown(at: F.seconds(1))
+        #expect(output.actions == [.connectUpstream(waiting), .connectUpstream(deferred)])
+        #expect(core.request(waiting)?.decider == .shutdown)
+        let late = core.queued(port: 3)
+        #expect(late.1.actions == [.connectUpstream(try #require(late.0))])
+    }
+
+    @Test("caller data keeps at most 4 KiB but counts every byte")
+    func callerDataCapacity() throws {
+        var core = F.core()
+        let id = try #require(core.queued().0)
+        try core.received([UInt8](repeating: 0x41, count: 3000), for: id)
+        try core.received([UInt8](repeating: 0x42, count: 3000), for: id)
+        let data = try #require(core.request(id)?.callerData)
+        #expect(data.bytes.count == CallerData.capacity && data.totalCount == 6000 && data.isFull)
+        #expect(data.bytes.last == 0x42)
+    }
+
+    @Test("no timeout means no deadline")
+    func noTimeout() throws {
+        var core = F.core(timeout: nil)
+        _ = try #require(core.queued().0)
+        #expect(core.nextDeadline == nil)
+        #expect(core.advance(to: F.seconds(1e6)).events.isEmpty)
+    }
+
+    @Test("IDs increase and are never reused")
+    func monotonicIDs() throws {
+        var core = F.core(policy: .reject)
+        let ids = (0..<5).compactMap { core.queued(port: $0).0 }
+        #expect(ids.map(\.description) == ["r1", "r2", "r3", "r4", "r5"])
+        #expect(RequestID("r17") == RequestID(17) && RequestID("17") == RequestID(17))
+        #expect(RequestID("rx") == nil && RequestID("") == nil && RequestID("r-1") == nil)
+    }
+}
