@@ -46,19 +46,21 @@ public struct ProviderCore: Sendable {
     // MARK: Arrivals
 
     /// Offers a connection the kernel completed on `listener`.
+    ///
+    /// While shutting down, nothing is parked: every arrival is queued and gets the timeout action.
     public mutating func arrive(
         on listener: ListenerID, peer: Endpoint, local: Endpoint, at now: Moment
     ) -> (ArrivalOutcome, ProviderOutput) {
         var output = ProviderOutput()
         let full = listeners[listener.index].isFull
-        if full && configuration.overflow == .pause {
+        if full && configuration.overflow == .pause && !isShuttingDown {
             pauseIfNeeded(listener, at: now, into: &output)
             return (.parked, output)
         }
         lastSequence += 1
         var request = Request(
             id: RequestID(lastSequence), listener: listener, peer: peer, local: local, arrivedAt: now)
-        if full {
+        if full && configuration.overflow == .reset {
             overflow(&request, at: now, into: &output)
             return (.overflowed(request.id), output)
         }

@@ -1,0 +1,277 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import UsherCore
+
+/// Runs the sans-IO ``ProviderCore`` for the event loops.
+///
+/// Every call locks the core, applies one event with the current moment, routes the resulting
+/// actions to the event loop of the connection (or listener) they concern, publishes the events
+/// in order, and keeps a single timer armed for the core's next deadline.
+final class GateDriver: Sendable {
+    struct State {
+        var core: ProviderCore
+        var connections: [RequestID: HeldConnection] = [:]
+        var admissions: [ListenerID: NIOLoopBound<AdmissionHandler>] = [:]
+        var timer: Scheduled<Void>?
+        var timerDeadline: Moment?
+        var drained: EventLoopPromise<Void>?
+        var attached: EventLoopPromise<Void>?
+    }
+
+    /// Work to run on an event loop once the lock is released.
+    private enum Delivery {
+        case connection(NIOLoopBound<PendingHandler>, GateAction)
+        case listener(NIOLoopBound<AdmissionHandler>)
+    }
+
+    private let state: NIOLockedValueBox<State>
+    private let timerLoop: any EventLoop
+    private let publish: @Sendable (ProviderEvent) -> Void
+    /// Where accepted connections go.
+    let upstream: SocketAddress
+    let connectTimeout: Duration
+    let lingerTimeout: Duration
+
+    init(
+        core: ProviderCore, upstream: SocketAddress, connectTimeout: Duration, lingerTimeout: Duration,
+        timerLoop: any EventLoop, publish: @escaping @Sendable (ProviderEvent) -> Void
+    ) {
+        self.state = NIOLockedValueBox(State(core: core))
+        self.upstream = upstream
+        self.connectTimeout = connectTimeout
+        self.lingerTimeout = lingerTimeout
+        self.timerLoop = timerLoop
+        self.publish = publish
+    }
+
+    // MARK: Listeners
+
+    func register(_ listener: ListenerID, admission: NIOLoopBound<AdmissionHandler>) {
+        state.withLockedValue { $0.admissions[listener] = admission }
+    }
+
+    func isPaused(_ listener: ListenerID) -> Bool {
+        state.withLockedValue { $0.core.listeners[listener.index].isPaused }
+    }
+
+    /// Offers a connection the kernel completed; called on the listener's event loop.
+    func arrive(on listener: ListenerID, channel: any Channel) -> ArrivalOutcome {
+        let peer = Endpoint(channel.remoteAddress) ?? Endpoint(host: "unknown", port: 0)
+        let local = Endpoint(channel.localAddress) ?? Endpoint(host: "unknown", port: 0)
+        let outcome = step { state in
+            let (outcome, output) = state.core.arrive(on: listener, peer: peer, local: local, at: .now)
+            if let id = outcome.requestID {
+                state.connections[id] = HeldConnection(channel: channel)
+            }
+            return (outcome, output)
+        }
+        if let id = outcome.requestID {
+            channel.closeFuture.whenComplete { _ in self.clientClosed(id) }
+        }
+        return outcome
+    }
+
+    // MARK: Connections
+
+    /// The handler of a held connection is ready: returns the actions decided before it was.
+    func attach(_ id: RequestID, handler: NIOLoopBound<PendingHandler>) -> [GateAction] {
+        state.withLockedValue { state in
+            guard var connection = state.connections[id] else { return [] }
+            let mailbox = connection.mailbox
+            connection.handler = handler
+            connection.mailbox = []
+            state.connections[id] = connection
+            Self.settleAttachedIfDone(&state)
+            return mailbox
+        }
+    }
+
+    /// `true` once the request was accepted and its upstream connection is being made.
+    func isAdmitting(_ id: RequestID) -> Bool {
+        state.withLockedValue { state in
+            if case .admitting = state.core.request(id)?.state { return true }
+            return false
+        }
+    }
+
+    /// Caller data arrived.
+    func received(_ bytes: [UInt8], for id: RequestID) {
+        state.withLockedValue { state in
+            try? state.core.received(bytes, for: id)
+        }
+    }
+
+    func upstreamConnected(_ id: RequestID) throws(LifecycleError) {
+        try tryStep { state throws(LifecycleError) in ((), try state.core.upstreamConnected(id, at: .now)) }
+    }
+
+    func upstreamFailed(_ id: RequestID, reason: String) {
+        step { state in ((), (try? state.core.upstreamFailed(id, reason: reason, at: .now)) ?? ProviderOutput()) }
+    }
+
+    /// The client connection closed, for whatever reason: if its request was still pending, the
+    /// client withdrew it.
+    private func clientClosed(_ id: RequestID) {
+        step { state in
+            state.connections[id] = nil
+            let output = (try? state.core.withdraw(id, at: .now)) ?? ProviderOutput()
+            if state.connections.isEmpty, let drained = state.drained {
+                drained.succeed()
+                state.drained = nil
+            }
+            Self.settleAttachedIfDone(&state)
+            return ((), output)
+        }
+    }
+
+    // MARK: Decisions and queries
+
+    func decide(_ id: RequestID, _ decision: Decision, by decider: Decider, reason: String?) throws(LifecycleError) {
+        try tryStep { state throws(LifecycleError) in
+            ((), try state.core.decide(id, decision, by: decider, reason: reason, at: .now))
+        }
+    }
+
+    func snapshot() -> GateSnapshot {
+        state.withLockedValue { state in
+            GateSnapshot(
+                counters: state.core.counters, listeners: state.core.listeners,
+                pending: state.core.pendingRequests, at: .now)
+        }
+    }
+
+    // MARK: Shutdown
+
+    /// Applies the timeout action to every undecided request; from now on nothing is parked.
+    /// Returns the admission handlers, to stop listening.
+    func beginShutdown() -> [NIOLoopBound<AdmissionHandler>] {
+        step { state in (Array(state.admissions.values), state.core.shutDown(at: .now)) }
+    }
+
+    /// Completes when every held connection has its handler (none is between NIO's accept and
+    /// its registration).
+    func allAttached() -> EventLoopFuture<Void> {
+        state.withLockedValue { state in
+            let promise = state.attached ?? timerLoop.makePromise()
+            state.attached = promise
+            Self.settleAttachedIfDone(&state)
+            return promise.futureResult
+        }
+    }
+
+    private static func settleAttachedIfDone(_ state: inout State) {
+        guard let promise = state.attached, state.connections.values.allSatisfy({ $0.handler != nil }) else { return }
+        promise.succeed()
+        state.attached = nil
+    }
+
+    /// Completes when no connection is held any more.
+    func allClosed() -> EventLoopFuture<Void> {
+        state.withLockedValue { state in
+            if state.connections.isEmpty { return timerLoop.makeSucceededVoidFuture() }
+            let promise = state.drained ?? timerLoop.makePromise()
+            state.drained = promise
+            return promise.futureResult
+        }
+    }
+
+    /// Closes every connection still held, and stops the timer.
+    func closeAll() {
+        let channels = state.withLockedValue { state in
+            state.timer?.cancel()
+            state.timer = nil
+            return state.connections.values.map(\.channel)
+        }
+        channels.forEach { $0.close(promise: nil) }
+    }
+
+    // MARK: Stepping
+
+    private func step<Result>(_ body: (inout State) -> (Result, ProviderOutput)) -> Result {
+        let (result, deliveries) = state.withLockedValue { state in
+            let (result, output) = body(&state)
+            return (result, conclude(output, in: &state))
+        }
+        deliver(deliveries)
+        return result
+    }
+
+    private func tryStep<Result>(
+        _ body: (inout State) throws(LifecycleError) -> (Result, ProviderOutput)
+    ) throws(LifecycleError) -> Result {
+        let attempt: Swift.Result<(Result, [Delivery]), LifecycleError> = state.withLockedValue { state in
+            do throws(LifecycleError) {
+                let (result, output) = try body(&state)
+                return .success((result, conclude(output, in: &state)))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let (result, deliveries) = try attempt.get()
+        deliver(deliveries)
+        return result
+    }
+
+    /// Under the lock: publishes events in order, routes actions, re-arms the timer.
+    private func conclude(_ output: ProviderOutput, in state: inout State) -> [Delivery] {
+        output.events.forEach(publish)
+        var deliveries: [Delivery] = []
+        for action in output.actions {
+            switch action {
+            case .connectUpstream(let id), .reject(let id, _):
+                guard var connection = state.connections[id] else { continue }
+                if let handler = connection.handler {
+                    deliveries.append(.connection(handler, action))
+                } else {
+                    connection.mailbox.append(action)
+                    state.connections[id] = connection
+                }
+            case .pauseAccepting(let listener), .resumeAccepting(let listener):
+                if let admission = state.admissions[listener] {
+                    deliveries.append(.listener(admission))
+                }
+            }
+        }
+        armTimer(&state)
+        return deliveries
+    }
+
+    private func deliver(_ deliveries: [Delivery]) {
+        for delivery in deliveries {
+            switch delivery {
+            case .connection(let handler, let action):
+                handler.eventLoop.execute { handler.value.perform(action) }
+            case .listener(let admission):
+                admission.eventLoop.execute { admission.value.synchronizeAccepting() }
+            }
+        }
+    }
+
+    private func armTimer(_ state: inout State) {
+        guard let next = state.core.nextDeadline else { return }
+        if let armed = state.timerDeadline, armed <= next { return }
+        state.timer?.cancel()
+        state.timerDeadline = next
+        state.timer = timerLoop.scheduleTask(deadline: next.deadline) { self.timerFired(armedFor: next) }
+    }
+
+    private func timerFired(armedFor deadline: Moment) {
+        step { state in
+            if state.timerDeadline == deadline {
+                state.timerDeadline = nil
+                state.timer = nil
+            }
+            return ((), state.core.advance(to: .now))
+        }
+    }
+}
+
+extension ArrivalOutcome {
+    /// The ID of a queued or overflowed request.
+    var requestID: RequestID? {
+        switch self {
+        case .queued(let id), .overflowed(let id): id
+        case .parked: nil
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Logging
+import NIOCore
+import UsherCore
+
+/// A running gate: usher's provider core in front of one or more TCP listeners.
+///
+/// Every connection the kernel completes waits in the pending queue until a condition (the
+/// policy), an operator (``decide(_:_:by:reason:)``) or the pending timeout decides; accepted
+/// connections are proxied to the upstream.
+///
+/// ```swift
+/// let gate = try await Gate.start(GateConfiguration(), on: group, logger: logger)
+/// // … later
+/// await gate.shutdown()
+/// ```
+public final class Gate: Sendable {
+    /// The bound address of each listener, by ``ListenerID`` index.
+    public let listenerAddresses: [SocketAddress]
+    /// Where accepted connections go (the demo upstream's address when none was configured).
+    public let upstreamAddress: SocketAddress
+    /// The configuration the gate started with.
+    public let configuration: GateConfiguration
+
+    private let driver: GateDriver
+    private let fanout: EventFanout
+    private let serverChannels: [any Channel]
+    private let demo: DemoUpstream?
+    private let group: any EventLoopGroup
+    private let logger: Logger
+
+    private init(
+        configuration: GateConfiguration, listenerAddresses: [SocketAddress], upstreamAddress: SocketAddress,
+        driver: GateDriver, fanout: EventFanout, serverChannels: [any Channel], demo: DemoUpstream?,
+        group: any EventLoopGroup, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.listenerAddresses = listenerAddresses
+        self.upstreamAddress = upstreamAddress
+        self.driver = driver
+        self.fanout = fanout
+        self.serverChannels = serverChannels
+        self.demo = demo
+        self.group = group
+        self.logger = logger
+    }
+
+    /// Binds every listener and starts accepting once all are bound; on any failure nothing
+    /// stays open.
+    ///
+    /// - Parameters:
+    ///   - logger: receives the gate's own messages and one line per lifecycle event.
+    ///   - observer: also receives every event, in order, before accepting starts.
+    public static func start(
+        _ configuration: GateConfiguration, on group: any EventLoopGroup, logger: Logger,
+        observer: (@Sendable (ProviderEvent) -> Void)? = nil
+    ) async throws(GateError) -> Gate {
+        let listenAddresses = try configuration.listeners.map { listener throws(GateError) in
+            try listener.endpoint.resolved(role: "listen address")
+        }
+        let (upstream, demo) = try await startUpstream(configuration, group: group, logger: logger)
+        let fanout = EventFanout()
+        let driver = GateDriver(
+            core: ProviderCore(configuration: configuration.provider, listenerCount: configuration.listeners.count),
+            upstream: upstream, connectTimeout: configuration.connectTimeout,
+            lingerTimeout: configuration.lingerTimeout, timerLoop: group.next(), publish: fanout.publish)
+        let somaxconn = SystemLimits.somaxconn() ?? SystemLimits.defaultSomaxconn
+        let binder = ListenerBinder(group: group, driver: driver, logger: logger, somaxconn: somaxconn)
+        var channels: [any Channel] = []
+        for (index, listener) in configuration.listeners.enumerated() {
+            do {
+                channels.append(try await binder.bind(listener, as: ListenerID(index)))
+            } catch {
+                for channel in channels { try? await channel.close() }
+                await demo?.close()
+                throw error
+            }
+        }
+        let bound = zip(channels, listenAddresses).map { $0.localAddress ?? $1 }
+        let names = bound.map { (Endpoint($0) ?? Endpoint(host: "?", port: 0)).description }
+        fanout.add(EventLog(logger: logger, listenerNames: names).record)
+        if let observer { fanout.add(observer) }
+        for channel in channels {
+            try? await channel.setOption(.autoRead, value: true).get()
+        }
+        return Gate(
+            configuration: configuration, listenerAddresses: bound, upstreamAddress: upstream, driver: driver,
+            fanout: fanout, serverChannels: channels, demo: demo, group: group, logger: logger)
+    }
+
+    private static func startUpstream(
+        _ configuration: GateConfiguration, group: any EventLoopGroup, logger: Logger
+    ) async throws(GateError) -> (SocketAddress, DemoUpstream?) {
+        if let upstream = configuration.upstream {
+            return (try upstream.resolved(role: "upstream"), nil)
+        }
+        let demo = try await DemoUpstream.start(on: group)
+        guard let address = demo.address else {
+            await demo.close()
+            throw .demoUpstreamFailed(reason: "it has no address")
+        }
+        logger.info("demo upstream", metadata: [
+            "address": "\(Endpoint(address) ?? Endpoint(host: "127.0.0.1", port: 0))",
+            "note": "no --upstream given; accepted connections get a built-in HTTP 200 / echo answer",
+        ])
+        return (address, demo)
+    }
+
+    /// Adds an observer of every later event.
+    public func observe(_ observer: @escaping @Sendable (ProviderEvent) -> Void) {
+        fanout.add(observer)
+    }
+
+    /// The counters, listeners and pending requests now.
+    public func snapshot() -> GateSnapshot {
+        driver.snapshot()
+    }
+
+    /// Decides a pending or deferred request.
+    public func decide(
+        _ id: RequestID, _ decision: Decision, by decider: Decider, reason: String? = nil
+    ) throws(LifecycleError) {
+        try driver.decide(id, decision, by: decider, reason: reason)
+    }
+
+    /// Stops gracefully: stops listening, applies the timeout action to every pending request,
+    /// lets proxied connections finish for up to the drain timeout, then closes what is left.
+    public func shutdown() async {
+        for admission in driver.beginShutdown() {
+            try? await admission.eventLoop.submit { admission.value.stopAccepting() }.get()
+        }
+        try? await withDeadline(.seconds(2), driver.allAttached())
+        for channel in serverChannels { try? await channel.close() }
+        logger.info("stopped listening", metadata: [
+            "held": "\(driver.snapshot().counters.pending)",
+            "drain_timeout": "\(DurationText.format(configuration.drainTimeout))",
+        ])
+        try? await withDeadline(configuration.drainTimeout, driver.allClosed())
+        driver.closeAll()
+        await demo?.close()
+    }
+
+    /// Waits for `future`, or until `limit` has passed.
+    private func withDeadline(_ limit: Duration, _ future: EventLoopFuture<Void>) async throws {
+        let loop = future.eventLoop
+        let promise = loop.makePromise(of: Void.self)
+        let timer = loop.scheduleTask(in: limit.timeAmount) { promise.succeed() }
+        future.cascade(to: promise)
+        try await promise.futureResult.get()
+        timer.cancel()
+    }
+}

@@ -1,0 +1,45 @@
+import UsherCore
+
+/// Everything a ``Gate`` needs: where to listen, where accepted connections go, and how the
+/// provider core decides.
+public struct GateConfiguration: Sendable {
+    /// One listening address and its requested kernel backlog.
+    public struct Listener: Sendable, Hashable {
+        public var endpoint: Endpoint
+        /// The requested `listen()` backlog; `nil` asks for `net.core.somaxconn`.
+        public var backlog: Int?
+
+        public init(endpoint: Endpoint, backlog: Int? = nil) {
+            self.endpoint = endpoint
+            self.backlog = backlog
+        }
+    }
+
+    public var listeners: [Listener]
+    /// Where accepted connections are proxied; `nil` starts the built-in demo upstream.
+    public var upstream: Endpoint?
+    public var provider: ProviderConfiguration
+    /// How long connecting to the upstream may take before the request is rejected.
+    public var connectTimeout: Duration
+    /// How long a graceful stop waits for proxied connections to finish.
+    public var drainTimeout: Duration
+    /// How long a rejected connection is kept half-open to read what the client still sends, so
+    /// that the reply arrives before a FIN rather than being destroyed by an RST.
+    public var lingerTimeout: Duration
+
+    public init(
+        listeners: [Listener] = [Listener(endpoint: Endpoint(host: "127.0.0.1", port: 8080))],
+        upstream: Endpoint? = nil,
+        provider: ProviderConfiguration = ProviderConfiguration(),
+        connectTimeout: Duration = .seconds(5),
+        drainTimeout: Duration = .seconds(10),
+        lingerTimeout: Duration = .seconds(2)
+    ) {
+        self.listeners = listeners
+        self.upstream = upstream
+        self.provider = provider
+        self.connectTimeout = connectTimeout
+        self.drainTimeout = drainTimeout
+        self.lingerTimeout = lingerTimeout
+    }
+}

@@ -1,0 +1,87 @@
+import DequeModule
+import NIOCore
+import UsherCore
+
+/// Sits in a listening channel's pipeline, before NIO's accept handler, and offers every
+/// connection the kernel completed to the provider core.
+///
+/// Queued connections get a ``PendingHandler`` and continue to registration. When the core says
+/// the queue is full, the connection is *parked* here, unread, and the listener stops accepting
+/// (`autoRead` off) so that further clients wait in the kernel backlog; parked connections are
+/// offered again, in order, when the queue has room.
+final class AdmissionHandler: ChannelInboundHandler {
+    typealias InboundIn = any Channel
+    typealias InboundOut = any Channel
+
+    private let listener: ListenerID
+    private let driver: GateDriver
+    private var parked = Deque<any Channel>()
+    private var context: ChannelHandlerContext?
+
+    init(listener: ListenerID, driver: GateDriver) {
+        self.listener = listener
+        self.driver = driver
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        driver.register(listener, admission: NIOLoopBound(self, eventLoop: context.eventLoop))
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let child = unwrapInboundIn(data)
+        if parked.isEmpty, offer(child, context: context) { return }
+        parked.append(child)
+        setAccepting(false, context: context)
+    }
+
+    /// Aligns accepting with the core: offers parked connections while there is room, then
+    /// accepts from the kernel again only if nothing is left parked and the queue is not full.
+    func synchronizeAccepting() {
+        guard let context else { return }
+        while let child = parked.first, offer(child, context: context) {
+            parked.removeFirst()
+        }
+        setAccepting(parked.isEmpty && !driver.isPaused(listener), context: context)
+    }
+
+    /// Stops taking connections from the kernel and offers what is parked (the core queues
+    /// everything once shutting down). The listening socket stays open until the connections
+    /// in flight are registered: closing it earlier would make NIO drop them.
+    func stopAccepting() {
+        guard let context else { return }
+        while let child = parked.popFirst() {
+            if !offer(child, context: context) { child.close(promise: nil) }
+        }
+        setAccepting(false, context: context)
+    }
+
+    private func offer(_ child: any Channel, context: ChannelHandlerContext) -> Bool {
+        let outcome = driver.arrive(on: listener, channel: child)
+        guard let id = outcome.requestID else { return false }
+        install(PendingHandler.self, for: id, on: child)
+        context.fireChannelRead(wrapInboundOut(child))
+        return true
+    }
+
+    /// Adds the pending handler before NIO registers the child: at once on a shared event loop,
+    /// else as the first task queued on the child's loop (ahead of NIO's registration).
+    private func install(_: PendingHandler.Type, for id: RequestID, on child: any Channel) {
+        let driver = self.driver
+        if child.eventLoop.inEventLoop {
+            try? child.pipeline.syncOperations.addHandler(PendingHandler(id: id, driver: driver))
+        } else {
+            child.eventLoop.execute {
+                try? child.pipeline.syncOperations.addHandler(PendingHandler(id: id, driver: driver))
+            }
+        }
+    }
+
+    private func setAccepting(_ accepting: Bool, context: ChannelHandlerContext) {
+        try? context.channel.syncOptions?.setOption(.autoRead, value: accepting)
+    }
+}

@@ -1,0 +1,52 @@
+import Logging
+import NIOCore
+import NIOPosix
+import UsherCore
+
+/// Opens the listening sockets of a gate, with accepting off until the whole gate is ready.
+struct ListenerBinder {
+    let group: any EventLoopGroup
+    let driver: GateDriver
+    let logger: Logger
+    let somaxconn: Int
+
+    /// Binds one listener; the kernel backlog is clamped to `somaxconn`, and a clamp is logged.
+    func bind(_ listener: GateConfiguration.Listener, as id: ListenerID) async throws(GateError) -> any Channel {
+        let address = try listener.endpoint.resolved(role: "listen address")
+        let backlog = Backlog(requested: listener.backlog, somaxconn: somaxconn)
+        if backlog.isClamped {
+            logger.warning("backlog clamped", metadata: [
+                "listener": "\(listener.endpoint)", "requested": "\(backlog.requested)",
+                "effective": "\(backlog.effective)",
+                "note": "the kernel caps listen() at net.core.somaxconn=\(somaxconn)",
+            ])
+        }
+        let driver = self.driver
+        var bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: Int32(clamping: backlog.effective))
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.autoRead, value: false)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AdmissionHandler(listener: id, driver: driver))
+                }
+            }
+            .childChannelOption(.autoRead, value: false)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+        if address.protocol == .inet6 {
+            // Like nginx: [::]:PORT takes IPv6 only, so 0.0.0.0:PORT can be listed beside it.
+            bootstrap = bootstrap.serverChannelOption(
+                ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
+        }
+        do {
+            let channel = try await bootstrap.bind(to: address).get()
+            logger.info("listening", metadata: [
+                "listener": "\(Endpoint(channel.localAddress) ?? listener.endpoint)",
+                "backlog": "\(backlog.effective)",
+            ])
+            return channel
+        } catch {
+            throw .cannotListen(listener.endpoint, reason: ErrorText.describe(error))
+        }
+    }
+}

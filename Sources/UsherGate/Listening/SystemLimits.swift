@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Kernel settings that shape listening sockets.
+public enum SystemLimits {
+    /// The fallback when `/proc` cannot be read: Linux's default since 5.4.
+    public static let defaultSomaxconn = 4096
+
+    /// `net.core.somaxconn`, the most a `listen()` backlog can be; `nil` when it cannot be read.
+    public static func somaxconn() -> Int? {
+        readInteger(atPath: "/proc/sys/net/core/somaxconn")
+    }
+
+    static func readInteger(atPath path: String) -> Int? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
+        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return Int(text.filter { !$0.isWhitespace })
+    }
+}

@@ -1,0 +1,90 @@
+import Logging
+import UsherCore
+
+/// Writes one structured log line per lifecycle event.
+///
+/// Lines carry the event as the message and the facts as metadata, e.g.
+/// `accepted id=r3 peer=127.0.0.1:51234 listener=127.0.0.1:8080 by=policy waited=2ms`.
+/// Outcomes of conditions log at `debug`, lifecycle steps at `info`, listener pauses at `notice`.
+public struct EventLog: Sendable {
+    private let logger: Logger
+    private let listenerNames: [String]
+
+    /// - Parameter listenerNames: the display name of each listener, by ``ListenerID`` index.
+    public init(logger: Logger, listenerNames: [String]) {
+        self.logger = logger
+        self.listenerNames = listenerNames
+    }
+
+    public func record(_ event: ProviderEvent) {
+        switch event {
+        case .request(let event):
+            record(event)
+        case .listener(let event):
+            let message: Logger.Message = event.kind == .paused ? "paused" : "resumed"
+            logger.notice(message, metadata: [
+                "listener": "\(name(of: event.listener))",
+                "pending": "\(event.pending)", "limit": "\(event.limit)",
+                "note": event.kind == .paused
+                    ? "pending queue full; new clients wait in the kernel backlog"
+                    : "pending queue has room; accepting again",
+            ])
+        }
+    }
+
+    private func record(_ event: RequestEvent) {
+        let request = event.request
+        var metadata: Logger.Metadata = [
+            "id": "\(request.id)", "peer": "\(request.peer)", "listener": "\(name(of: request.listener))",
+        ]
+        let waited = DurationText.format(request.age(at: event.at))
+        let level: Logger.Level
+        switch event.kind {
+        case .arrived:
+            level = .info
+            metadata["local"] = "\(request.local)"
+        case .evaluated:
+            level = .debug
+            guard let outcome = request.lastOutcome else { return }
+            metadata["condition"] = "\(outcome.condition)"
+            metadata["verdict"] = "\(outcome.verdict)"
+            metadata["reason"] = "\(outcome.reason)"
+        case .deferred(let until):
+            level = .info
+            metadata["for"] = "\(DurationText.format(until - event.at))"
+            metadata["by"] = "\(request.decider.map(String.init(describing:)) ?? "unknown")"
+        case .undeferred:
+            level = .info
+            metadata["waited"] = "\(waited)"
+        case .accepted, .rejected, .withdrawn, .expired, .overflowed:
+            level = .info
+            metadata["waited"] = "\(waited)"
+            if let decider = request.decider { metadata["by"] = "\(decider)" }
+            if let outcome = request.lastOutcome, event.kind != .withdrawn { metadata["reason"] = "\(outcome.reason)" }
+            if case .rejected(let mode) = event.kind { metadata["mode"] = "\(mode.rawValue)" }
+            if case .expired(let action) = event.kind { metadata["action"] = "\(action.rawValue)" }
+        }
+        logger.log(level: level, "\(event.kind.name)", metadata: metadata)
+    }
+
+    private func name(of listener: ListenerID) -> String {
+        listenerNames.indices.contains(listener.index) ? listenerNames[listener.index] : "\(listener)"
+    }
+}
+
+extension RequestEvent.Kind {
+    /// The event's name in logs and streams.
+    public var name: String {
+        switch self {
+        case .arrived: "arrived"
+        case .evaluated: "outcome"
+        case .deferred: "deferred"
+        case .undeferred: "undeferred"
+        case .accepted: "accepted"
+        case .rejected: "rejected"
+        case .withdrawn: "withdrawn"
+        case .expired: "expired"
+        case .overflowed: "overflowed"
+        }
+    }
+}

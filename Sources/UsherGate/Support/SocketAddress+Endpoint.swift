@@ -1,0 +1,37 @@
+import NIOCore
+import UsherCore
+
+extension Endpoint {
+    /// The endpoint of a socket address (`nil` for Unix sockets).
+    init?(_ address: SocketAddress?) {
+        guard let address, let host = address.ipAddress, let port = address.port else { return nil }
+        self.init(host: host, port: port)
+    }
+
+    /// Resolves the host (names through the system resolver).
+    func resolved(role: String) throws(GateError) -> SocketAddress {
+        do {
+            return try SocketAddress.makeAddressResolvingHost(host, port: port)
+        } catch {
+            throw .cannotResolve(self, role: role, reason: Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if case SocketAddressError.unknown = error {
+            return "no such host"
+        }
+        return ErrorText.describe(error)
+    }
+}
+
+extension Moment {
+    /// The current moment on NIO's monotonic clock.
+    static var now: Moment { Moment(nanoseconds: NIODeadline.now().uptimeNanoseconds) }
+
+    var deadline: NIODeadline { .uptimeNanoseconds(nanoseconds) }
+}
+
+extension Duration {
+    var timeAmount: TimeAmount { .nanoseconds(nanosecondsClamped) }
+}

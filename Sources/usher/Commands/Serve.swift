@@ -1,0 +1,71 @@
+import ArgumentParser
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import UsherCore
+import UsherGate
+
+/// `usher serve`: the headless gate daemon.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the gate headless: hold, decide and proxy connections; log every event.",
+        discussion: """
+            Every connection to a --listen address waits in the pending queue until the policy, an \
+            operator or the pending timeout decides. Accepted connections are proxied to --upstream, \
+            caller data first; rejected ones get the --reject-message and a close. A client that \
+            closes, resets or stops sending while it waits has withdrawn its request.
+
+            When a listener has --max-pending requests waiting, usher stops accepting from the kernel \
+            (--overflow pause): new clients wait in the kernel backlog, as with any busy server, until \
+            there is room. --overflow reset refuses them at once instead.
+
+            One log line per event goes to standard error. SIGINT or SIGTERM stops gracefully: usher \
+            stops listening, gives every pending request the --timeout-action, lets proxied \
+            connections finish for up to --drain-timeout, and exits 0.
+
+            Examples:
+              usher serve --policy accept
+                  Proxy everything to the built-in demo upstream; try: curl http://127.0.0.1:8080/
+              usher serve --listen 0.0.0.0:80 --upstream 127.0.0.1:8080 --policy accept
+              usher serve --policy reject --reject-message 'HTTP/1.0 503 busy\\r\\n\\r\\n'
+              usher serve --policy ask --pending-timeout 5m --timeout-action accept
+
+            Exit status: 0 after a graceful stop, 1 when a listener cannot open (e.g. the port is in \
+            use), 64 for a usage error.
+            """
+    )
+
+    @OptionGroup(title: "Gate options") var gate: GateOptions
+    @OptionGroup(title: "Logging") var log: LogOptions
+
+    func run() async throws {
+        log.bootstrap()
+        let logger = Logger(label: "usher")
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: gate.threads ?? System.coreCount)
+        do {
+            try await serve(on: group, logger: logger)
+            try? await group.shutdownGracefully()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    private func serve(on group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
+        let running: Gate
+        do {
+            running = try await Gate.start(gate.gateConfiguration, on: group, logger: logger)
+        } catch {
+            throw CommandFailure(error.description, code: error.isUsageError ? .usage : .runtime)
+        }
+        logger.notice("ready", metadata: ReadyLine.metadata(for: running))
+        var quiet = logger
+        quiet.logLevel = .warning
+        let services = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: GateService(gate: running, logger: logger))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: quiet))
+        try await services.run()
+    }
+}

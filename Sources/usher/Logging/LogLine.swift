@@ -1,0 +1,66 @@
+import Logging
+
+/// Formats one log record as text or JSON.
+enum LogLine {
+    static func text(time: String, level: Logger.Level, message: String, fields: [(String, String)]) -> String {
+        var line = "\(time) \(level.rawValue.padding(to: 6)) \(message)"
+        for (key, value) in fields {
+            line += " \(key)=\(quotedIfNeeded(value))"
+        }
+        return line
+    }
+
+    static func json(time: String, level: Logger.Level, message: String, fields: [(String, String)]) -> String {
+        var parts = ["\"ts\":\(jsonString(time))", "\"level\":\(jsonString(level.rawValue))", "\"event\":\(jsonString(message))"]
+        for (key, value) in fields {
+            parts.append("\(jsonString(key)):\(jsonString(value))")
+        }
+        return "{" + parts.joined(separator: ",") + "}"
+    }
+
+    static func quotedIfNeeded(_ value: String) -> String {
+        let plain = !value.isEmpty && value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "\"" && $0 != "=" && $0.value != 0x7F }
+        return plain ? value : jsonString(value)
+    }
+
+    static func jsonString(_ value: String) -> String {
+        var escaped = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                escaped += "\\u" + String(scalar.value, radix: 16).padding(to: 4, with: "0", left: true)
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped + "\""
+    }
+}
+
+/// Metadata in a stable, readable order: the request first, then the facts, then the rest.
+enum LogFields {
+    static let preferred = [
+        "id", "peer", "listener", "local", "by", "mode", "action", "waited", "for", "condition", "verdict",
+        "reason", "note",
+    ]
+
+    static func ordered(_ metadata: Logger.Metadata) -> [(String, String)] {
+        metadata.map { ($0.key, "\($0.value)") }.sorted { lhs, rhs in
+            let left = preferred.firstIndex(of: lhs.0) ?? preferred.count
+            let right = preferred.firstIndex(of: rhs.0) ?? preferred.count
+            return left == right ? lhs.0 < rhs.0 : left < right
+        }
+    }
+}
+
+extension String {
+    func padding(to width: Int, with pad: Character = " ", left: Bool = false) -> String {
+        guard count < width else { return self }
+        let fill = String(repeating: pad, count: width - count)
+        return left ? fill + self : self + fill
+    }
+}

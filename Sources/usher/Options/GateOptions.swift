@@ -1,0 +1,101 @@
+import ArgumentParser
+import UsherCore
+import UsherGate
+
+/// The gate options shared by `usher serve` (and later `usher run`).
+struct GateOptions: ParsableArguments {
+    @Option(
+        name: .customLong("listen"),
+        help: ArgumentHelp(
+            "Address to gate; repeat for several. IPv6 in brackets: [::1]:8080. Port 0 picks a free port.",
+            valueName: "host:port"),
+        transform: ArgumentParsing.endpoint)
+    var listen: [Endpoint] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Where accepted connections go. Without it, a built-in demo upstream answers (HTTP 200, or echo).",
+            valueName: "host:port"),
+        transform: ArgumentParsing.endpoint)
+    var upstream: Endpoint?
+
+    @Option(help: ArgumentHelp(
+        "Kernel backlog of each listening socket (default: net.core.somaxconn; larger values are clamped to it).",
+        valueName: "n"))
+    var backlog: Int?
+
+    @Option(help: ArgumentHelp("Who decides a request no operator decided: ask (hold it), accept, reject.", valueName: "policy"))
+    var policy: Policy = .ask
+
+    @Option(
+        help: ArgumentHelp(
+            "How long a request may stay pending (500ms, 30s, 5m), or 'none'.", valueName: "duration"),
+        transform: ArgumentParsing.optionalDuration)
+    var pendingTimeout: Duration? = .seconds(60)
+
+    @Option(help: ArgumentHelp("What the pending timeout (and a graceful stop) does: accept or reject.", valueName: "action"))
+    var timeoutAction: TimeoutAction = .reject
+
+    @Option(help: ArgumentHelp("Most requests pending at once on each listener.", valueName: "n"))
+    var maxPending: Int = 10_000
+
+    @Option(help: ArgumentHelp(
+        "When the pending queue is full: pause (leave new clients in the kernel backlog) or reset (refuse them at once).",
+        valueName: "mode"))
+    var overflow: OverflowMode = .pause
+
+    @Option(
+        help: ArgumentHelp(
+            #"Bytes sent to a rejected client before closing; \r \n \t \\ \xHH escapes allowed."#,
+            valueName: "text"),
+        transform: ArgumentParsing.escapedText)
+    var rejectMessage: [UInt8]?
+
+    @Option(
+        help: ArgumentHelp("How long connecting to the upstream may take.", valueName: "duration"),
+        transform: ArgumentParsing.duration)
+    var connectTimeout: Duration = .seconds(5)
+
+    @Option(
+        help: ArgumentHelp("On SIGINT/SIGTERM, how long proxied connections may finish.", valueName: "duration"),
+        transform: ArgumentParsing.duration)
+    var drainTimeout: Duration = .seconds(10)
+
+    @Option(help: ArgumentHelp("Event-loop threads (default: one per CPU core).", valueName: "n"))
+    var threads: Int?
+
+    mutating func validate() throws {
+        if let backlog, !(1...Int(Int32.max)).contains(backlog) {
+            throw ValidationError("--backlog must be a number from 1 to \(Int32.max), got \(backlog)")
+        }
+        guard maxPending >= 1 else {
+            throw ValidationError("--max-pending must be at least 1, got \(maxPending)")
+        }
+        if let threads, !(1...256).contains(threads) {
+            throw ValidationError("--threads must be from 1 to 256, got \(threads)")
+        }
+        guard connectTimeout > .zero else { throw ValidationError("--connect-timeout must be longer than zero") }
+        if let duplicate = duplicateListenAddress {
+            throw ValidationError("--listen \(duplicate) is given twice")
+        }
+    }
+
+    private var duplicateListenAddress: Endpoint? {
+        var seen = Set<Endpoint>()
+        return listen.first { !seen.insert($0).inserted }
+    }
+
+    /// The gate configuration these options describe.
+    var gateConfiguration: GateConfiguration {
+        let endpoints = listen.isEmpty ? [Endpoint(host: "127.0.0.1", port: 8080)] : listen
+        return GateConfiguration(
+            listeners: endpoints.map { GateConfiguration.Listener(endpoint: $0, backlog: backlog) },
+            upstream: upstream,
+            provider: ProviderConfiguration(
+                policy: policy, pendingTimeout: pendingTimeout, timeoutAction: timeoutAction,
+                maxPending: maxPending, overflow: overflow,
+                defaultRejection: Rejection(mode: .close, message: rejectMessage ?? [])),
+            connectTimeout: connectTimeout,
+            drainTimeout: drainTimeout)
+    }
+}

@@ -1,0 +1,24 @@
+import Logging
+import ServiceLifecycle
+import UsherGate
+
+/// Keeps a started gate running until a graceful shutdown (SIGINT/SIGTERM), then stops it:
+/// stop listening, apply the timeout action to pending requests, drain proxied connections.
+struct GateService: Service {
+    let gate: Gate
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        logger.notice("stopping", metadata: [
+            "note": "pending requests get the timeout action (\(gate.configuration.provider.timeoutAction.rawValue))",
+        ])
+        await gate.shutdown()
+        let counters = gate.snapshot().counters
+        logger.notice("stopped", metadata: [
+            "arrived": "\(counters.arrived)", "accepted": "\(counters.accepted)",
+            "rejected": "\(counters.rejected)", "withdrawn": "\(counters.withdrawn)",
+            "expired": "\(counters.expired)", "overflowed": "\(counters.overflowed)",
+        ])
+    }
+}

@@ -1,0 +1,27 @@
+import Logging
+import UsherCore
+import UsherGate
+
+/// The metadata of the `ready` line: what is gated, where it goes, and how it is decided.
+enum ReadyLine {
+    static func metadata(for gate: Gate) -> Logger.Metadata {
+        let provider = gate.configuration.provider
+        let listeners = gate.listenerAddresses.map { address in
+            guard let host = address.ipAddress, let port = address.port else { return "\(address)" }
+            return Endpoint(host: host, port: port).description
+        }
+        let upstreamEndpoint = gate.upstreamAddress.ipAddress.flatMap { host in
+            gate.upstreamAddress.port.map { Endpoint(host: host, port: $0).description }
+        } ?? "\(gate.upstreamAddress)"
+        let upstream = gate.configuration.upstream == nil ? "demo \(upstreamEndpoint)" : upstreamEndpoint
+        return [
+            "listeners": "\(listeners.joined(separator: ","))",
+            "upstream": "\(upstream)",
+            "policy": "\(provider.policy.rawValue)",
+            "pending_timeout": "\(provider.pendingTimeout.map(DurationText.format) ?? "none")",
+            "timeout_action": "\(provider.timeoutAction.rawValue)",
+            "max_pending": "\(provider.maxPending)",
+            "overflow": "\(provider.overflow.rawValue)",
+        ]
+    }
+}

@@ -1,0 +1,120 @@
+import Glibc
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import Testing
+import UsherCore
+import UsherGate
+import UsherTestSupport
+
+/// Log lines a gate wrote during one test.
+final class CapturedLog: Sendable {
+    private let lines = NIOLockedValueBox<[String]>([])
+
+    var all: [String] { lines.withLockedValue { $0 } }
+
+    func append(_ line: String) {
+        lines.withLockedValue { $0.append(line) }
+    }
+
+    func contains(_ fragments: String...) -> Bool {
+        all.contains { line in fragments.allSatisfy(line.contains) }
+    }
+}
+
+/// A swift-log handler that keeps `message key=value…` lines in a ``CapturedLog``.
+struct CapturingLogHandler: LogHandler {
+    let log: CapturedLog
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .debug
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        log.append(([event.level.rawValue, "\(event.message)"] + fields).joined(separator: " "))
+    }
+}
+
+/// Runs a test against a real gate on a loopback port, and checks the conservation invariant
+/// when it is done.
+enum GateHarness {
+    static func configuration(
+        policy: Policy = .ask, timeout: Duration? = .seconds(30), timeoutAction: TimeoutAction = .reject,
+        maxPending: Int = 10_000, overflow: OverflowMode = .pause, rejectMessage: String = "",
+        upstream: Endpoint? = nil, listen: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 0)], backlog: Int? = nil
+    ) -> GateConfiguration {
+        GateConfiguration(
+            listeners: listen.map { GateConfiguration.Listener(endpoint: $0, backlog: backlog) },
+            upstream: upstream,
+            provider: ProviderConfiguration(
+                policy: policy, pendingTimeout: timeout, timeoutAction: timeoutAction, maxPending: maxPending,
+                overflow: overflow, defaultRejection: Rejection(mode: .close, message: Array(rejectMessage.utf8))),
+            connectTimeout: .seconds(2), drainTimeout: .seconds(2), lingerTimeout: .seconds(1))
+    }
+
+    static func with(
+        _ configuration: GateConfiguration,
+        _ body: (Gate, Int, CapturedLog) async throws -> Void
+    ) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let log = CapturedLog()
+        let logger = Logger(label: "usher-test") { _ in CapturingLogHandler(log: log) }
+        let gate: Gate
+        do {
+            gate = try await Gate.start(configuration, on: group, logger: logger)
+        } catch {
+            try await group.shutdownGracefully()
+            throw error
+        }
+        let port = gate.listenerAddresses.first?.port ?? 0
+        do {
+            try await body(gate, port, log)
+        } catch {
+            await gate.shutdown()
+            try await group.shutdownGracefully()
+            throw error
+        }
+        await gate.shutdown()
+        let counters = gate.snapshot().counters
+        #expect(counters.isConserved, "\(counters)")
+        try await group.shutdownGracefully()
+    }
+}
+
+extension Gate {
+    /// Waits until `count` requests are pending and returns them, oldest first.
+    func waitForPending(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Request] {
+        try await poll("\(count) pending requests", timeout: timeout) { snapshot().pending.count == count }
+        return snapshot().pending
+    }
+
+    /// Waits until the counters satisfy `condition`.
+    func waitForCounters(
+        _ what: String, timeout: Duration = .seconds(10), _ condition: @escaping (Counters) -> Bool
+    ) async throws {
+        try await poll(what, timeout: timeout) { condition(snapshot().counters) }
+    }
+}
+
+extension TCPClient {
+    /// Connects to the gate's loopback listener.
+    static func gate(_ port: Int) async throws -> TCPClient {
+        try await connect(to: "127.0.0.1", port: port)
+    }
+
+    /// Connects and waits for the connection to end; a reset may already fail the connect.
+    static func closeSeenByNewClient(port: Int) async throws -> CloseKind {
+        do {
+            return try await gate(port).waitForClose()
+        } catch TCPClientError.connectFailed(let code) where code == ECONNRESET {
+            return .reset
+        }
+    }
+}
+
+let httpRequest = "GET /hello HTTP/1.1\r\nHost: usher.test\r\nConnection: close\r\n\r\n"

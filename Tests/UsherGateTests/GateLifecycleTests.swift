@@ -1,0 +1,112 @@
+import Testing
+import UsherCore
+import UsherGate
+import UsherTestSupport
+
+/// Withdrawal, timeouts, limits, the backlog clamp and graceful stop, with real clients.
+@Suite("Gate lifecycle", .timeLimit(.minutes(1)))
+struct GateLifecycleTests {
+    @Test("a client that closes while pending has withdrawn", arguments: [false, true])
+    func withdrawal(byReset: Bool) async throws {
+        try await GateHarness.with(GateHarness.configuration()) { gate, port, log in
+            let client = try await TCPClient.gate(port)
+            _ = try await gate.waitForPending(1)
+            if byReset { client.reset() } else { client.close() }
+            try await gate.waitForCounters("withdrawn") { $0.withdrawn == 1 && $0.pending == 0 }
+            #expect(log.contains("withdrawn", "id=r1"))
+        }
+    }
+
+    @Test("the pending timeout rejects", .timeLimit(.minutes(1)))
+    func timeoutRejects() async throws {
+        let configuration = GateHarness.configuration(timeout: .milliseconds(300), rejectMessage: "too late\n")
+        try await GateHarness.with(configuration) { gate, port, log in
+            let start = ContinuousClock.now
+            let client = try await TCPClient.gate(port)
+            let answer = try await client.readToEnd()
+            let waited = ContinuousClock.now - start
+            #expect(String(decoding: answer, as: UTF8.self) == "too late\n")
+            #expect(waited >= .milliseconds(250) && waited < .seconds(5), "waited \(waited)")
+            try await gate.waitForCounters("expired") { $0.expired == 1 }
+            #expect(log.contains("expired", "id=r1", "action=reject", "by=timeout"))
+        }
+    }
+
+    @Test("the pending timeout with action accept proxies the request")
+    func timeoutAccepts() async throws {
+        let configuration = GateHarness.configuration(timeout: .milliseconds(200), timeoutAction: .accept)
+        try await GateHarness.with(configuration) { gate, port, _ in
+            let client = try await TCPClient.gate(port)
+            try await client.send(httpRequest)
+            let answer = String(decoding: try await client.readToEnd(), as: UTF8.self)
+            #expect(answer.contains("200 OK"))
+            try await gate.waitForCounters("expired") { $0.expired == 1 && $0.accepted == 0 }
+        }
+    }
+
+    @Test("a full queue pauses accepting: later clients wait in the kernel backlog, then arrive")
+    func overflowPause() async throws {
+        try await GateHarness.with(GateHarness.configuration(maxPending: 2)) { gate, port, log in
+            let first = try await TCPClient.gate(port)
+            let second = try await TCPClient.gate(port)
+            _ = try await gate.waitForPending(2)
+            let third = try await TCPClient.gate(port)  // the kernel completes it; usher does not take it
+            try await poll("paused") { gate.snapshot().listeners[0].isPaused }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(gate.snapshot().counters.arrived == 2)
+            #expect(log.contains("paused"))
+            let oldest = try #require(gate.snapshot().pending.first)
+            try gate.decide(oldest.id, .reject(.close), by: .operator(Operator()))
+            try await poll("the third arrives") { gate.snapshot().counters.arrived == 3 }
+            #expect(gate.snapshot().pending.count == 2)
+            _ = try await first.waitForClose()
+            _ = (second, third)
+        }
+    }
+
+    @Test("overflow reset refuses clients beyond the limit at once")
+    func overflowReset() async throws {
+        try await GateHarness.with(GateHarness.configuration(maxPending: 1, overflow: .reset)) { gate, port, log in
+            let first = try await TCPClient.gate(port)
+            _ = try await gate.waitForPending(1)
+            #expect(try await TCPClient.closeSeenByNewClient(port: port) == .reset)
+            try await gate.waitForCounters("overflowed") { $0.overflowed == 1 && $0.pending == 1 }
+            #expect(log.contains("overflowed", "id=r2"))
+            _ = first
+        }
+    }
+
+    @Test("the backlog is clamped to net.core.somaxconn and the clamp is logged")
+    func backlogClamp() async throws {
+        let somaxconn = try #require(SystemLimits.somaxconn())
+        let configuration = GateHarness.configuration(backlog: somaxconn + 1000)
+        try await GateHarness.with(configuration) { _, _, log in
+            #expect(log.contains("warning", "backlog clamped", "requested=\(somaxconn + 1000)", "effective=\(somaxconn)"))
+            #expect(log.contains("listening", "backlog=\(somaxconn)"))
+        }
+    }
+
+    @Test("a graceful stop applies the timeout action to pending requests")
+    func shutdownWithPending() async throws {
+        try await GateHarness.with(GateHarness.configuration(rejectMessage: "stopping\n")) { gate, port, log in
+            let client = try await TCPClient.gate(port)
+            _ = try await gate.waitForPending(1)
+            await gate.shutdown()
+            let answer = try await client.readToEnd()
+            #expect(String(decoding: answer, as: UTF8.self) == "stopping\n")
+            #expect(gate.snapshot().counters.expired == 1)
+            #expect(log.contains("expired", "by=shutdown"))
+            await #expect(throws: TCPClientError.self) { _ = try await TCPClient.gate(port) }
+        }
+    }
+
+    @Test("a port in use is a typed error naming the address")
+    func portInUse() async throws {
+        let busy = try StuckListener(backlog: 1)
+        let configuration = GateHarness.configuration(listen: [Endpoint(host: "127.0.0.1", port: busy.port)])
+        let error = await #expect(throws: GateError.self) {
+            try await GateHarness.with(configuration) { _, _, _ in }
+        }
+        #expect(error?.description == "cannot listen on 127.0.0.1:\(busy.port): address already in use")
+    }
+}
