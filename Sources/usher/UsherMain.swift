@@ -31,8 +31,15 @@ enum UsherMain {
             Glibc.exit(0)
         }
         let message = Usher.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-        printError("usher: \(message) (see 'usher --help')")
+        printError("usher: \(message) (see '\(helpCommand)')")
         Glibc.exit(code.rawValue)
+    }
+
+    /// `usher SUBCOMMAND --help` when a subcommand was named, else `usher --help`.
+    static var helpCommand: String {
+        let names = Usher.configuration.subcommands.map { $0._commandName }
+        let named = CommandLine.arguments.dropFirst().first { names.contains($0) }
+        return named.map { "usher \($0) --help" } ?? "usher --help"
     }
 
     static func printError(_ line: String) {

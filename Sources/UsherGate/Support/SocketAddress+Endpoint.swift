@@ -18,10 +18,14 @@ extension Endpoint {
     }
 
     static func describe(_ error: any Error) -> String {
-        if case SocketAddressError.unknown = error {
+        switch error {
+        case let unknown as SocketAddressError.UnknownHost:
+            return unknown.errorDescription.lowercased()
+        case SocketAddressError.unknown:
             return "no such host"
+        default:
+            return ErrorText.describe(error)
         }
-        return ErrorText.describe(error)
     }
 }
 

@@ -11,28 +11,33 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the gate headless: hold, decide and proxy connections; log every event.",
         discussion: """
-            Every connection to a --listen address waits in the pending queue until the policy, an \
-            operator or the pending timeout decides. Accepted connections are proxied to --upstream, \
-            caller data first; rejected ones get the --reject-message and a close. A client that \
-            closes, resets or stops sending while it waits has withdrawn its request.
+            Every connection to a --listen address waits in the pending queue until the \
+            policy, an operator or the pending timeout decides. Accepted connections are \
+            proxied to --upstream, caller data first; rejected ones get the \
+            --reject-message and a close. A client that closes, resets or stops sending \
+            while it waits has withdrawn its request.
 
-            When a listener has --max-pending requests waiting, usher stops accepting from the kernel \
-            (--overflow pause): new clients wait in the kernel backlog, as with any busy server, until \
-            there is room. --overflow reset refuses them at once instead.
+            When a listener has --max-pending requests waiting, usher stops accepting from \
+            the kernel (--overflow pause): new clients wait in the kernel backlog, as with \
+            any busy server, until there is room. --overflow reset refuses them instead.
 
-            One log line per event goes to standard error. SIGINT or SIGTERM stops gracefully: usher \
-            stops listening, gives every pending request the --timeout-action, lets proxied \
-            connections finish for up to --drain-timeout, and exits 0.
+            One log line per event goes to standard error. SIGINT or SIGTERM stops \
+            gracefully: usher stops listening, gives every pending request the \
+            --timeout-action, lets proxied connections finish for up to --drain-timeout, \
+            and exits 0.
 
             Examples:
-              usher serve --policy accept
-                  Proxy everything to the built-in demo upstream; try: curl http://127.0.0.1:8080/
-              usher serve --listen 0.0.0.0:80 --upstream 127.0.0.1:8080 --policy accept
-              usher serve --policy reject --reject-message 'HTTP/1.0 503 busy\\r\\n\\r\\n'
-              usher serve --policy ask --pending-timeout 5m --timeout-action accept
+              Proxy everything to the built-in demo upstream (curl http://127.0.0.1:8080/):
+                usher serve --policy accept
+              Gate a real server:
+                usher serve --listen 0.0.0.0:80 --upstream 127.0.0.1:8080 --policy accept
+              Turn every client away with an HTTP answer:
+                usher serve --policy reject --reject-message 'HTTP/1.0 503 busy\\r\\n\\r\\n'
+              Hold everything for five minutes, then let it through:
+                usher serve --pending-timeout 5m --timeout-action accept
 
-            Exit status: 0 after a graceful stop, 1 when a listener cannot open (e.g. the port is in \
-            use), 64 for a usage error.
+            Exit status: 0 after a graceful stop, 1 when a listener cannot open (the port \
+            is in use, the address is not local), 64 for a usage error.
             """
     )
 

@@ -9,13 +9,14 @@ struct Usher: AsyncParsableCommand {
         abstract: "Hold every incoming TCP connection until it is accepted, rejected or deferred.",
         discussion: """
             usher puts a provider core in front of TCP listeners. Each connection the kernel \
-            completes waits in a pending queue, with the first bytes the client sent, until a \
-            condition (the policy), an operator or the pending timeout decides: accept (proxy it \
-            to the upstream), reject (close with an optional reply, or reset), or defer.
+            completes waits in a pending queue, with the first bytes the client sent, until \
+            a condition (the policy), an operator or the pending timeout decides: accept \
+            (proxy it to the upstream), reject (close with an optional reply, or reset), or \
+            defer.
 
             Start with:
-              usher serve                         gate 127.0.0.1:8080, hold every request (policy ask)
-              usher serve --policy accept         proxy everything to the built-in demo upstream
+              usher serve --policy accept       proxy to the built-in demo upstream
+              usher serve                       hold every connection (policy ask)
               usher serve --upstream 127.0.0.1:3000 --policy accept
 
             See 'usher help serve' for every option.

@@ -7,7 +7,7 @@ struct GateOptions: ParsableArguments {
     @Option(
         name: .customLong("listen"),
         help: ArgumentHelp(
-            "Address to gate; repeat for several. IPv6 in brackets: [::1]:8080. Port 0 picks a free port.",
+            "Address to gate; repeat for several. IPv6 in brackets: [::1]:8080. Port 0 picks a free port. (default: 127.0.0.1:8080)",
             valueName: "host:port"),
         transform: ArgumentParsing.endpoint)
     var listen: [Endpoint] = []
@@ -29,7 +29,7 @@ struct GateOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "How long a request may stay pending (500ms, 30s, 5m), or 'none'.", valueName: "duration"),
+            "How long a request may stay pending (500ms, 30s, 5m), or 'none'. (default: 60s)", valueName: "duration"),
         transform: ArgumentParsing.optionalDuration)
     var pendingTimeout: Duration? = .seconds(60)
 
@@ -52,12 +52,12 @@ struct GateOptions: ParsableArguments {
     var rejectMessage: [UInt8]?
 
     @Option(
-        help: ArgumentHelp("How long connecting to the upstream may take.", valueName: "duration"),
+        help: ArgumentHelp("How long connecting to the upstream may take. (default: 5s)", valueName: "duration"),
         transform: ArgumentParsing.duration)
     var connectTimeout: Duration = .seconds(5)
 
     @Option(
-        help: ArgumentHelp("On SIGINT/SIGTERM, how long proxied connections may finish.", valueName: "duration"),
+        help: ArgumentHelp("On SIGINT/SIGTERM, how long proxied connections may finish. (default: 10s)", valueName: "duration"),
         transform: ArgumentParsing.duration)
     var drainTimeout: Duration = .seconds(10)
 

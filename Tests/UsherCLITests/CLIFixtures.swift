@@ -1,0 +1,36 @@
+import Glibc
+import UsherTestSupport
+
+/// `curl` against a loopback port, bounded in time.
+enum Curl {
+    static func get(port: Int, path: String = "/", _ extra: [String] = [], maxTime: Int = 15) async throws -> ProcessOutput {
+        try await ProcessRunner.run(
+            "curl", ["-sS", "--max-time", String(maxTime)] + extra + ["http://127.0.0.1:\(port)\(path)"],
+            timeout: .seconds(maxTime + 5))
+    }
+}
+
+/// Random bytes written to a file in a test's own folder.
+func writeRandomFile(_ path: String, count: Int) throws -> [UInt8] {
+    var generator = SystemRandomNumberGenerator()
+    let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    guard let file = fopen(path, "wb") else { throw TCPClientError.failed("fopen \(path)", errno: errno) }
+    defer { fclose(file) }
+    _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    return bytes
+}
+
+func readFile(_ path: String) -> [UInt8] {
+    guard let file = fopen(path, "rb") else { return [] }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        if count <= 0 { break }
+        bytes.append(contentsOf: buffer[0..<count])
+    }
+    return bytes
+}
+
+let serveOnFreePort = ["serve", "--listen", "127.0.0.1:0"]
