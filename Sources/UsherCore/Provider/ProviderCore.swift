@@ -1,3 +1,4 @@
+import DequeModule
 import HeapModule
 
 /// The provider core: the pending queues of all gated listeners and the lifecycle of every
@@ -16,7 +17,7 @@ public struct ProviderCore: Sendable {
     public private(set) var isShuttingDown = false
 
     private var live: [RequestID: Request] = [:]
-    private var deadlines = Heap<Deadline>()
+    private var deadlines = DeadlineQueue()
     private var finished: FinishedRequests
     private var lastSequence: UInt64 = 0
 
@@ -40,8 +41,11 @@ public struct ProviderCore: Sendable {
     /// A request in the queue or recently finished.
     public func request(_ id: RequestID) -> Request? { live[id] ?? finished[id] }
 
+    /// How many timers are armed (some may be stale until they are dropped).
+    var timerCount: Int { deadlines.count }
+
     /// When ``advance(to:)`` next has work to do.
-    public var nextDeadline: Moment? { deadlines.min?.at }
+    public var nextDeadline: Moment? { deadlines.next?.at }
 
     // MARK: Arrivals
 
@@ -90,6 +94,8 @@ public struct ProviderCore: Sendable {
         counters.recordQueued()
         listeners[request.listener.index].counters.recordQueued()
         live[request.id] = request
+        let requests = live
+        deadlines.dropStale { Self.isCurrent($0, in: requests) }
         output.events.append(.request(RequestEvent(kind: .arrived, request: request, at: now)))
         pauseIfNeeded(request.listener, at: now, into: &output)
         if isShuttingDown {
@@ -173,8 +179,7 @@ public struct ProviderCore: Sendable {
     /// Fires every timer due at `now`: pending timeouts and ends of deferrals.
     public mutating func advance(to now: Moment) -> ProviderOutput {
         var output = ProviderOutput()
-        while let due = deadlines.min, due.at <= now {
-            deadlines.removeMin()
+        while let due = deadlines.popDue(at: now) {
             fire(due, at: now, into: &output)
         }
         return output
@@ -210,6 +215,16 @@ public struct ProviderCore: Sendable {
     }
 
     // MARK: Steps
+
+    /// `true` while a timer still matters: its request waits and the timer is the one it set.
+    private static func isCurrent(_ deadline: Deadline, in live: [RequestID: Request]) -> Bool {
+        guard let request = live[deadline.id] else { return false }
+        switch (deadline.kind, request.state) {
+        case (.timeout, .pending), (.timeout, .deferred): return request.timeoutDeadline == deadline.at
+        case (.deferralEnd, .deferred(let until)): return until == deadline.at
+        default: return false
+        }
+    }
 
     private func liveRequest(_ id: RequestID) throws(LifecycleError) -> Request {
         if let request = live[id] { return request }

@@ -33,38 +33,33 @@ public struct EventLog: Sendable {
     }
 
     private func record(_ event: RequestEvent) {
+        guard logger.logLevel <= event.kind.logLevel else { return }
         let request = event.request
         var metadata: Logger.Metadata = [
             "id": "\(request.id)", "peer": "\(request.peer)", "listener": "\(name(of: request.listener))",
         ]
         let waited = DurationText.format(request.age(at: event.at))
-        let level: Logger.Level
         switch event.kind {
         case .arrived:
-            level = .info
             metadata["local"] = "\(request.local)"
         case .evaluated:
-            level = .debug
             guard let outcome = request.lastOutcome else { return }
             metadata["condition"] = "\(outcome.condition)"
             metadata["verdict"] = "\(outcome.verdict)"
             metadata["reason"] = "\(outcome.reason)"
         case .deferred(let until):
-            level = .info
             metadata["for"] = "\(DurationText.format(until - event.at))"
             metadata["by"] = "\(request.decider.map(String.init(describing:)) ?? "unknown")"
         case .undeferred:
-            level = .info
             metadata["waited"] = "\(waited)"
         case .accepted, .rejected, .withdrawn, .expired, .overflowed:
-            level = .info
             metadata["waited"] = "\(waited)"
             if let decider = request.decider { metadata["by"] = "\(decider)" }
             if let outcome = request.lastOutcome, event.kind != .withdrawn { metadata["reason"] = "\(outcome.reason)" }
             if case .rejected(let mode) = event.kind { metadata["mode"] = "\(mode.rawValue)" }
             if case .expired(let action) = event.kind { metadata["action"] = "\(action.rawValue)" }
         }
-        logger.log(level: level, "\(event.kind.name)", metadata: metadata)
+        logger.log(level: event.kind.logLevel, "\(event.kind.name)", metadata: metadata)
     }
 
     private func name(of listener: ListenerID) -> String {
@@ -73,6 +68,12 @@ public struct EventLog: Sendable {
 }
 
 extension RequestEvent.Kind {
+    /// Condition outcomes are detail (`debug`); lifecycle steps are `info`.
+    var logLevel: Logger.Level {
+        if case .evaluated = self { return .debug }
+        return .info
+    }
+
     /// The event's name in logs and streams.
     public var name: String {
         switch self {

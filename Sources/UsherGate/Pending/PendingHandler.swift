@@ -46,8 +46,10 @@ final class PendingHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelActive(context: ChannelHandlerContext) {
         context.fireChannelActive()
         let early = driver.attach(id, handler: NIOLoopBound(self, eventLoop: context.eventLoop))
-        context.read()
         early.forEach(perform)
+        // Read the caller data while the request waits. A request decided at arrival skips this:
+        // its bytes flow once spliced, and a withdrawal still shows as end of input.
+        if phase == .holding { context.read() }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
