@@ -62,7 +62,7 @@ public final class Gate: Sendable {
         let driver = GateDriver(
             core: ProviderCore(configuration: configuration.provider, listenerCount: configuration.listeners.count),
             upstream: upstream, connectTimeout: configuration.connectTimeout,
-            lingerTimeout: configuration.lingerTimeout, timerLoop: group.next(), publish: fanout.publish)
+            lingerTimeout: configuration.lingerTimeout, timerLoop: group.next(), events: fanout)
         let somaxconn = SystemLimits.somaxconn() ?? SystemLimits.defaultSomaxconn
         let binder = ListenerBinder(group: group, driver: driver, logger: logger, somaxconn: somaxconn)
         var channels: [any Channel] = []
@@ -105,7 +105,8 @@ public final class Gate: Sendable {
         return (address, demo)
     }
 
-    /// Adds an observer of every later event.
+    /// Adds an observer of every later event. Events arrive in the order they happened, one at a
+    /// time; an observer may call back into the gate.
     public func observe(_ observer: @escaping @Sendable (ProviderEvent) -> Void) {
         fanout.add(observer)
     }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Testing
 import UsherCore
 import UsherGate
@@ -100,6 +101,26 @@ struct GateDecisionTests {
                 try gate.decide(RequestID(999), .accept, by: .operator(Operator()))
             }
             _ = try await client.waitForClose()
+        }
+    }
+
+    @Test("observers see every event in order and may decide from inside the callback")
+    func observerDecides() async throws {
+        try await GateHarness.with(GateHarness.configuration()) { gate, port, _ in
+            let seen = NIOLockedValueBox<[String]>([])
+            gate.observe { event in
+                guard case .request(let step) = event else { return }
+                seen.withLockedValue { $0.append("\(step.kind.name) \(step.request.id)") }
+                if step.kind == .arrived {
+                    try? gate.decide(step.request.id, .accept, by: .rule("test"))
+                }
+            }
+            let client = try await TCPClient.gate(port)
+            try await client.send(httpRequest)
+            let answer = String(decoding: try await client.readToEnd(), as: UTF8.self)
+            #expect(answer.contains("200 OK"))
+            try await poll("accepted") { seen.withLockedValue { $0.last } == "accepted r1" }
+            #expect(seen.withLockedValue { $0 } == ["arrived r1", "outcome r1", "outcome r1", "accepted r1"])
         }
     }
 }

@@ -5,8 +5,9 @@ import UsherCore
 /// Runs the sans-IO ``ProviderCore`` for the event loops.
 ///
 /// Every call locks the core, applies one event with the current moment, routes the resulting
-/// actions to the event loop of the connection (or listener) they concern, publishes the events
-/// in order, and keeps a single timer armed for the core's next deadline.
+/// actions to the event loop of the connection (or listener) they concern, queues the events in
+/// the core's order (delivered after the lock is released), and keeps a single timer armed for
+/// the core's next deadline.
 final class GateDriver: Sendable {
     struct State {
         var core: ProviderCore
@@ -26,7 +27,7 @@ final class GateDriver: Sendable {
 
     private let state: NIOLockedValueBox<State>
     private let timerLoop: any EventLoop
-    private let publish: @Sendable (ProviderEvent) -> Void
+    private let events: EventFanout
     /// Where accepted connections go.
     let upstream: SocketAddress
     let connectTimeout: Duration
@@ -34,14 +35,14 @@ final class GateDriver: Sendable {
 
     init(
         core: ProviderCore, upstream: SocketAddress, connectTimeout: Duration, lingerTimeout: Duration,
-        timerLoop: any EventLoop, publish: @escaping @Sendable (ProviderEvent) -> Void
+        timerLoop: any EventLoop, events: EventFanout
     ) {
         self.state = NIOLockedValueBox(State(core: core))
         self.upstream = upstream
         self.connectTimeout = connectTimeout
         self.lingerTimeout = lingerTimeout
         self.timerLoop = timerLoop
-        self.publish = publish
+        self.events = events
     }
 
     // MARK: Listeners
@@ -212,9 +213,9 @@ final class GateDriver: Sendable {
         return result
     }
 
-    /// Under the lock: publishes events in order, routes actions, re-arms the timer.
+    /// Under the lock: queues events in order, routes actions, re-arms the timer.
     private func conclude(_ output: ProviderOutput, in state: inout State) -> [Delivery] {
-        output.events.forEach(publish)
+        events.enqueue(output.events)
         var deliveries: [Delivery] = []
         for action in output.actions {
             switch action {
@@ -237,6 +238,7 @@ final class GateDriver: Sendable {
     }
 
     private func deliver(_ deliveries: [Delivery]) {
+        events.drain()
         for delivery in deliveries {
             switch delivery {
             case .connection(let handler, let action):

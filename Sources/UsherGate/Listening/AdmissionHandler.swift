@@ -17,6 +17,8 @@ final class AdmissionHandler: ChannelInboundHandler {
     private let driver: GateDriver
     private var parked = Deque<any Channel>()
     private var context: ChannelHandlerContext?
+    /// Set by ``stopAccepting()``: the listener takes nothing more, whatever the queue says.
+    private var stopped = false
 
     init(listener: ListenerID, driver: GateDriver) {
         self.listener = listener
@@ -42,7 +44,7 @@ final class AdmissionHandler: ChannelInboundHandler {
     /// Aligns accepting with the core: offers parked connections while there is room, then
     /// accepts from the kernel again only if nothing is left parked and the queue is not full.
     func synchronizeAccepting() {
-        guard let context else { return }
+        guard let context, !stopped else { return }
         while let child = parked.first, offer(child, context: context) {
             parked.removeFirst()
         }
@@ -54,6 +56,7 @@ final class AdmissionHandler: ChannelInboundHandler {
     /// in flight are registered: closing it earlier would make NIO drop them.
     func stopAccepting() {
         guard let context else { return }
+        stopped = true
         while let child = parked.popFirst() {
             if !offer(child, context: context) { child.close(promise: nil) }
         }

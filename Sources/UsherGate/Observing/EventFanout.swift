@@ -1,17 +1,54 @@
+import DequeModule
 import NIOConcurrencyHelpers
 import UsherCore
 
-/// Hands every provider event to the observers registered so far, in order.
+/// Hands every provider event to the registered observers, in the order the core produced them,
+/// outside the core's lock.
+///
+/// The driver enqueues events while it holds the core's lock (so their order is the core's), then
+/// calls ``drain()`` after releasing it. One thread at a time delivers; a thread that finds
+/// another delivering leaves its events to it. Observers may therefore call back into the gate.
 final class EventFanout: Sendable {
-    private let observers = NIOLockedValueBox<[@Sendable (ProviderEvent) -> Void]>([])
-
-    func add(_ observer: @escaping @Sendable (ProviderEvent) -> Void) {
-        observers.withLockedValue { $0.append(observer) }
+    private struct State {
+        var observers: [@Sendable (ProviderEvent) -> Void] = []
+        var queue = Deque<ProviderEvent>()
+        var delivering = false
     }
 
-    func publish(_ event: ProviderEvent) {
-        for observer in observers.withLockedValue({ $0 }) {
-            observer(event)
+    private let state = NIOLockedValueBox(State())
+
+    func add(_ observer: @escaping @Sendable (ProviderEvent) -> Void) {
+        state.withLockedValue { $0.observers.append(observer) }
+    }
+
+    /// Queues events for delivery; cheap enough to call under another lock.
+    func enqueue(_ events: [ProviderEvent]) {
+        guard !events.isEmpty else { return }
+        state.withLockedValue { $0.queue.append(contentsOf: events) }
+    }
+
+    /// Delivers queued events unless another thread is already doing so.
+    func drain() {
+        var batch = takeBatch(starting: true)
+        while let (events, observers) = batch {
+            for event in events {
+                for observer in observers { observer(event) }
+            }
+            batch = takeBatch(starting: false)
+        }
+    }
+
+    private func takeBatch(starting: Bool) -> (Deque<ProviderEvent>, [@Sendable (ProviderEvent) -> Void])? {
+        state.withLockedValue { state in
+            if starting && state.delivering { return nil }
+            guard !state.queue.isEmpty else {
+                if !starting { state.delivering = false }
+                return nil
+            }
+            state.delivering = true
+            let events = state.queue
+            state.queue.removeAll(keepingCapacity: true)
+            return (events, state.observers)
         }
     }
 }
