@@ -78,4 +78,20 @@ struct GateProxyTests {
             #expect(gate.snapshot().counters.accepted == 1 || answer.contains("usher"))
         }
     }
+
+    @Test("a keep-alive client that closes after its answer leaves nothing open: stopping is immediate")
+    func nothingLingers() async throws {
+        var configuration = GateHarness.configuration(policy: .accept)
+        configuration.drainTimeout = .seconds(10)
+        try await GateHarness.with(configuration) { gate, port, _ in
+            let client = try await TCPClient.gate(port)
+            try await client.send("GET /keep HTTP/1.1\r\nHost: usher.test\r\n\r\n")
+            let answer = String(decoding: try await client.read(atLeast: 100), as: UTF8.self)
+            #expect(answer.contains("You sent: GET /keep HTTP/1.1"))
+            client.close()
+            let start = ContinuousClock.now
+            await gate.shutdown()
+            #expect(ContinuousClock.now - start < .seconds(3), "a connection stayed open until the drain timeout")
+        }
+    }
 }

@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTP1
 
 /// Answers every HTTP request of the demo upstream with `200 OK` and a body that names usher and
-/// echoes the request line; keeps the connection alive when the client asks for it.
+/// echoes the request line; keeps the connection alive when the client asks for it, and ends it
+/// when the client stops sending.
 final class DemoHTTPResponder: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -20,6 +21,14 @@ final class DemoHTTPResponder: ChannelInboundHandler {
             respond(to: head, context: context)
             self.head = nil
         }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            // NIO's pipelining handler holds this back until pending responses are written.
+            context.close(mode: .output, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     static func body(for head: HTTPRequestHead) -> String {
