@@ -132,7 +132,7 @@ public final class Gate: Sendable {
         try? await withDeadline(.seconds(2), driver.allAttached())
         for channel in serverChannels { try? await channel.close() }
         logger.info("stopped listening", metadata: [
-            "held": "\(driver.snapshot().counters.pending)",
+            "pending": "\(driver.snapshot().counters.pending)",
             "drain_timeout": "\(DurationText.format(configuration.drainTimeout))",
         ])
         try? await withDeadline(configuration.drainTimeout, driver.allClosed())

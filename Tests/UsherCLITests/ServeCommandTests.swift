@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Testing
 import UsherTestSupport
@@ -96,5 +97,24 @@ struct ServeCommandTests {
         #expect(result.exitCode == 1)
         let lines = result.standardError.split(separator: "\n")
         #expect(lines.last == "usher: cannot listen on 127.0.0.1:\(busy.port): address already in use")
+    }
+
+    @Test("--log-format json writes one JSON object per line with the event's fields")
+    func jsonLog() async throws {
+        let (_, exit) = try await UsherDaemon.with(serveOnFreePort + ["--policy", "accept", "--log-format", "json"]) { usher in
+            let port = try await usher.log.waitForLine(containing: "\"event\":\"ready\"")
+                .split(separator: ",").first { $0.contains("listeners") }
+                .flatMap { $0.split(separator: ":").last?.filter(\.isNumber) }
+                .flatMap { Int($0) }
+            let curl = try await Curl.get(port: try #require(port))
+            #expect(curl.exitCode == 0)
+            try await usher.log.waitForLine(containing: "\"event\":\"accepted\"")
+        }
+        let objects = try exit.lines.map { line in
+            try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+        }
+        #expect(objects.allSatisfy { $0?["ts"] != nil && $0?["level"] != nil && $0?["event"] != nil })
+        let accepted = try #require(objects.compactMap { $0 }.first { $0["event"] == "accepted" })
+        #expect(accepted["id"] == "r1" && accepted["by"] == "policy" && accepted["peer"]?.hasPrefix("127.0.0.1:") == true)
     }
 }

@@ -43,17 +43,25 @@ enum LogLine {
 
 /// Metadata in a stable, readable order: the request first, then the facts, then the rest.
 enum LogFields {
-    static let preferred = [
+    static let first = [
         "id", "peer", "listener", "local", "by", "mode", "action", "waited", "for", "condition", "verdict",
-        "reason", "note",
+        "reason",
     ]
+    static let last = ["note"]
 
     static func ordered(_ metadata: Logger.Metadata) -> [(String, String)] {
         metadata.map { ($0.key, "\($0.value)") }.sorted { lhs, rhs in
-            let left = preferred.firstIndex(of: lhs.0) ?? preferred.count
-            let right = preferred.firstIndex(of: rhs.0) ?? preferred.count
+            let left = rank(lhs.0)
+            let right = rank(rhs.0)
             return left == right ? lhs.0 < rhs.0 : left < right
         }
+    }
+
+    /// Known keys first in their order, then the others alphabetically, then the notes.
+    private static func rank(_ key: String) -> Int {
+        if let index = first.firstIndex(of: key) { return index }
+        if let index = last.firstIndex(of: key) { return first.count + 1 + index }
+        return first.count
     }
 }
 
