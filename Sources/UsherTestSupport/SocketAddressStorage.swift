@@ -9,31 +9,32 @@ struct SocketAddressStorage {
     let family: Int32
 
     init(host: String, port: Int) throws {
+        let bigEndianPort = in_port_t(UInt16(port).bigEndian)
         if host.contains(":") {
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else {
-                throw TCPClientError.failed("parse \(host)", errno: EINVAL)
-            }
-            family = AF_INET6
-            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            withUnsafeMutableBytes(of: &storage) { raw in
-                withUnsafeBytes(of: address) { raw.copyMemory(from: $0) }
-            }
+            address.sin6_port = bigEndianPort
+            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else { throw Self.unparsable(host) }
+            (family, length) = (AF_INET6, Self.store(address, in: &storage))
         } else {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-                throw TCPClientError.failed("parse \(host)", errno: EINVAL)
-            }
-            family = AF_INET
-            length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            withUnsafeMutableBytes(of: &storage) { raw in
-                withUnsafeBytes(of: address) { raw.copyMemory(from: $0) }
-            }
+            address.sin_port = bigEndianPort
+            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw Self.unparsable(host) }
+            (family, length) = (AF_INET, Self.store(address, in: &storage))
         }
+    }
+
+    private static func unparsable(_ host: String) -> TCPClientError {
+        .failed("parse \(host) as an IP address", errno: EINVAL)
+    }
+
+    /// Copies a concrete `sockaddr_*` into the storage and returns its length.
+    private static func store<Address>(_ address: Address, in storage: inout sockaddr_storage) -> socklen_t {
+        withUnsafeMutableBytes(of: &storage) { raw in
+            withUnsafeBytes(of: address) { raw.copyMemory(from: $0) }
+        }
+        return socklen_t(MemoryLayout<Address>.size)
     }
 
     func withSockaddr<Result>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> Result) -> Result {

@@ -84,21 +84,15 @@ public final class TCPClient: @unchecked Sendable {
 
     /// Reads until the peer closes; throws ``TCPClientError/reset`` on a reset.
     public func readToEnd(timeout: Duration = .seconds(10)) async throws -> [UInt8] {
-        var received: [UInt8] = []
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            switch try receiveOnce(into: &received) {
-            case .closed: return received
-            case .data: continue
-            case .wouldBlock:
-                try Self.checkDeadline(deadline, "read to end (\(received.count) bytes so far)")
-                try await Task.sleep(for: Self.step)
-            }
-        }
+        try await read(upTo: .max, what: "read to end", timeout: timeout)
     }
 
     /// Reads until at least `count` bytes arrived (or the peer closes).
     public func read(atLeast count: Int, timeout: Duration = .seconds(10)) async throws -> [UInt8] {
+        try await read(upTo: count, what: "read \(count) bytes", timeout: timeout)
+    }
+
+    private func read(upTo count: Int, what: String, timeout: Duration) async throws -> [UInt8] {
         var received: [UInt8] = []
         let deadline = ContinuousClock.now + timeout
         while received.count < count {
@@ -106,7 +100,7 @@ public final class TCPClient: @unchecked Sendable {
             case .closed: return received
             case .data: continue
             case .wouldBlock:
-                try Self.checkDeadline(deadline, "read \(count) bytes (\(received.count) so far)")
+                try Self.checkDeadline(deadline, "\(what) (\(received.count) bytes so far)")
                 try await Task.sleep(for: Self.step)
             }
         }

@@ -233,9 +233,8 @@ public struct ProviderCore: Sendable {
     }
 
     private mutating func record(_ outcome: ConditionOutcome, for id: RequestID, into output: inout ProviderOutput) {
-        guard var request = live[id] else { return }
-        request.outcomes.append(outcome)
-        live[id] = request
+        live[id]?.outcomes.append(outcome)  // in place: no copy of the outcome list
+        guard let request = live[id] else { return }
         output.events.append(.request(RequestEvent(kind: .evaluated, request: request, at: outcome.at)))
     }
 

@@ -1,0 +1,24 @@
+// swift-tools-version: 6.1
+// Benchmarks of usher's own code (ordo-one/benchmark). Run from this folder:
+//   swift package --disable-sandbox benchmark
+import PackageDescription
+
+let package = Package(
+    name: "usher-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "usher", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "CoreBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "UsherCore", package: "usher"),
+            ],
+            path: "Benchmarks/CoreBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)
