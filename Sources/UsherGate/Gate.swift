@@ -60,7 +60,7 @@ public final class Gate: Sendable {
         let (upstream, demo) = try await startUpstream(configuration, group: group, logger: logger)
         let fanout = EventFanout()
         let driver = GateDriver(
-            core: ProviderCore(configuration: configuration.provider, listenerCount: configuration.listeners.count),
+            core: ProviderCore(configuration: configuration.provider, listeners: configuration.listeners),
             upstream: upstream, connectTimeout: configuration.connectTimeout,
             lingerTimeout: configuration.lingerTimeout, timerLoop: group.next(), events: fanout)
         let somaxconn = SystemLimits.somaxconn() ?? SystemLimits.defaultSomaxconn
@@ -76,8 +76,11 @@ public final class Gate: Sendable {
             }
         }
         let bound = zip(channels, listenAddresses).map { $0.localAddress ?? $1 }
-        let names = bound.map { (Endpoint($0) ?? Endpoint(host: "?", port: 0)).description }
-        fanout.add(EventLog(logger: logger, listenerNames: names).record)
+        let endpoints = zip(bound, configuration.listeners).map { Endpoint($0) ?? $1.endpoint }
+        for (index, endpoint) in endpoints.enumerated() {
+            driver.listener(ListenerID(index), isBoundTo: endpoint)
+        }
+        fanout.add(EventLog(logger: logger, listenerNames: endpoints.map(\.description)).record)
         if let observer { fanout.add(observer) }
         for channel in channels {
             try? await channel.setOption(.autoRead, value: true).get()

@@ -3,19 +3,7 @@ import UsherCore
 /// Everything a ``Gate`` needs: where to listen, where accepted connections go, and how the
 /// provider core decides.
 public struct GateConfiguration: Sendable {
-    /// One listening address and its requested kernel backlog.
-    public struct Listener: Sendable, Hashable {
-        public var endpoint: Endpoint
-        /// The requested `listen()` backlog; `nil` asks for `net.core.somaxconn`.
-        public var backlog: Int?
-
-        public init(endpoint: Endpoint, backlog: Int? = nil) {
-            self.endpoint = endpoint
-            self.backlog = backlog
-        }
-    }
-
-    public var listeners: [Listener]
+    public var listeners: [ListenerConfiguration]
     /// Where accepted connections are proxied; `nil` starts the built-in demo upstream.
     public var upstream: Endpoint?
     public var provider: ProviderConfiguration
@@ -28,7 +16,7 @@ public struct GateConfiguration: Sendable {
     public var lingerTimeout: Duration
 
     public init(
-        listeners: [Listener] = [Listener(endpoint: Endpoint(host: "127.0.0.1", port: 8080))],
+        listeners: [ListenerConfiguration] = [.standard],
         upstream: Endpoint? = nil,
         provider: ProviderConfiguration = ProviderConfiguration(),
         connectTimeout: Duration = .seconds(5),

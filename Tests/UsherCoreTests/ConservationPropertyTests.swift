@@ -98,6 +98,8 @@ struct ConservationPropertyTests {
         }
     }
 
+    static let twoListeners = [8080, 8081].map { ListenerConfiguration(endpoint: Endpoint(host: "127.0.0.1", port: $0)) }
+
     static let configurations: [ProviderConfiguration] = [
         ProviderConfiguration(policy: .ask, pendingTimeout: .seconds(2), maxPending: 5, overflow: .pause),
         ProviderConfiguration(policy: .ask, pendingTimeout: .seconds(1), timeoutAction: .accept, maxPending: 3, overflow: .reset),
@@ -109,7 +111,7 @@ struct ConservationPropertyTests {
     func invariantHolds(configuration: Int) async {
         let codes = Gen.int(in: 0...100_000).array(of: 1...300)
         await propertyCheck(count: 200, input: codes) { codes in
-            var harness = Harness(core: ProviderCore(configuration: Self.configurations[configuration], listenerCount: 2))
+            var harness = Harness(core: ProviderCore(configuration: Self.configurations[configuration], listeners: Self.twoListeners))
             for code in codes {
                 let step = Step(code: code)
                 harness.run(step)

@@ -17,7 +17,7 @@ enum CoreFixtures {
             configuration: ProviderConfiguration(
                 policy: policy, pendingTimeout: timeout, timeoutAction: timeoutAction,
                 maxPending: maxPending, overflow: overflow, defaultRejection: rejection),
-            listenerCount: listeners)
+            listeners: (0..<listeners).map { ListenerConfiguration(endpoint: Endpoint(host: "127.0.0.1", port: 8080 + $0)) })
     }
 }
 

@@ -16,6 +16,7 @@ struct GateDecisionTests {
             #expect(answer.hasPrefix("HTTP/1.1 200 OK"))
             #expect(answer.contains("You sent: GET /hello HTTP/1.1"))
             try await gate.waitForCounters("one accepted") { $0.accepted == 1 }
+            #expect(gate.snapshot().listeners.first?.endpoint == Endpoint(host: "127.0.0.1", port: port))
             #expect(log.contains("info", "arrived", "id=r1"))
             #expect(log.contains("info", "accepted", "id=r1", "by=policy"))
         }

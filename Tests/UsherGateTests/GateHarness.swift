@@ -49,7 +49,7 @@ enum GateHarness {
         upstream: Endpoint? = nil, listen: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 0)], backlog: Int? = nil
     ) -> GateConfiguration {
         GateConfiguration(
-            listeners: listen.map { GateConfiguration.Listener(endpoint: $0, backlog: backlog) },
+            listeners: listen.map { ListenerConfiguration(endpoint: $0, backlog: backlog) },
             upstream: upstream,
             provider: ProviderConfiguration(
                 policy: policy, pendingTimeout: timeout, timeoutAction: timeoutAction, maxPending: maxPending,

@@ -11,7 +11,7 @@ let benchmarks: @Sendable () -> Void = {
     let local = Endpoint(host: "127.0.0.1", port: 8080)
 
     Benchmark("accepted request (arrive, policy accept, upstream connected)") { benchmark in
-        var core = ProviderCore(configuration: ProviderConfiguration(policy: .accept), listenerCount: 1)
+        var core = ProviderCore(configuration: ProviderConfiguration(policy: .accept), listeners: [.standard])
         var now = Moment(nanoseconds: 1)
         for iteration in benchmark.scaledIterations {
             now = now + .microseconds(10)
@@ -25,7 +25,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("10,000 operator decisions with 10,000 pending") { benchmark in
-        var core = ProviderCore(configuration: ProviderConfiguration(policy: .ask), listenerCount: 1)
+        var core = ProviderCore(configuration: ProviderConfiguration(policy: .ask), listeners: [.standard])
         let now = Moment(nanoseconds: 1)
         var ids: [RequestID] = []
         for index in 0..<10_000 {

@@ -1,14 +1,17 @@
 /// The provider's view of one gated listener: its limit, counters and whether it is accepting.
 public struct ListenerStatus: Hashable, Sendable, Identifiable {
     public let id: ListenerID
+    /// Where it listens (the bound address once known).
+    public internal(set) var endpoint: Endpoint
     /// The most requests pending at once.
     public var limit: Int
     public internal(set) var counters = Counters()
     /// `true` while usher has stopped accepting from the kernel because the queue is full.
     public internal(set) var isPaused = false
 
-    public init(id: ListenerID, limit: Int) {
+    public init(id: ListenerID, endpoint: Endpoint, limit: Int) {
         self.id = id
+        self.endpoint = endpoint
         self.limit = limit
     }
 

@@ -23,14 +23,21 @@ public struct ProviderCore: Sendable {
 
     /// - Parameters:
     ///   - configuration: policy, timeouts and limits.
-    ///   - listenerCount: how many listeners are gated; they get IDs `0..<listenerCount`.
+    ///   - listeners: the gated listeners; they get IDs `0..<listeners.count`.
     ///   - history: how many finished requests are remembered for late look-ups.
-    public init(configuration: ProviderConfiguration, listenerCount: Int, history: Int = 4096) {
+    public init(configuration: ProviderConfiguration, listeners: [ListenerConfiguration], history: Int = 4096) {
         self.configuration = configuration
-        self.listeners = (0..<max(1, listenerCount)).map {
-            ListenerStatus(id: ListenerID($0), limit: configuration.maxPending)
+        let gated = listeners.isEmpty ? [.standard] : listeners
+        self.listeners = gated.enumerated().map { index, listener in
+            ListenerStatus(id: ListenerID(index), endpoint: listener.endpoint, limit: configuration.maxPending)
         }
         self.finished = FinishedRequests(capacity: history)
+    }
+
+    /// Records where a listener is bound (its port, when the configuration asked for port 0).
+    public mutating func listener(_ id: ListenerID, isBoundTo endpoint: Endpoint) {
+        guard listeners.indices.contains(id.index) else { return }
+        listeners[id.index].endpoint = endpoint
     }
 
     // MARK: Queries

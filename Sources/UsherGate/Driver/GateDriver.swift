@@ -51,6 +51,10 @@ final class GateDriver: Sendable {
         state.withLockedValue { $0.admissions[listener] = admission }
     }
 
+    func listener(_ listener: ListenerID, isBoundTo endpoint: Endpoint) {
+        state.withLockedValue { $0.core.listener(listener, isBoundTo: endpoint) }
+    }
+
     func isPaused(_ listener: ListenerID) -> Bool {
         state.withLockedValue { $0.core.listeners[listener.index].isPaused }
     }

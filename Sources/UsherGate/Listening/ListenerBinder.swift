@@ -11,7 +11,7 @@ struct ListenerBinder {
     let somaxconn: Int
 
     /// Binds one listener; the kernel backlog is clamped to `somaxconn`, and a clamp is logged.
-    func bind(_ listener: GateConfiguration.Listener, as id: ListenerID) async throws(GateError) -> any Channel {
+    func bind(_ listener: ListenerConfiguration, as id: ListenerID) async throws(GateError) -> any Channel {
         let address = try listener.endpoint.resolved(role: "listen address")
         let backlog = Backlog(requested: listener.backlog, somaxconn: somaxconn)
         if backlog.isClamped {

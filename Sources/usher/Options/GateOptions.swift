@@ -87,9 +87,9 @@ struct GateOptions: ParsableArguments {
 
     /// The gate configuration these options describe.
     var gateConfiguration: GateConfiguration {
-        let endpoints = listen.isEmpty ? [Endpoint(host: "127.0.0.1", port: 8080)] : listen
+        let endpoints = listen.isEmpty ? [ListenerConfiguration.standard.endpoint] : listen
         return GateConfiguration(
-            listeners: endpoints.map { GateConfiguration.Listener(endpoint: $0, backlog: backlog) },
+            listeners: endpoints.map { ListenerConfiguration(endpoint: $0, backlog: backlog) },
             upstream: upstream,
             provider: ProviderConfiguration(
                 policy: policy, pendingTimeout: pendingTimeout, timeoutAction: timeoutAction,

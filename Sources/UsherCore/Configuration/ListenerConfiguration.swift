@@ -1,0 +1,15 @@
+/// One gated listener as configured: where it listens and the kernel backlog it asks for.
+public struct ListenerConfiguration: Hashable, Sendable {
+    /// The address to listen on (port 0: the system picks one).
+    public var endpoint: Endpoint
+    /// The requested `listen()` backlog; `nil` asks for `net.core.somaxconn`.
+    public var backlog: Int?
+
+    public init(endpoint: Endpoint, backlog: Int? = nil) {
+        self.endpoint = endpoint
+        self.backlog = backlog
+    }
+
+    /// The default listener of `usher serve`: `127.0.0.1:8080`.
+    public static let standard = ListenerConfiguration(endpoint: Endpoint(host: "127.0.0.1", port: 8080))
+}
