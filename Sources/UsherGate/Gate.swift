@@ -58,6 +58,8 @@ public final class Gate: Sendable {
             try listener.endpoint.resolved(role: "listen address")
         }
         let (upstream, demo) = try await startUpstream(configuration, group: group, logger: logger)
+        var configuration = configuration
+        configuration.provider.maxConnections = fittedMaxConnections(configuration, logger: logger)
         let fanout = EventFanout()
         let driver = GateDriver(
             core: ProviderCore(configuration: configuration.provider, listeners: configuration.listeners),
@@ -88,6 +90,23 @@ public final class Gate: Sendable {
         return Gate(
             configuration: configuration, listenerAddresses: bound, upstreamAddress: upstream, driver: driver,
             fanout: fanout, serverChannels: channels, demo: demo, group: group, logger: logger)
+    }
+
+    /// The connection limit: as configured, or fitted to the open-file limit when not given, and
+    /// never above what the descriptors allow (a clamp is logged). See ``DescriptorBudget``.
+    private static func fittedMaxConnections(_ configuration: GateConfiguration, logger: Logger) -> Int? {
+        let requested = configuration.provider.maxConnections
+        guard let openFiles = SystemLimits.openFileLimit() else { return requested }
+        let fitted = DescriptorBudget.maxConnections(
+            openFileLimit: openFiles, descriptorsPerConnection: configuration.upstream == nil ? 3 : 2)
+        guard let requested else { return fitted }
+        if fitted < requested {
+            logger.warning("max-connections clamped", metadata: [
+                "requested": "\(requested)", "effective": "\(fitted)", "open_file_limit": "\(openFiles)",
+                "note": "each connection needs room for its upstream; raise ulimit -n (LimitNOFILE=) to hold more",
+            ])
+        }
+        return min(requested, fitted)
     }
 
     private static func startUpstream(

@@ -6,6 +6,8 @@ public struct GateConfiguration: Sendable {
     public var listeners: [ListenerConfiguration]
     /// Where accepted connections are proxied; `nil` starts the built-in demo upstream.
     public var upstream: Endpoint?
+    /// Policy, timeouts and limits; `provider.maxConnections` `nil` fits the limit to the
+    /// open-file limit.
     public var provider: ProviderConfiguration
     /// How long connecting to the upstream may take before the request is rejected.
     public var connectTimeout: Duration

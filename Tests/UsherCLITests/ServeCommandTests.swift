@@ -117,4 +117,29 @@ struct ServeCommandTests {
         let accepted = try #require(objects.compactMap { $0 }.first { $0["event"] == "accepted" })
         #expect(accepted["id"] == "r1" && accepted["by"] == "policy" && accepted["peer"]?.hasPrefix("127.0.0.1:") == true)
     }
+
+    @Test("with few file descriptors, usher holds what fits, the rest wait in the backlog, and all are answered")
+    func outOfFileDescriptors() async throws {
+        let usherPath = try UsherExecutable.path()
+        let command = "ulimit -n 48; exec \(usherPath) serve --listen 127.0.0.1:0 --pending-timeout 300ms --timeout-action accept"
+        _ = try await BackgroundProcess.with("bash", ["-c", command]) { usher in
+            let port = try await usher.readyPort()
+            try await usher.log.waitForLine(containing: "ready", "max_connections=12")
+            let answers = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<40 {
+                    group.addTask {
+                        let client = try await TCPClient.connect(to: "127.0.0.1", port: port)
+                        try await client.send("GET /fd HTTP/1.0\r\n\r\n")
+                        return String(decoding: try await client.readToEnd(timeout: .seconds(30)), as: UTF8.self)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.count == 40)
+            let failed = answers.filter { !$0.hasPrefix("HTTP/1.0 200 OK") }
+            #expect(failed.isEmpty, "\(failed.count) not answered: \(failed.prefix(3)); log:\n\(usher.log.lines.filter { !$0.contains("arrived") }.suffix(30).joined(separator: "\n"))")
+            #expect(usher.log.count(containing: "paused", "connection limit reached") >= 1)
+            #expect(usher.log.count(containing: "accept failed") == 0, "descriptors never ran out")
+        }
+    }
 }

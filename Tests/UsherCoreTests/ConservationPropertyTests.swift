@@ -11,6 +11,7 @@ struct ConservationPropertyTests {
         case arrive(listener: Int)
         case decide(pick: Int, Decision)
         case withdraw(pick: Int)
+        case connectionClosed(pick: Int)
         case upstreamConnected(pick: Int)
         case upstreamFailed(pick: Int)
         case advance(milliseconds: Int)
@@ -24,7 +25,8 @@ struct ConservationPropertyTests {
             case 5: self = .decide(pick: pick, .reject(.close))
             case 6: self = .decide(pick: pick, .reject(.reset))
             case 7: self = .decide(pick: pick, .deferral(.milliseconds(pick % 5000)))
-            case 8, 9: self = .withdraw(pick: pick)
+            case 8: self = .withdraw(pick: pick)
+            case 9: self = .connectionClosed(pick: pick)
             case 10, 11: self = .upstreamConnected(pick: pick)
             case 12: self = .upstreamFailed(pick: pick)
             case 13, 14: self = .advance(milliseconds: pick % 3000)
@@ -37,6 +39,7 @@ struct ConservationPropertyTests {
             case .arrive(let listener): "arrive(\(listener))"
             case .decide(let pick, let decision): "decide(\(pick), \(decision))"
             case .withdraw(let pick): "withdraw(\(pick))"
+            case .connectionClosed(let pick): "closed(\(pick))"
             case .upstreamConnected(let pick): "connected(\(pick))"
             case .upstreamFailed(let pick): "failed(\(pick))"
             case .advance(let ms): "advance(\(ms)ms)"
@@ -67,6 +70,8 @@ struct ConservationPropertyTests {
                 _ = try? core.decide(target(pick), decision, by: .operator(Operator(pid: 1)), at: now)
             case .withdraw(let pick):
                 _ = try? core.withdraw(target(pick), at: now)
+            case .connectionClosed(let pick):
+                _ = core.connectionClosed(target(pick), at: now)
             case .upstreamConnected(let pick):
                 _ = try? core.upstreamConnected(target(pick), at: now)
             case .upstreamFailed(let pick):
@@ -92,6 +97,11 @@ struct ConservationPropertyTests {
             for status in core.listeners where !core.isShuttingDown {
                 #expect(status.counters.pending <= status.limit, "after \(step): over the limit")
             }
+            if let maxConnections = core.configuration.maxConnections, core.configuration.overflow == .pause,
+               !core.isShuttingDown {
+                #expect(core.connectionCount <= maxConnections, "after \(step): over the connection limit")
+            }
+            #expect(core.connectionCount >= counters.pending, "after \(step): a pending request has no connection")
             if case .advance = step, let next = core.nextDeadline {
                 #expect(next > now, "after \(step): a due timer was not fired")
             }
@@ -103,7 +113,8 @@ struct ConservationPropertyTests {
     static let configurations: [ProviderConfiguration] = [
         ProviderConfiguration(policy: .ask, pendingTimeout: .seconds(2), maxPending: 5, overflow: .pause),
         ProviderConfiguration(policy: .ask, pendingTimeout: .seconds(1), timeoutAction: .accept, maxPending: 3, overflow: .reset),
-        ProviderConfiguration(policy: .accept, pendingTimeout: nil, maxPending: 4, overflow: .pause),
+        ProviderConfiguration(policy: .accept, pendingTimeout: nil, maxPending: 4, maxConnections: 6, overflow: .pause),
+        ProviderConfiguration(policy: .ask, pendingTimeout: .seconds(1), maxPending: 5, maxConnections: 3, overflow: .reset),
         ProviderConfiguration(policy: .reject, pendingTimeout: .seconds(1), maxPending: 2, overflow: .reset),
     ]
 

@@ -156,7 +156,7 @@ struct ProviderCoreTests {
         let (second, full) = core.queued(port: 2)
         #expect(second != nil)
         #expect(full.actions == [.pauseAccepting(ListenerID(0))])
-        #expect(full.listenerEventKinds == [.paused])
+        #expect(full.listenerEventKinds == [.paused(.pendingQueue)])
         let (outcome, parked) = core.arrive(on: ListenerID(0), peer: F.peer(3), local: F.local, at: .zero)
         #expect(outcome == .parked && parked.actions.isEmpty)
         #expect(core.counters.arrived == 2)
@@ -164,6 +164,34 @@ struct ProviderCoreTests {
         #expect(resumed.actions == [.reject(first, .close), .resumeAccepting(ListenerID(0))])
         #expect(core.queued(port: 3).0 != nil)
         #expect(core.counters.isConserved)
+    }
+
+    @Test("the connection limit counts proxied connections until they close, over all listeners")
+    func connectionLimit() throws {
+        var core = ProviderCore(
+            configuration: ProviderConfiguration(policy: .accept, maxConnections: 2),
+            listeners: [8080, 8081].map { ListenerConfiguration(endpoint: Endpoint(host: "127.0.0.1", port: $0)) })
+        let first = try #require(core.queued(port: 1, listener: 0).0)
+        _ = try core.upstreamConnected(first, at: .zero)
+        let (second, full) = core.queued(port: 2, listener: 1)
+        _ = try core.upstreamConnected(try #require(second), at: .zero)
+        #expect(core.counters.pending == 0 && core.connectionCount == 2)
+        #expect(full.listenerEventKinds == [.paused(.connections)])
+        let (outcome, parked) = core.arrive(on: ListenerID(0), peer: F.peer(3), local: F.local, at: .zero)
+        #expect(outcome == .parked, "the other listener is held back too")
+        #expect(parked.actions == [.pauseAccepting(ListenerID(0))])
+        let closed = core.connectionClosed(first, at: F.seconds(1))
+        #expect(closed.actions == [.resumeAccepting(ListenerID(0)), .resumeAccepting(ListenerID(1))])
+        #expect(core.connectionCount == 1 && core.counters.accepted == 2 && core.counters.isConserved)
+        #expect(core.connectionClosed(first, at: F.seconds(1)).actions.isEmpty, "a second close changes nothing")
+    }
+
+    @Test("a connection that closes while pending is a withdrawal")
+    func connectionClosedWhilePending() throws {
+        var core = F.core()
+        let id = try #require(core.queued().0)
+        #expect(core.connectionClosed(id, at: F.seconds(1)).requestEventKinds == [.withdrawn])
+        #expect(core.connectionCount == 0 && core.counters.withdrawn == 1)
     }
 
     @Test("overflow reset turns away arrivals beyond the limit")

@@ -71,4 +71,12 @@ struct TextParsingTests {
         let defaulted = Backlog(requested: nil, somaxconn: 4096)
         #expect(defaulted.effective == 4096 && !defaulted.isClamped)
     }
+
+    @Test("the connection limit fits the open-file limit")
+    func descriptorBudget() {
+        #expect(DescriptorBudget.maxConnections(openFileLimit: 1_048_576, descriptorsPerConnection: 2) == 524_256)
+        #expect(DescriptorBudget.maxConnections(openFileLimit: 1024, descriptorsPerConnection: 2) == 480)
+        #expect(DescriptorBudget.maxConnections(openFileLimit: 48, descriptorsPerConnection: 3) == 12)
+        #expect(DescriptorBudget.maxConnections(openFileLimit: 2, descriptorsPerConnection: 3) == 1)
+    }
 }

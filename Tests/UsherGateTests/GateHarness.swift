@@ -46,14 +46,16 @@ enum GateHarness {
     static func configuration(
         policy: Policy = .ask, timeout: Duration? = .seconds(30), timeoutAction: TimeoutAction = .reject,
         maxPending: Int = 10_000, overflow: OverflowMode = .pause, rejectMessage: String = "",
-        upstream: Endpoint? = nil, listen: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 0)], backlog: Int? = nil
+        upstream: Endpoint? = nil, listen: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 0)], backlog: Int? = nil,
+        halfClose: HalfClosePolicy = .withdraw
     ) -> GateConfiguration {
         GateConfiguration(
             listeners: listen.map { ListenerConfiguration(endpoint: $0, backlog: backlog) },
             upstream: upstream,
             provider: ProviderConfiguration(
                 policy: policy, pendingTimeout: timeout, timeoutAction: timeoutAction, maxPending: maxPending,
-                overflow: overflow, defaultRejection: Rejection(mode: .close, message: Array(rejectMessage.utf8))),
+                overflow: overflow, defaultRejection: Rejection(mode: .close, message: Array(rejectMessage.utf8)),
+                halfClose: halfClose),
             connectTimeout: .seconds(2), drainTimeout: .seconds(2), lingerTimeout: .seconds(1))
     }
 

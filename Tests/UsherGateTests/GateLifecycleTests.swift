@@ -17,6 +17,34 @@ struct GateLifecycleTests {
         }
     }
 
+    @Test("a client that stops sending while pending has withdrawn (--half-close withdraw)")
+    func halfCloseWithdraws() async throws {
+        try await GateHarness.with(GateHarness.configuration()) { gate, port, _ in
+            let client = try await TCPClient.gate(port)
+            try await client.send("\u{1}request")
+            _ = try await gate.waitForPending(1)
+            client.shutdownWrite()
+            try await gate.waitForCounters("withdrawn") { $0.withdrawn == 1 }
+            #expect(try await client.readToEnd().isEmpty)
+        }
+    }
+
+    @Test("with --half-close keep, a client that stops sending still gets its answer")
+    func halfCloseKeeps() async throws {
+        try await GateHarness.with(GateHarness.configuration(halfClose: .keep)) { gate, port, _ in
+            let client = try await TCPClient.gate(port)
+            try await client.send("\u{1}request")
+            client.shutdownWrite()
+            try await poll("half-closed and still pending") {
+                gate.snapshot().pending.first?.callerFinishedSending == true
+            }
+            let request = try #require(gate.snapshot().pending.first)
+            try gate.decide(request.id, .accept, by: .operator(Operator()))
+            #expect(String(decoding: try await client.readToEnd(), as: UTF8.self) == "\u{1}request")
+            try await gate.waitForCounters("accepted") { $0.accepted == 1 && $0.withdrawn == 0 }
+        }
+    }
+
     @Test("the pending timeout rejects", .timeLimit(.minutes(1)))
     func timeoutRejects() async throws {
         let configuration = GateHarness.configuration(timeout: .milliseconds(300), rejectMessage: "too late\n")

@@ -14,6 +14,17 @@ public enum TimeoutAction: String, Hashable, Sendable, CaseIterable {
     case reject
 }
 
+/// What a client that stops sending (a FIN) while its request is undecided means.
+///
+/// On the wire, closing a socket and shutting down only its sending side look the same.
+public enum HalfClosePolicy: String, Hashable, Sendable, CaseIterable {
+    /// The client has gone: its request is withdrawn (like HAProxy's `option abortonclose`).
+    case withdraw
+    /// The client has finished its request and waits for the answer (`printf … | nc -N`): the
+    /// request stays, and the upstream gets the same half-close after the caller data.
+    case keep
+}
+
 /// What happens when a listener's pending queue is full.
 public enum OverflowMode: String, Hashable, Sendable, CaseIterable {
     /// Stop accepting from the kernel: further clients wait in the kernel backlog, as with any

@@ -8,24 +8,33 @@ public struct ProviderConfiguration: Hashable, Sendable {
     public var timeoutAction: TimeoutAction
     /// The most requests pending at once on each listener.
     public var maxPending: Int
+    /// The most client connections held at once over all listeners, pending or proxied (like
+    /// HAProxy's `maxconn`); `nil` for no limit.
+    public var maxConnections: Int?
     /// What a full queue does.
     public var overflow: OverflowMode
     /// The rejection used by the policy and the timeout: `close` with the `--reject-message` bytes.
     public var defaultRejection: Rejection
+    /// What a half-close by an undecided client means.
+    public var halfClose: HalfClosePolicy
 
     public init(
         policy: Policy = .ask,
         pendingTimeout: Duration? = .seconds(60),
         timeoutAction: TimeoutAction = .reject,
         maxPending: Int = 10_000,
+        maxConnections: Int? = nil,
         overflow: OverflowMode = .pause,
-        defaultRejection: Rejection = .close
+        defaultRejection: Rejection = .close,
+        halfClose: HalfClosePolicy = .withdraw
     ) {
         self.policy = policy
         self.pendingTimeout = pendingTimeout
         self.timeoutAction = timeoutAction
         self.maxPending = max(1, maxPending)
+        self.maxConnections = maxConnections.map { max(1, $0) }
         self.overflow = overflow
         self.defaultRejection = defaultRejection
+        self.halfClose = halfClose
     }
 }

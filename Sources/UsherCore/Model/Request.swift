@@ -17,6 +17,8 @@ public struct Request: Hashable, Sendable, Identifiable {
     public internal(set) var timeoutDeadline: Moment?
     /// Who took the decision that finished (or is finishing) the request.
     public internal(set) var decider: Decider?
+    /// The client has stopped sending (half-close) and waits for the answer.
+    public internal(set) var callerFinishedSending = false
 
     public init(id: RequestID, listener: ListenerID, peer: Endpoint, local: Endpoint, arrivedAt: Moment) {
         self.id = id

@@ -17,6 +17,8 @@ public struct ProviderCore: Sendable {
     public private(set) var isShuttingDown = false
 
     private var live: [RequestID: Request] = [:]
+    /// Every arrived request whose client connection the IO layer has not reported closed.
+    private var openConnections = Set<RequestID>()
     private var deadlines = DeadlineQueue()
     private var finished: FinishedRequests
     private var lastSequence: UInt64 = 0
@@ -48,6 +50,18 @@ public struct ProviderCore: Sendable {
     /// A request in the queue or recently finished.
     public func request(_ id: RequestID) -> Request? { live[id] ?? finished[id] }
 
+    /// Client connections held now, pending or proxied.
+    public var connectionCount: Int { openConnections.count }
+
+    /// The limit that stops `listener` from taking connections now, if any.
+    public func admissionLimit(for listener: ListenerID) -> AdmissionLimit? {
+        if listeners[listener.index].isFull { return .pendingQueue }
+        if let maxConnections = configuration.maxConnections, openConnections.count >= maxConnections {
+            return .connections
+        }
+        return nil
+    }
+
     /// How many timers are armed (some may be stale until they are dropped).
     var timerCount: Int { deadlines.count }
 
@@ -63,7 +77,7 @@ public struct ProviderCore: Sendable {
         on listener: ListenerID, peer: Endpoint, local: Endpoint, at now: Moment
     ) -> (ArrivalOutcome, ProviderOutput) {
         var output = ProviderOutput()
-        let full = listeners[listener.index].isFull
+        let full = admissionLimit(for: listener) != nil
         if full && configuration.overflow == .pause && !isShuttingDown {
             pauseIfNeeded(listener, at: now, into: &output)
             return (.parked, output)
@@ -71,6 +85,7 @@ public struct ProviderCore: Sendable {
         lastSequence += 1
         var request = Request(
             id: RequestID(lastSequence), listener: listener, peer: peer, local: local, arrivedAt: now)
+        openConnections.insert(request.id)
         if full && configuration.overflow == .reset {
             overflow(&request, at: now, into: &output)
             return (.overflowed(request.id), output)
@@ -83,12 +98,19 @@ public struct ProviderCore: Sendable {
         request.record(event: .overflow, decider: .overflow)
         request.outcomes.append(ConditionOutcome(
             condition: "overflow", verdict: .decided(.reject(.reset)),
-            reason: "pending queue full (\(listeners[request.listener.index].limit))", at: now))
+            reason: overflowReason(for: request.listener), at: now))
         counters.recordOverflow()
         listeners[request.listener.index].counters.recordOverflow()
         finished.insert(request)
         output.actions.append(.reject(request.id, .reset))
         output.events.append(.request(RequestEvent(kind: .overflowed, request: request, at: now)))
+    }
+
+    private func overflowReason(for listener: ListenerID) -> String {
+        switch admissionLimit(for: listener) {
+        case .connections: "connection limit reached (\(configuration.maxConnections ?? 0))"
+        case .pendingQueue, nil: "pending queue full (\(listeners[listener.index].limit))"
+        }
     }
 
     private mutating func queue(_ request: inout Request, at now: Moment, into output: inout ProviderOutput) {
@@ -145,6 +167,33 @@ public struct ProviderCore: Sendable {
     public mutating func received(_ bytes: some Collection<UInt8>, for id: RequestID) throws(LifecycleError) {
         _ = try liveRequest(id)
         live[id]?.callerData.append(bytes)
+    }
+
+    /// The client stopped sending (a FIN). Returns `true` when the request stays, its client
+    /// taken to wait for the answer (accepted already, or ``HalfClosePolicy/keep``); `false` when
+    /// the client is taken as gone, and the IO layer closes the connection (a withdrawal).
+    public mutating func callerFinishedSending(_ id: RequestID) -> Bool {
+        guard let request = live[id] else { return false }
+        let keep = switch request.state {
+        case .admitting: true
+        case .pending, .deferred: configuration.halfClose == .keep
+        default: false
+        }
+        if keep { live[id]?.callerFinishedSending = true }
+        return keep
+    }
+
+    /// The IO layer closed a client connection, for whatever reason. A request still pending was
+    /// withdrawn by its client; either way the connection no longer counts against
+    /// `maxConnections`.
+    public mutating func connectionClosed(_ id: RequestID, at now: Moment) -> ProviderOutput {
+        var output = (try? withdraw(id, at: now)) ?? ProviderOutput()
+        if openConnections.remove(id) != nil {
+            for listener in listeners.map(\.id) {
+                resumeIfRoom(listener, at: now, into: &output)
+            }
+        }
+        return output
     }
 
     /// The client closed or reset the connection.
@@ -316,21 +365,26 @@ public struct ProviderCore: Sendable {
     }
 
     private mutating func pauseIfNeeded(_ listener: ListenerID, at now: Moment, into output: inout ProviderOutput) {
-        let status = listeners[listener.index]
-        guard configuration.overflow == .pause, status.isFull, !status.isPaused else { return }
+        guard configuration.overflow == .pause, !listeners[listener.index].isPaused,
+              let limit = admissionLimit(for: listener)
+        else { return }
         listeners[listener.index].isPaused = true
         output.actions.append(.pauseAccepting(listener))
-        output.events.append(.listener(ListenerEvent(
-            kind: .paused, listener: listener, pending: status.counters.pending, limit: status.limit, at: now)))
+        output.events.append(.listener(listenerEvent(.paused(limit), listener, at: now)))
     }
 
     private mutating func resumeIfRoom(_ listener: ListenerID, at now: Moment, into output: inout ProviderOutput) {
-        let status = listeners[listener.index]
-        guard status.isPaused, !status.isFull else { return }
+        guard listeners[listener.index].isPaused, admissionLimit(for: listener) == nil else { return }
         listeners[listener.index].isPaused = false
         output.actions.append(.resumeAccepting(listener))
-        output.events.append(.listener(ListenerEvent(
-            kind: .resumed, listener: listener, pending: status.counters.pending, limit: status.limit, at: now)))
+        output.events.append(.listener(listenerEvent(.resumed, listener, at: now)))
+    }
+
+    private func listenerEvent(_ kind: ListenerEvent.Kind, _ listener: ListenerID, at now: Moment) -> ListenerEvent {
+        let status = listeners[listener.index]
+        return ListenerEvent(
+            kind: kind, listener: listener, pending: status.counters.pending, limit: status.limit,
+            connections: openConnections.count, maxConnections: configuration.maxConnections, at: now)
     }
 }
 

@@ -37,23 +37,40 @@ public struct RequestEvent: Hashable, Sendable {
 /// A change in a listener's admission.
 public struct ListenerEvent: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
-        /// The queue is full: usher stopped accepting from the kernel backlog.
-        case paused
-        /// The queue has room again.
+        /// usher stopped accepting from the kernel backlog, for this reason.
+        case paused(AdmissionLimit)
+        /// There is room again.
         case resumed
     }
 
     public var kind: Kind
     public var listener: ListenerID
+    /// Requests pending on the listener, and its `--max-pending`.
     public var pending: Int
     public var limit: Int
+    /// Client connections held over all listeners, and `--max-connections`.
+    public var connections: Int
+    public var maxConnections: Int?
     public var at: Moment
 
-    public init(kind: Kind, listener: ListenerID, pending: Int, limit: Int, at: Moment) {
+    public init(
+        kind: Kind, listener: ListenerID, pending: Int, limit: Int, connections: Int, maxConnections: Int?,
+        at: Moment
+    ) {
         self.kind = kind
         self.listener = listener
         self.pending = pending
         self.limit = limit
+        self.connections = connections
+        self.maxConnections = maxConnections
         self.at = at
     }
+}
+
+/// Which limit stops a listener from taking more connections.
+public enum AdmissionLimit: Hashable, Sendable {
+    /// The listener's pending queue is full (`--max-pending`).
+    case pendingQueue
+    /// The gate holds as many connections as it may (`--max-connections`).
+    case connections
 }

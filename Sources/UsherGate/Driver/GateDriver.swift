@@ -91,12 +91,10 @@ final class GateDriver: Sendable {
         }
     }
 
-    /// `true` once the request was accepted and its upstream connection is being made.
-    func isAdmitting(_ id: RequestID) -> Bool {
-        state.withLockedValue { state in
-            if case .admitting = state.core.request(id)?.state { return true }
-            return false
-        }
+    /// The client stopped sending: `true` when its request stays (see
+    /// ``ProviderCore/callerFinishedSending(_:)``).
+    func callerFinishedSending(_ id: RequestID) -> Bool {
+        state.withLockedValue { $0.core.callerFinishedSending(id) }
     }
 
     /// Caller data arrived.
@@ -119,7 +117,7 @@ final class GateDriver: Sendable {
     private func clientClosed(_ id: RequestID) {
         step { state in
             state.connections[id] = nil
-            let output = (try? state.core.withdraw(id, at: .now)) ?? ProviderOutput()
+            let output = state.core.connectionClosed(id, at: .now)
             if state.connections.isEmpty, let drained = state.drained {
                 drained.succeed()
                 state.drained = nil

@@ -1,4 +1,5 @@
 import DequeModule
+import Logging
 import NIOCore
 import UsherCore
 
@@ -15,14 +16,17 @@ final class AdmissionHandler: ChannelInboundHandler {
 
     private let listener: ListenerID
     private let driver: GateDriver
+    private let logger: Logger
+    private var lastAcceptFailure: NIODeadline?
     private var parked = Deque<any Channel>()
     private var context: ChannelHandlerContext?
     /// Set by ``stopAccepting()``: the listener takes nothing more, whatever the queue says.
     private var stopped = false
 
-    init(listener: ListenerID, driver: GateDriver) {
+    init(listener: ListenerID, driver: GateDriver, logger: Logger) {
         self.listener = listener
         self.driver = driver
+        self.logger = logger
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -39,6 +43,18 @@ final class AdmissionHandler: ChannelInboundHandler {
         if parked.isEmpty, offer(child, context: context) { return }
         parked.append(child)
         setAccepting(false, context: context)
+    }
+
+    /// A failed `accept()` (most often: out of file descriptors). Logged at most once a second.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let now = NIODeadline.now()
+        if let last = lastAcceptFailure, now - last < .seconds(1) { return }
+        lastAcceptFailure = now
+        logger.warning("accept failed", metadata: [
+            "listener": "\(Endpoint(context.channel.localAddress).map(String.init(describing:)) ?? "\(listener)")",
+            "reason": "\(ErrorText.describe(error))",
+            "note": "retrying in 1s; new clients wait in the kernel backlog",
+        ])
     }
 
     /// Aligns accepting with the core: offers parked connections while there is room, then

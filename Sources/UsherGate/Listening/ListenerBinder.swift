@@ -22,13 +22,18 @@ struct ListenerBinder {
             ])
         }
         let driver = self.driver
+        let logger = self.logger
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: Int32(clamping: backlog.effective))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.autoRead, value: false)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(AdmissionHandler(listener: id, driver: driver))
+                    // Out of file descriptors (EMFILE/ENFILE): stop accepting for a second and
+                    // retry; meanwhile clients wait in the kernel backlog.
+                    try channel.pipeline.syncOperations.addHandlers(
+                        AcceptBackoffHandler(shouldForwardIOErrorCaught: true),
+                        AdmissionHandler(listener: id, driver: driver, logger: logger))
                 }
             }
             .childChannelOption(.autoRead, value: false)

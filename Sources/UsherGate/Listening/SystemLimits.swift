@@ -12,6 +12,15 @@ public enum SystemLimits {
         readInteger(atPath: "/proc/sys/net/core/somaxconn")
     }
 
+    /// The soft limit on open files (`ulimit -n`); `nil` when unlimited or unknown.
+    public static func openFileLimit() -> Int? {
+        var limits = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limits) == 0,
+              limits.rlim_cur != rlim_t.max
+        else { return nil }
+        return Int(clamping: limits.rlim_cur)
+    }
+
     static func readInteger(atPath path: String) -> Int? {
         guard let file = fopen(path, "r") else { return nil }
         defer { fclose(file) }

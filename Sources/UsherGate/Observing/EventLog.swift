@@ -21,14 +21,26 @@ public struct EventLog: Sendable {
         case .request(let event):
             record(event)
         case .listener(let event):
-            let message: Logger.Message = event.kind == .paused ? "paused" : "resumed"
-            logger.notice(message, metadata: [
-                "listener": "\(name(of: event.listener))",
-                "pending": "\(event.pending)", "limit": "\(event.limit)",
-                "note": event.kind == .paused
-                    ? "pending queue full; new clients wait in the kernel backlog"
-                    : "pending queue has room; accepting again",
-            ])
+            record(event)
+        }
+    }
+
+    private func record(_ event: ListenerEvent) {
+        var metadata: Logger.Metadata = [
+            "listener": "\(name(of: event.listener))", "pending": "\(event.pending)", "limit": "\(event.limit)",
+            "connections": "\(event.connections)",
+        ]
+        if let maxConnections = event.maxConnections { metadata["max_connections"] = "\(maxConnections)" }
+        switch event.kind {
+        case .paused(.pendingQueue):
+            metadata["note"] = "pending queue full; new clients wait in the kernel backlog"
+            logger.notice("paused", metadata: metadata)
+        case .paused(.connections):
+            metadata["note"] = "connection limit reached; new clients wait in the kernel backlog"
+            logger.notice("paused", metadata: metadata)
+        case .resumed:
+            metadata["note"] = "room again; accepting"
+            logger.notice("resumed", metadata: metadata)
         }
     }
 

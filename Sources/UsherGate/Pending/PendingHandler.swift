@@ -28,6 +28,9 @@ final class PendingHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var reported = 0
     /// The client half-closed after its request was accepted.
     private var clientFinishedSending = false
+    /// When connecting to the upstream must have succeeded, across retries.
+    private var connectDeadline: NIODeadline?
+    private var connectBackoff = TimeAmount.milliseconds(50)
     private var context: ChannelHandlerContext?
 
     init(id: RequestID, driver: GateDriver) {
@@ -82,15 +85,16 @@ final class PendingHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         switch phase {
-        case .holding where driver.isAdmitting(id), .connecting:
-            // Accepted already (the connect may still be on its way here): the client has
-            // finished sending; the upstream gets the same half-close after the caller data.
-            clientFinishedSending = true
-        case .holding, .rejecting, .spliced:
-            // Undecided: a close and a half-close look the same on the wire, and a client that
-            // stops sending while it waits is taken as gone (withdrawn). Rejecting: the client
-            // has read the reply and is done.
-            context.close(promise: nil)
+        case .holding, .connecting:
+            if driver.callerFinishedSending(id) {
+                // The client waits for the answer (accepted already, or --half-close keep): the
+                // upstream gets the same half-close after the caller data.
+                clientFinishedSending = true
+            } else {
+                context.close(promise: nil)  // undecided: the client is taken as gone (withdrawn)
+            }
+        case .rejecting, .spliced:
+            context.close(promise: nil)  // the client has read the reply and is done
         }
     }
 
@@ -139,15 +143,33 @@ final class PendingHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func connectUpstream(context: ChannelHandlerContext) {
         guard phase == .holding else { return }
         phase = .connecting
-        UpstreamConnector.connect(to: driver.upstream, on: context.eventLoop, timeout: driver.connectTimeout)
-            .assumeIsolated()
-            .whenComplete { result in self.upstreamConnected(result) }
+        connectDeadline = .now() + driver.connectTimeout.timeAmount
+        attemptConnect(on: context.eventLoop)
     }
 
-    private func upstreamConnected(_ result: Result<any Channel, any Error>) {
+    private func attemptConnect(on eventLoop: any EventLoop) {
+        guard phase == .connecting, let connectDeadline else { return }
+        let remaining = Duration.nanoseconds(max(1, (connectDeadline - .now()).nanoseconds))
+        UpstreamConnector.connect(to: driver.upstream, on: eventLoop, timeout: remaining)
+            .assumeIsolated()
+            .whenComplete { result in self.upstreamConnected(result, on: eventLoop) }
+    }
+
+    /// Out of descriptors or buffers here is no fault of the upstream: retry with a growing pause
+    /// while the connect timeout allows, rather than turn the client away.
+    private func retryLater(after error: any Error, on eventLoop: any EventLoop) -> Bool {
+        guard ErrorText.isLocalExhaustion(error), let connectDeadline,
+              .now() + connectBackoff < connectDeadline
+        else { return false }
+        eventLoop.assumeIsolated().scheduleTask(in: connectBackoff) { self.attemptConnect(on: eventLoop) }
+        connectBackoff = min(connectBackoff * 2, .seconds(1))
+        return true
+    }
+
+    private func upstreamConnected(_ result: Result<any Channel, any Error>, on eventLoop: any EventLoop) {
         switch result {
         case .failure(let error):
-            guard phase == .connecting else { return }
+            guard phase == .connecting, !retryLater(after: error, on: eventLoop) else { return }
             driver.upstreamFailed(id, reason: ErrorText.describe(error))
         case .success(let upstream):
             guard phase == .connecting, let context, context.channel.isActive else {

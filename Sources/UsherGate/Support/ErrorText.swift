@@ -20,6 +20,19 @@ enum ErrorText {
         }
     }
 
+    /// `true` for errors that mean this process or host ran out of something (descriptors,
+    /// buffers, memory) rather than that the peer failed.
+    static func isLocalExhaustion(_ error: any Error) -> Bool {
+        switch error {
+        case let error as IOError:
+            return [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.errnoCode)
+        case let error as NIOConnectionError:
+            return error.connectionErrors.contains { isLocalExhaustion($0.error) }
+        default:
+            return false
+        }
+    }
+
     static func errnoText(_ code: CInt) -> String {
         guard let text = strerror(code) else { return "error \(code)" }
         return String(cString: text).lowercased()

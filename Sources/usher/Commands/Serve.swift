@@ -58,9 +58,11 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func serve(on group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
+        let configuration = gate.gateConfiguration
+        OpenFileLimit.raiseToHardLimit()
         let running: Gate
         do {
-            running = try await Gate.start(gate.gateConfiguration, on: group, logger: logger)
+            running = try await Gate.start(configuration, on: group, logger: logger)
         } catch {
             throw CommandFailure(error.description, code: error.isUsageError ? .usage : .runtime)
         }

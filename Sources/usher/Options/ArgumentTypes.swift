@@ -11,6 +11,7 @@ extension Endpoint: ExpressibleByArgument {
 extension Policy: ExpressibleByArgument {}
 extension TimeoutAction: ExpressibleByArgument {}
 extension OverflowMode: ExpressibleByArgument {}
+extension HalfClosePolicy: ExpressibleByArgument {}
 
 /// Parsers that explain what is wrong with a value (argument-parser names the flag).
 enum ArgumentParsing {

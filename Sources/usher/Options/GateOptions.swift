@@ -40,9 +40,19 @@ struct GateOptions: ParsableArguments {
     var maxPending: Int = 10_000
 
     @Option(help: ArgumentHelp(
+        "Most client connections held at once, pending or proxied (default: what the open-file limit allows).",
+        valueName: "n"))
+    var maxConnections: Int?
+
+    @Option(help: ArgumentHelp(
         "When the pending queue is full: pause (leave new clients in the kernel backlog) or reset (refuse them at once).",
         valueName: "mode"))
     var overflow: OverflowMode = .pause
+
+    @Option(help: ArgumentHelp(
+        "A client that stops sending while it waits: withdraw (it has gone) or keep (it waits for the answer, as printf … | nc -N does).",
+        valueName: "mode"))
+    var halfClose: HalfClosePolicy = .withdraw
 
     @Option(
         help: ArgumentHelp(
@@ -71,6 +81,9 @@ struct GateOptions: ParsableArguments {
         guard maxPending >= 1 else {
             throw ValidationError("--max-pending must be at least 1, got \(maxPending)")
         }
+        if let maxConnections, maxConnections < 1 {
+            throw ValidationError("--max-connections must be at least 1, got \(maxConnections)")
+        }
         if let threads, !(1...256).contains(threads) {
             throw ValidationError("--threads must be from 1 to 256, got \(threads)")
         }
@@ -93,8 +106,9 @@ struct GateOptions: ParsableArguments {
             upstream: upstream,
             provider: ProviderConfiguration(
                 policy: policy, pendingTimeout: pendingTimeout, timeoutAction: timeoutAction,
-                maxPending: maxPending, overflow: overflow,
-                defaultRejection: Rejection(mode: .close, message: rejectMessage ?? [])),
+                maxPending: maxPending, maxConnections: maxConnections, overflow: overflow,
+                defaultRejection: Rejection(mode: .close, message: rejectMessage ?? []),
+                halfClose: halfClose),
             connectTimeout: connectTimeout,
             drainTimeout: drainTimeout)
     }

@@ -21,6 +21,7 @@ enum ReadyLine {
             "pending_timeout": "\(provider.pendingTimeout.map(DurationText.format) ?? "none")",
             "timeout_action": "\(provider.timeoutAction.rawValue)",
             "max_pending": "\(provider.maxPending)",
+            "max_connections": "\(provider.maxConnections.map(String.init) ?? "unlimited")",
             "overflow": "\(provider.overflow.rawValue)",
         ]
     }
