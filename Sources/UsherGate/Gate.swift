@@ -65,17 +65,15 @@ public final class Gate: Sendable {
             core: ProviderCore(configuration: configuration.provider, listeners: configuration.listeners),
             upstream: upstream, connectTimeout: configuration.connectTimeout,
             lingerTimeout: configuration.lingerTimeout, timerLoop: group.next(), events: fanout)
-        let somaxconn = SystemLimits.somaxconn() ?? SystemLimits.defaultSomaxconn
-        let binder = ListenerBinder(group: group, driver: driver, logger: logger, somaxconn: somaxconn)
-        var channels: [any Channel] = []
-        for (index, listener) in configuration.listeners.enumerated() {
-            do {
-                channels.append(try await binder.bind(listener, as: ListenerID(index)))
-            } catch {
-                for channel in channels { try? await channel.close() }
-                await demo?.close()
-                throw error
-            }
+        let binder = ListenerBinder(
+            group: group, driver: driver, logger: logger,
+            somaxconn: SystemLimits.somaxconn() ?? SystemLimits.defaultSomaxconn)
+        let channels: [any Channel]
+        do {
+            channels = try await binder.bindAll(zip(configuration.listeners, listenAddresses))
+        } catch {
+            await demo?.close()
+            throw error
         }
         let bound = zip(channels, listenAddresses).map { $0.localAddress ?? $1 }
         let endpoints = zip(bound, configuration.listeners).map { Endpoint($0) ?? $1.endpoint }

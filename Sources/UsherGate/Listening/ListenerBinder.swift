@@ -10,9 +10,27 @@ struct ListenerBinder {
     let logger: Logger
     let somaxconn: Int
 
+    /// Binds every listener, in order (their IDs are their positions); on a failure, closes those
+    /// already bound.
+    func bindAll(
+        _ listeners: some Sequence<(ListenerConfiguration, SocketAddress)>
+    ) async throws(GateError) -> [any Channel] {
+        var channels: [any Channel] = []
+        for (index, (listener, address)) in listeners.enumerated() {
+            do {
+                channels.append(try await bind(listener, at: address, as: ListenerID(index)))
+            } catch {
+                for channel in channels { try? await channel.close() }
+                throw error
+            }
+        }
+        return channels
+    }
+
     /// Binds one listener; the kernel backlog is clamped to `somaxconn`, and a clamp is logged.
-    func bind(_ listener: ListenerConfiguration, as id: ListenerID) async throws(GateError) -> any Channel {
-        let address = try listener.endpoint.resolved(role: "listen address")
+    private func bind(
+        _ listener: ListenerConfiguration, at address: SocketAddress, as id: ListenerID
+    ) async throws(GateError) -> any Channel {
         let backlog = Backlog(requested: listener.backlog, somaxconn: somaxconn)
         if backlog.isClamped {
             logger.warning("backlog clamped", metadata: [
