@@ -3,6 +3,7 @@ import UsherCore
 /// Everything a ``Gate`` needs: where to listen, where accepted connections go, and how the
 /// provider core decides.
 public struct GateConfiguration: Sendable {
+    /// Where to listen; each becomes a gated listener with its own pending queue.
     public var listeners: [ListenerConfiguration]
     /// Where accepted connections are proxied; `nil` starts the built-in demo upstream.
     public var upstream: Endpoint?

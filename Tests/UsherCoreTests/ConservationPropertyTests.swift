@@ -4,7 +4,7 @@ import UsherCore
 
 /// Random event sequences against the provider core; after every step the conservation invariant
 /// and the queue bookkeeping must hold.
-@Suite("Conservation invariant under random events")
+@Suite("Conservation invariant under random events", .timeLimit(.minutes(1)))
 struct ConservationPropertyTests {
     /// One random step, decoded from an integer so that shrinking finds short failing sequences.
     enum Step: CustomStringConvertible {

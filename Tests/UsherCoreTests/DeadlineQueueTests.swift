@@ -1,7 +1,7 @@
 import Testing
 @testable import UsherCore
 
-@Suite("Timers")
+@Suite("Timers", .timeLimit(.minutes(1)))
 struct DeadlineQueueTests {
     @Test("timers of quickly decided requests do not pile up")
     func staleTimersAreDropped() throws {

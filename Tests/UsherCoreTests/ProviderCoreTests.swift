@@ -1,7 +1,7 @@
 import Testing
 import UsherCore
 
-@Suite("Provider core")
+@Suite("Provider core", .timeLimit(.minutes(1)))
 struct ProviderCoreTests {
     typealias F = CoreFixtures
 

@@ -1,7 +1,7 @@
 import Testing
 import UsherCore
 
-@Suite("Request lifecycle transition table")
+@Suite("Request lifecycle transition table", .timeLimit(.minutes(1)))
 struct RequestLifecycleTests {
     static let soon = Moment(nanoseconds: 5_000)
     static let later = Moment(nanoseconds: 9_000)

@@ -1,7 +1,7 @@
 import Testing
 import UsherCore
 
-@Suite("Durations, endpoints, escapes, backlog")
+@Suite("Durations, endpoints, escapes, backlog", .timeLimit(.minutes(1)))
 struct TextParsingTests {
     @Test("durations parse", arguments: [
         ("500ms", Duration.milliseconds(500)), ("30s", .seconds(30)), ("1.5s", .milliseconds(1500)),

@@ -80,7 +80,9 @@ struct GateLifecycleTests {
             _ = try await gate.waitForPending(2)
             let third = try await TCPClient.gate(port)  // the kernel completes it; usher does not take it
             try await poll("paused") { gate.snapshot().listeners[0].isPaused }
-            try await Task.sleep(for: .milliseconds(200))
+            try await poll("the third client waiting in the kernel's accept queue") {
+                try await KernelBacklog.queue(port: port)?.depth == 1
+            }
             #expect(gate.snapshot().counters.arrived == 2)
             #expect(log.contains("paused"))
             let oldest = try #require(gate.snapshot().pending.first)

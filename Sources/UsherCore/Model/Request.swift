@@ -2,14 +2,17 @@
 /// condition outcome so far.
 public struct Request: Hashable, Sendable, Identifiable {
     public let id: RequestID
+    /// The listener it arrived on.
     public let listener: ListenerID
     /// The client's address.
     public let peer: Endpoint
     /// The address the client connected to.
     public let local: Endpoint
+    /// When usher took it from the kernel.
     public let arrivedAt: Moment
     /// The first bytes the client sent.
     public internal(set) var callerData = CallerData()
+    /// Where it is in its lifecycle.
     public internal(set) var state: RequestState = .arrived
     /// Every condition outcome, oldest first.
     public internal(set) var outcomes: [ConditionOutcome] = []

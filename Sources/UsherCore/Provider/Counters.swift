@@ -3,11 +3,17 @@
 /// The conservation invariant holds between any two calls into the core:
 /// `arrived = accepted + rejected + withdrawn + expired + overflowed + pending`.
 public struct Counters: Hashable, Sendable {
+    /// Requests taken from the kernel (queued or overflowed).
     public var arrived = 0
+    /// Handed to the upstream by a decision.
     public var accepted = 0
+    /// Refused: by a condition, an operator, or an unreachable upstream.
     public var rejected = 0
+    /// Left by their clients while pending.
     public var withdrawn = 0
+    /// Decided by the pending timeout or a graceful stop.
     public var expired = 0
+    /// Turned away by a full queue (`--overflow reset`).
     public var overflowed = 0
     /// Requests in the queue now (pending, deferred or admitting).
     public var pending = 0

@@ -9,7 +9,9 @@ import HeapModule
 /// returns a ``ProviderOutput`` with the ``GateAction``s to execute and the ``ProviderEvent``s
 /// to publish. Nothing here touches a socket or a clock.
 public struct ProviderCore: Sendable {
+    /// Policy, timeouts and limits.
     public private(set) var configuration: ProviderConfiguration
+    /// Every gated listener, by ``ListenerID`` index.
     public private(set) var listeners: [ListenerStatus]
     /// Totals over all listeners.
     public private(set) var counters = Counters()

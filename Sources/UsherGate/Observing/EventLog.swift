@@ -16,6 +16,7 @@ public struct EventLog: Sendable {
         self.listenerNames = listenerNames
     }
 
+    /// Writes the log line of one event (nothing for events below the logger's level).
     public func record(_ event: ProviderEvent) {
         switch event {
         case .request(let event):
