@@ -78,7 +78,8 @@ let package = Package(
         ),
         .testTarget(
             name: "UsherCLITests",
-            dependencies: ["UsherTestSupport"]
+            dependencies: ["UsherTestSupport"],
+            exclude: ["__Snapshots__"]
         ),
     ]
 )
