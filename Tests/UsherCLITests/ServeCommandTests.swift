@@ -142,4 +142,15 @@ struct ServeCommandTests {
             #expect(usher.log.count(containing: "accept failed") == 0, "descriptors never ran out")
         }
     }
+
+    @Test("SIGTERM as soon as the ready line appears still stops gracefully", arguments: 0..<3)
+    func signalRightAfterReady(attempt: Int) async throws {
+        let (_, exit) = try await UsherDaemon.with(serveOnFreePort) { usher in
+            _ = try await usher.readyPort()
+            usher.send(signal: SIGTERM)
+            try await usher.waitForExit()
+        }
+        #expect(exit.exitCode == 0, "\(exit.lines.joined(separator: "\n"))")
+        #expect(exit.lines.last?.contains("stopped") == true)
+    }
 }

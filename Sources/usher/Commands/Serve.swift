@@ -66,7 +66,6 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw CommandFailure(error.description, code: error.isUsageError ? .usage : .runtime)
         }
-        logger.notice("ready", metadata: ReadyLine.metadata(for: running))
         var quiet = logger
         quiet.logLevel = .warning
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(

@@ -9,6 +9,9 @@ struct GateService: Service {
     let logger: Logger
 
     func run() async throws {
+        // Services start once the group traps SIGINT/SIGTERM: from this line on, a signal stops
+        // usher gracefully.
+        logger.notice("ready", metadata: ReadyLine.metadata(for: gate))
         try? await gracefulShutdown()
         logger.notice("stopping", metadata: [
             "note": "pending requests get the timeout action (\(gate.configuration.provider.timeoutAction.rawValue))",
