@@ -57,6 +57,7 @@ public final class Gate: Sendable {
         let listenAddresses = try configuration.listeners.map { listener throws(GateError) in
             try listener.endpoint.resolved(role: "listen address")
         }
+        try checkNoLoop(configuration, listening: listenAddresses)
         let (upstream, demo) = try await startUpstream(configuration, group: group, logger: logger)
         var configuration = configuration
         configuration.provider.maxConnections = fittedMaxConnections(configuration, logger: logger)
@@ -88,6 +89,21 @@ public final class Gate: Sendable {
         return Gate(
             configuration: configuration, listenerAddresses: bound, upstreamAddress: upstream, driver: driver,
             fanout: fanout, serverChannels: channels, demo: demo, group: group, logger: logger)
+    }
+
+    /// Refuses an upstream that is one of the listeners (the same port on the same address, or on
+    /// a wildcard listen address).
+    private static func checkNoLoop(
+        _ configuration: GateConfiguration, listening addresses: [SocketAddress]
+    ) throws(GateError) {
+        guard let upstreamEndpoint = configuration.upstream else { return }
+        let upstream = try upstreamEndpoint.resolved(role: "upstream")
+        for (listener, address) in zip(configuration.listeners, addresses) where address.port == upstream.port {
+            let wildcard = address.ipAddress == "0.0.0.0" || address.ipAddress == "::"
+            if wildcard || address.ipAddress == upstream.ipAddress {
+                throw .upstreamIsListener(upstream: upstreamEndpoint, listener: listener.endpoint)
+            }
+        }
     }
 
     /// The connection limit: as configured, or fitted to the open-file limit when not given, and

@@ -8,6 +8,8 @@ public enum GateError: Error, Sendable, CustomStringConvertible {
     case cannotListen(Endpoint, reason: String)
     /// The built-in demo upstream could not start.
     case demoUpstreamFailed(reason: String)
+    /// The upstream is one of the gate's own listeners: accepted connections would loop.
+    case upstreamIsListener(upstream: Endpoint, listener: Endpoint)
 
     public var description: String {
         switch self {
@@ -17,12 +19,16 @@ public enum GateError: Error, Sendable, CustomStringConvertible {
             "cannot listen on \(endpoint): \(reason)"
         case .demoUpstreamFailed(let reason):
             "cannot start the demo upstream: \(reason)"
+        case .upstreamIsListener(let upstream, let listener):
+            "--upstream \(upstream) is usher's own --listen \(listener); accepted connections would loop"
         }
     }
 
     /// `true` when the mistake is in what the user typed rather than in the system.
     public var isUsageError: Bool {
-        if case .cannotResolve = self { return true }
-        return false
+        switch self {
+        case .cannotResolve, .upstreamIsListener: true
+        case .cannotListen, .demoUpstreamFailed: false
+        }
     }
 }

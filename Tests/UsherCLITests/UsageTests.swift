@@ -24,6 +24,8 @@ struct UsageTests {
         (["--listen", "127.0.0.1:9", "--listen", "127.0.0.1:9"], "--listen"),
         (["--bogus"], "--bogus"),
         (["--upstream", "no-such-host.invalid:80"], "no-such-host.invalid:80"),
+        (["--listen", "127.0.0.1:18999", "--upstream", "127.0.0.1:18999"], "would loop"),
+        (["--listen", "0.0.0.0:18999", "--upstream", "127.0.0.1:18999"], "would loop"),
     ])
     func badFlag(arguments: [String], named flag: String) async throws {
         let result = try await ProcessRunner.run(try UsherExecutable.path(), ["serve"] + arguments)
