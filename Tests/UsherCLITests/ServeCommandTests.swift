@@ -56,6 +56,18 @@ struct ServeCommandTests {
         }
     }
 
+    @Test("--policy reject --reject-mode reset makes curl see a reset")
+    func rejectWithReset() async throws {
+        _ = try await UsherDaemon.with(serveOnFreePort + ["--policy", "reject", "--reject-mode", "reset"]) { usher in
+            let port = try await usher.readyPort()
+            let curl = try await Curl.get(port: port)
+            // The reset may reach curl while it reads (56: "reset by peer") or, when usher is that
+            // quick, while it still connects (7: as if the connection were refused).
+            #expect(curl.exitCode == 56 || curl.exitCode == 7, "curl: \(curl.standardError)")
+            try await usher.log.waitForLine(containing: "rejected", "id=r1", "mode=reset")
+        }
+    }
+
     @Test("--policy ask --pending-timeout 1s gives curl an error after about a second")
     func askTimesOut() async throws {
         _ = try await UsherDaemon.with(serveOnFreePort + ["--policy", "ask", "--pending-timeout", "1s"]) { usher in

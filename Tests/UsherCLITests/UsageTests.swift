@@ -19,6 +19,8 @@ struct UsageTests {
         (["--timeout-action", "defer"], "--timeout-action"),
         (["--overflow", "drop"], "--overflow"),
         (["--half-close", "maybe"], "--half-close"),
+        (["--reject-mode", "drop"], "--reject-mode"),
+        (["--reject-mode", "reset", "--reject-message", "busy"], "--reject-mode reset"),
         (["--reject-message", #"oops\q"#], "--reject-message"),
         (["--threads", "0"], "--threads"),
         (["--listen", "127.0.0.1:9", "--listen", "127.0.0.1:9"], "--listen"),

@@ -12,6 +12,7 @@ extension Policy: ExpressibleByArgument {}
 extension TimeoutAction: ExpressibleByArgument {}
 extension OverflowMode: ExpressibleByArgument {}
 extension HalfClosePolicy: ExpressibleByArgument {}
+extension RejectMode: ExpressibleByArgument {}
 
 /// Parsers that explain what is wrong with a value (argument-parser names the flag).
 enum ArgumentParsing {

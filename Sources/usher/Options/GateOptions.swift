@@ -54,6 +54,11 @@ struct GateOptions: ParsableArguments {
         valueName: "mode"))
     var halfClose: HalfClosePolicy = .withdraw
 
+    @Option(help: ArgumentHelp(
+        "How the policy and the timeout reject: close (the reply, then FIN) or reset (RST: the client sees a reset).",
+        valueName: "mode"))
+    var rejectMode: RejectMode = .close
+
     @Option(
         help: ArgumentHelp(
             #"Bytes sent to a rejected client before closing; \r \n \t \\ \xHH escapes allowed."#,
@@ -88,6 +93,9 @@ struct GateOptions: ParsableArguments {
             throw ValidationError("--threads must be from 1 to 256, got \(threads)")
         }
         guard connectTimeout > .zero else { throw ValidationError("--connect-timeout must be longer than zero") }
+        if rejectMode == .reset, rejectMessage != nil {
+            throw ValidationError("--reject-message cannot be sent with --reject-mode reset; use --reject-mode close")
+        }
         if let duplicate = duplicateListenAddress {
             throw ValidationError("--listen \(duplicate) is given twice")
         }
@@ -107,7 +115,7 @@ struct GateOptions: ParsableArguments {
             provider: ProviderConfiguration(
                 policy: policy, pendingTimeout: pendingTimeout, timeoutAction: timeoutAction,
                 maxPending: maxPending, maxConnections: maxConnections, overflow: overflow,
-                defaultRejection: Rejection(mode: .close, message: rejectMessage ?? []),
+                defaultRejection: Rejection(mode: rejectMode, message: rejectMessage ?? []),
                 halfClose: halfClose),
             connectTimeout: connectTimeout,
             drainTimeout: drainTimeout)
