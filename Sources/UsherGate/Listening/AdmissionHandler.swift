@@ -82,14 +82,14 @@ final class AdmissionHandler: ChannelInboundHandler {
     private func offer(_ child: any Channel, context: ChannelHandlerContext) -> Bool {
         let outcome = driver.arrive(on: listener, channel: child)
         guard let id = outcome.requestID else { return false }
-        install(PendingHandler.self, for: id, on: child)
+        installPendingHandler(for: id, on: child)
         context.fireChannelRead(wrapInboundOut(child))
         return true
     }
 
     /// Adds the pending handler before NIO registers the child: at once on a shared event loop,
     /// else as the first task queued on the child's loop (ahead of NIO's registration).
-    private func install(_: PendingHandler.Type, for id: RequestID, on child: any Channel) {
+    private func installPendingHandler(for id: RequestID, on child: any Channel) {
         let driver = self.driver
         if child.eventLoop.inEventLoop {
             try? child.pipeline.syncOperations.addHandler(PendingHandler(id: id, driver: driver))

@@ -15,6 +15,10 @@ enum ErrorText {
             return "connect timed out after \(amount.nanoseconds / 1_000_000)ms"
         case let error as NIOConnectionError:
             return error.connectionErrors.first.map { describe($0.error) } ?? "connection failed"
+        case let unknown as SocketAddressError.UnknownHost:
+            return unknown.errorDescription.lowercased()
+        case SocketAddressError.unknown:
+            return "no such host"
         default:
             return String(describing: error)
         }

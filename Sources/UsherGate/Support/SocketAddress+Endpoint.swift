@@ -3,7 +3,7 @@ import UsherCore
 
 extension Endpoint {
     /// The endpoint of a socket address (`nil` for Unix sockets).
-    init?(_ address: SocketAddress?) {
+    public init?(_ address: SocketAddress?) {
         guard let address, let host = address.ipAddress, let port = address.port else { return nil }
         self.init(host: host, port: port)
     }
@@ -13,18 +13,7 @@ extension Endpoint {
         do {
             return try SocketAddress.makeAddressResolvingHost(host, port: port)
         } catch {
-            throw .cannotResolve(self, role: role, reason: Self.describe(error))
-        }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case let unknown as SocketAddressError.UnknownHost:
-            return unknown.errorDescription.lowercased()
-        case SocketAddressError.unknown:
-            return "no such host"
-        default:
-            return ErrorText.describe(error)
+            throw .cannotResolve(self, role: role, reason: ErrorText.describe(error))
         }
     }
 }

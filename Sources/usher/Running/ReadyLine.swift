@@ -6,13 +6,8 @@ import UsherGate
 enum ReadyLine {
     static func metadata(for gate: Gate) -> Logger.Metadata {
         let provider = gate.configuration.provider
-        let listeners = gate.listenerAddresses.map { address in
-            guard let host = address.ipAddress, let port = address.port else { return "\(address)" }
-            return Endpoint(host: host, port: port).description
-        }
-        let upstreamEndpoint = gate.upstreamAddress.ipAddress.flatMap { host in
-            gate.upstreamAddress.port.map { Endpoint(host: host, port: $0).description }
-        } ?? "\(gate.upstreamAddress)"
+        let listeners = gate.listenerAddresses.map { address in Endpoint(address)?.description ?? "\(address)" }
+        let upstreamEndpoint = Endpoint(gate.upstreamAddress)?.description ?? "\(gate.upstreamAddress)"
         let upstream = gate.configuration.upstream == nil ? "demo \(upstreamEndpoint)" : upstreamEndpoint
         return [
             "listeners": "\(listeners.joined(separator: ","))",
