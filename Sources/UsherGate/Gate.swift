@@ -52,7 +52,7 @@ public final class Gate: Sendable {
     ///   - observer: also receives every event, in order, before accepting starts.
     public static func start(
         _ configuration: GateConfiguration, on group: any EventLoopGroup, logger: Logger,
-        observer: (@Sendable (ProviderEvent) -> Void)? = nil
+        observer: (@Sendable (GateEvent) -> Void)? = nil
     ) async throws(GateError) -> Gate {
         let listenAddresses = try configuration.listeners.map { listener throws(GateError) in
             try listener.endpoint.resolved(role: "listen address")
@@ -81,7 +81,8 @@ public final class Gate: Sendable {
         for (index, endpoint) in endpoints.enumerated() {
             driver.listener(ListenerID(index), isBoundTo: endpoint)
         }
-        fanout.add(EventLog(logger: logger, listenerNames: endpoints.map(\.description)).record)
+        let eventLog = EventLog(logger: logger, listenerNames: endpoints.map(\.description))
+        fanout.add { eventLog.record($0.event) }
         if let observer { fanout.add(observer) }
         for channel in channels {
             try? await channel.setOption(.autoRead, value: true).get()
@@ -143,7 +144,7 @@ public final class Gate: Sendable {
 
     /// Adds an observer of every later event. Events arrive in the order they happened, one at a
     /// time; an observer may call back into the gate.
-    public func observe(_ observer: @escaping @Sendable (ProviderEvent) -> Void) {
+    public func observe(_ observer: @escaping @Sendable (GateEvent) -> Void) {
         fanout.add(observer)
     }
 

@@ -32,6 +32,8 @@ public enum CloseKind: Equatable, Sendable {
 /// waits by short sleeps, so it never blocks a thread of the cooperative pool.
 public final class TCPClient: @unchecked Sendable {
     public let descriptor: Int32
+    /// Bytes received after the last line ``readLine(timeout:)`` returned.
+    private var lineBuffer: [UInt8] = []
     private static let step: Duration = .milliseconds(2)
 
     private init(descriptor: Int32) {
@@ -46,7 +48,15 @@ public final class TCPClient: @unchecked Sendable {
     public static func connect(
         to host: String, port: Int, timeout: Duration = .seconds(5)
     ) async throws -> TCPClient {
-        let address = try SocketAddressStorage(host: host, port: port)
+        try await connect(to: try SocketAddressStorage(host: host, port: port), timeout: timeout)
+    }
+
+    /// Connects to a Unix stream socket (a control socket).
+    public static func connect(unixPath: String, timeout: Duration = .seconds(5)) async throws -> TCPClient {
+        try await connect(to: SocketAddressStorage(unixPath: unixPath), timeout: timeout)
+    }
+
+    private static func connect(to address: SocketAddressStorage, timeout: Duration) async throws -> TCPClient {
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw TCPClientError.failed("socket", errno: errno) }
         let client = TCPClient(descriptor: fd)
@@ -80,6 +90,25 @@ public final class TCPClient: @unchecked Sendable {
     /// Half-closes: no more sending (FIN), still receiving.
     public func shutdownWrite() {
         shutdown(descriptor, Int32(SHUT_WR))
+    }
+
+    /// Reads one line (without its newline), or `nil` when the peer closed first.
+    public func readLine(timeout: Duration = .seconds(10)) async throws -> String? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let newline = lineBuffer.firstIndex(of: 0x0A) {
+                let line = String(decoding: lineBuffer[..<newline], as: UTF8.self)
+                lineBuffer.removeSubrange(...newline)
+                return line
+            }
+            switch try receiveOnce(into: &lineBuffer) {
+            case .closed: return nil
+            case .data: continue
+            case .wouldBlock:
+                try Self.checkDeadline(deadline, "read a line (\(lineBuffer.count) bytes so far)")
+                try await Task.sleep(for: Self.step)
+            }
+        }
     }
 
     /// Reads until the peer closes; throws ``TCPClientError/reset`` on a reset.

@@ -1,11 +1,28 @@
 /// Running `usher` itself as a child process, e.g. `usher serve`.
 public enum UsherDaemon {
     /// Starts `usher` with `arguments` for the duration of `body`.
+    ///
+    /// Unless `environment` names one, the daemon gets a control socket of its own in a private
+    /// folder (through `USHER_CONTROL`), so daemons of tests running in parallel never meet;
+    /// `body` receives its path.
     public static func with<Result: Sendable>(
         _ arguments: [String], environment: [String: String] = [:],
-        body: @Sendable (BackgroundProcess) async throws -> Result
+        body: @Sendable (BackgroundProcess, _ control: String) async throws -> Result
     ) async throws -> (Result, ProcessExit) {
-        try await BackgroundProcess.with(try UsherExecutable.path(), arguments, environment: environment, body: body)
+        let folder = try TemporaryDirectory(prefix: "usher-control")
+        var environment = environment
+        let control = environment["USHER_CONTROL"] ?? folder.path + "/control.sock"
+        environment["USHER_CONTROL"] = control
+        defer { withExtendedLifetime(folder) {} }
+        return try await BackgroundProcess.with(try UsherExecutable.path(), arguments, environment: environment) { process in
+            try await body(process, control)
+        }
+    }
+
+    /// Runs a `usher` client command (`ls`, `accept r1`…) against the daemon at `control`.
+    public static func client(_ arguments: [String], control: String, timeout: Duration = .seconds(20)) async throws -> ProcessOutput {
+        try await ProcessRunner.run(
+            try UsherExecutable.path(), arguments + ["--control", control], timeout: timeout)
     }
 }
 

@@ -21,6 +21,9 @@ enum UsherMain {
     }
 
     static func exit(reporting error: any Error) -> Never {
+        if let code = error as? ExitCode {
+            Glibc.exit(code.rawValue)  // the command has said what went wrong
+        }
         if let failure = error as? CommandFailure {
             printError("usher: \(failure.message)")
             Glibc.exit(failure.exitCode)

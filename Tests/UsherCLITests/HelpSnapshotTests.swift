@@ -8,6 +8,12 @@ struct HelpSnapshotTests {
     @Test("help texts match their snapshots", arguments: [
         (["--help"], "usher-help"),
         (["serve", "--help"], "usher-serve-help"),
+        (["ls", "--help"], "usher-ls-help"),
+        (["listeners", "--help"], "usher-listeners-help"),
+        (["accept", "--help"], "usher-accept-help"),
+        (["reject", "--help"], "usher-reject-help"),
+        (["defer", "--help"], "usher-defer-help"),
+        (["watch", "--help"], "usher-watch-help"),
     ])
     func help(arguments: [String], snapshot: String) async throws {
         let result = try await ProcessRunner.run(try UsherExecutable.path(), arguments, environment: ["COLUMNS": "80"])

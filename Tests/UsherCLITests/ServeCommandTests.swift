@@ -8,7 +8,7 @@ import UsherTestSupport
 struct ServeCommandTests {
     @Test("curl gets the demo upstream's answer under --policy accept; SIGTERM exits 0")
     func curlGetsDemoAnswer() async throws {
-        let (_, exit) = try await UsherDaemon.with(serveOnFreePort + ["--policy", "accept"]) { usher in
+        let (_, exit) = try await UsherDaemon.with(serveOnFreePort + ["--policy", "accept"]) { usher, _ in
             let port = try await usher.readyPort()
             let curl = try await Curl.get(port: port, path: "/hello", ["-i"])
             #expect(curl.exitCode == 0, "\(curl.standardError)")
@@ -33,7 +33,7 @@ struct ServeCommandTests {
         ) { server in
             let line = try await server.log.waitForLine(containing: "Serving HTTP on 127.0.0.1 port")
             let upstreamPort = try #require(line.split(separator: " ").drop { $0 != "port" }.dropFirst().first.flatMap { Int($0) })
-            _ = try await UsherDaemon.with(serveOnFreePort + ["--policy", "accept", "--upstream", "127.0.0.1:\(upstreamPort)"]) { usher in
+            _ = try await UsherDaemon.with(serveOnFreePort + ["--policy", "accept", "--upstream", "127.0.0.1:\(upstreamPort)"]) { usher, _ in
                 let port = try await usher.readyPort()
                 let output = folder.path + "/received.bin"
                 let curl = try await Curl.get(port: port, path: "/blob.bin", ["-o", output])
@@ -48,7 +48,7 @@ struct ServeCommandTests {
     @Test("--policy reject --reject-message gives curl that status")
     func rejectMessage() async throws {
         let arguments = serveOnFreePort + ["--policy", "reject", "--reject-message", #"HTTP/1.0 503 busy\r\n\r\n"#]
-        _ = try await UsherDaemon.with(arguments) { usher in
+        _ = try await UsherDaemon.with(arguments) { usher, _ in
             let port = try await usher.readyPort()
             let curl = try await Curl.get(port: port, ["-o", "/dev/null", "-w", "%{http_code}"])
             #expect(curl.standardOutput == "503", "\(curl.standardError)")
@@ -58,7 +58,7 @@ struct ServeCommandTests {
 
     @Test("--policy reject --reject-mode reset makes curl see a reset")
     func rejectWithReset() async throws {
-        _ = try await UsherDaemon.with(serveOnFreePort + ["--policy", "reject", "--reject-mode", "reset"]) { usher in
+        _ = try await UsherDaemon.with(serveOnFreePort + ["--policy", "reject", "--reject-mode", "reset"]) { usher, _ in
             let port = try await usher.readyPort()
             let curl = try await Curl.get(port: port)
             // The reset may reach curl while it reads (56: "reset by peer") or, when usher is that
@@ -70,7 +70,7 @@ struct ServeCommandTests {
 
     @Test("--policy ask --pending-timeout 1s gives curl an error after about a second")
     func askTimesOut() async throws {
-        _ = try await UsherDaemon.with(serveOnFreePort + ["--policy", "ask", "--pending-timeout", "1s"]) { usher in
+        _ = try await UsherDaemon.with(serveOnFreePort + ["--policy", "ask", "--pending-timeout", "1s"]) { usher, _ in
             let port = try await usher.readyPort()
             let start = ContinuousClock.now
             let curl = try await Curl.get(port: port)
@@ -85,7 +85,7 @@ struct ServeCommandTests {
           arguments: [(SIGTERM, "reject"), (SIGINT, "accept")])
     func gracefulStopWithPending(signal: Int32, action: String) async throws {
         let arguments = serveOnFreePort + ["--policy", "ask", "--timeout-action", action]
-        let (curl, exit) = try await UsherDaemon.with(arguments) { usher in
+        let (curl, exit) = try await UsherDaemon.with(arguments) { usher, _ in
             let port = try await usher.readyPort()
             async let curl = Curl.get(port: port)
             try await usher.log.waitForLine(containing: "arrived", "id=r1")
@@ -113,7 +113,7 @@ struct ServeCommandTests {
 
     @Test("--log-format json writes one JSON object per line with the event's fields")
     func jsonLog() async throws {
-        let (_, exit) = try await UsherDaemon.with(serveOnFreePort + ["--policy", "accept", "--log-format", "json"]) { usher in
+        let (_, exit) = try await UsherDaemon.with(serveOnFreePort + ["--policy", "accept", "--log-format", "json"]) { usher, _ in
             let port = try await usher.log.waitForLine(containing: "\"event\":\"ready\"")
                 .split(separator: ",").first { $0.contains("listeners") }
                 .flatMap { $0.split(separator: ":").last?.filter(\.isNumber) }
@@ -133,10 +133,11 @@ struct ServeCommandTests {
     @Test("with few file descriptors, usher holds what fits, the rest wait in the backlog, and all are answered")
     func outOfFileDescriptors() async throws {
         let usherPath = try UsherExecutable.path()
+        let folder = try TemporaryDirectory()
         let command = "ulimit -n 48; exec \(usherPath) serve --listen 127.0.0.1:0 --pending-timeout 300ms --timeout-action accept"
-        _ = try await BackgroundProcess.with("bash", ["-c", command]) { usher in
+        _ = try await BackgroundProcess.with("bash", ["-c", command], environment: ["USHER_CONTROL": folder.path + "/c.sock"]) { usher in
             let port = try await usher.readyPort()
-            try await usher.log.waitForLine(containing: "ready", "max_connections=12")
+            try await usher.log.waitForLine(containing: "ready", "max_connections=10")
             let answers = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<40 {
                     group.addTask {
@@ -157,7 +158,7 @@ struct ServeCommandTests {
 
     @Test("SIGTERM as soon as the ready line appears still stops gracefully", arguments: 0..<3)
     func signalRightAfterReady(attempt: Int) async throws {
-        let (_, exit) = try await UsherDaemon.with(serveOnFreePort) { usher in
+        let (_, exit) = try await UsherDaemon.with(serveOnFreePort) { usher, _ in
             _ = try await usher.readyPort()
             usher.send(signal: SIGTERM)
             try await usher.waitForExit()

@@ -108,7 +108,7 @@ struct ProviderCoreTests {
         let output = try core.withdraw(id, at: F.seconds(2))
         #expect(output.requestEventKinds == [.withdrawn])
         #expect(core.counters.withdrawn == 1 && core.counters.isConserved)
-        #expect(throws: LifecycleError.alreadyFinished(id, .withdrawn, by: phase == 0 ? nil : .policy)) {
+        #expect(throws: LifecycleError.alreadyDecided(id, .withdrawn, by: phase == 0 ? nil : .policy)) {
             try core.withdraw(id, at: F.seconds(3))
         }
     }
@@ -144,7 +144,7 @@ struct ProviderCoreTests {
         let again = #expect(throws: LifecycleError.self) {
             try core.decide(admitted, .reject(.reset), by: first, at: .zero)
         }
-        #expect(again?.description == "r2: already being accepted (connecting to the upstream)")
+        #expect(again?.description == "r2: already accepted by pid 17")
         #expect(throws: LifecycleError.self) { try core.upstreamConnected(RequestID(1), at: .zero) }
         #expect(core.counters.isConserved)
     }

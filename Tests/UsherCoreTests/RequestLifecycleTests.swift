@@ -82,7 +82,7 @@ struct RequestLifecycleTests {
         #expect(request.state == .arrived)
         try request.apply(.queue)
         try request.apply(.reject(.reset))
-        #expect(throws: LifecycleError.alreadyFinished(RequestID(7), .rejected(.reset), by: nil)) {
+        #expect(throws: LifecycleError.alreadyDecided(RequestID(7), .rejected(.reset), by: nil)) {
             try request.apply(.withdraw)
         }
         #expect(request.state == .rejected(.reset))

@@ -110,7 +110,7 @@ struct GateDecisionTests {
         try await GateHarness.with(GateHarness.configuration()) { gate, port, _ in
             let seen = NIOLockedValueBox<[String]>([])
             gate.observe { event in
-                guard case .request(let step) = event else { return }
+                guard case .request(let step) = event.event else { return }
                 seen.withLockedValue { $0.append("\(step.kind.name) \(step.request.id)") }
                 if step.kind == .arrived {
                     try? gate.decide(step.request.id, .accept, by: .rule("test"))

@@ -8,7 +8,7 @@
 public enum DescriptorBudget {
     /// The most client connections for `openFileLimit` descriptors (at least 1).
     public static func maxConnections(openFileLimit: Int, descriptorsPerConnection: Int) -> Int {
-        let reserve = min(64, openFileLimit / 4)
+        let reserve = min(64, max(16, openFileLimit / 4))
         return max(1, (openFileLimit - reserve) / max(1, descriptorsPerConnection))
     }
 }

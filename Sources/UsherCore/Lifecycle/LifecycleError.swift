@@ -2,8 +2,9 @@
 public enum LifecycleError: Error, Hashable, Sendable, CustomStringConvertible {
     /// No request has that ID (it never existed, or it finished so long ago it was forgotten).
     case unknownRequest(RequestID)
-    /// The request already finished; `by` names who decided, when known.
-    case alreadyFinished(RequestID, RequestState, by: Decider?)
+    /// The request was already decided (it finished, or is being handed to the upstream); `by`
+    /// names who decided, when known.
+    case alreadyDecided(RequestID, RequestState, by: Decider?)
     /// The event makes no sense in the request's current state.
     case illegalTransition(RequestID, from: RequestState, event: LifecycleEvent)
 
@@ -11,9 +12,9 @@ public enum LifecycleError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .unknownRequest(let id):
             return "\(id): no such request"
-        case .alreadyFinished(let id, let state, let decider):
+        case .alreadyDecided(let id, let state, let decider):
             let by = decider.map { " by \($0)" } ?? ""
-            return "\(id): already \(state.name)\(by)"
+            return "\(id): already \(state.decisionName)\(by)"
         case .illegalTransition(let id, let state, let event):
             if case .admitting = state {
                 return "\(id): already being accepted (connecting to the upstream)"

@@ -61,4 +61,14 @@ public enum RequestState: Hashable, Sendable {
         case .overflowed: "overflowed"
         }
     }
+
+    /// What was decided, in one word: `name`, except that a request being handed to the upstream
+    /// was already `accepted` (or `expired`, when the timeout accepted it).
+    public var decisionName: String {
+        switch self {
+        case .admitting(timedOut: false): "accepted"
+        case .admitting(timedOut: true): "expired"
+        default: name
+        }
+    }
 }

@@ -1,5 +1,5 @@
 /// How a rejected connection ends.
-public enum RejectMode: String, Hashable, Sendable, CaseIterable {
+public enum RejectMode: String, Hashable, Sendable, CaseIterable, Codable {
     /// An orderly close (FIN), after the optional reply bytes.
     case close
     /// An abortive close (RST via `SO_LINGER` 0): the client sees `ECONNRESET`, the nearest Linux

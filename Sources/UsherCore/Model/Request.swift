@@ -35,7 +35,7 @@ public struct Request: Hashable, Sendable, Identifiable {
     public mutating func apply(_ event: LifecycleEvent) throws(LifecycleError) {
         guard let next = RequestLifecycle.next(after: event, in: state) else {
             if state.isFinished {
-                throw .alreadyFinished(id, state, by: decider)
+                throw .alreadyDecided(id, state, by: decider)
             }
             throw .illegalTransition(id, from: state, event: event)
         }

@@ -154,6 +154,7 @@ public struct ProviderCore: Sendable {
     ) throws(LifecycleError) -> ProviderOutput {
         let request = try liveRequest(id)
         guard request.state.isUndecided else {
+            if case .admitting = request.state { throw .alreadyDecided(id, request.state, by: request.decider) }
             throw .illegalTransition(id, from: request.state, event: decision.lifecycleEvent(at: now))
         }
         var output = ProviderOutput()
@@ -286,7 +287,7 @@ public struct ProviderCore: Sendable {
 
     private func liveRequest(_ id: RequestID) throws(LifecycleError) -> Request {
         if let request = live[id] { return request }
-        if let done = finished[id] { throw .alreadyFinished(id, done.state, by: done.decider) }
+        if let done = finished[id] { throw .alreadyDecided(id, done.state, by: done.decider) }
         throw .unknownRequest(id)
     }
 

@@ -139,7 +139,7 @@ final class GateDriver: Sendable {
         state.withLockedValue { state in
             GateSnapshot(
                 counters: state.core.counters, listeners: state.core.listeners,
-                pending: state.core.pendingRequests, at: .now)
+                connections: state.core.connectionCount, pending: state.core.pendingRequests, at: .now, lastEventSequence: events.lastSequence)
         }
     }
 

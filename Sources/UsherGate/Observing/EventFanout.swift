@@ -10,21 +10,30 @@ import UsherCore
 /// another delivering leaves its events to it. Observers may therefore call back into the gate.
 final class EventFanout: Sendable {
     private struct State {
-        var observers: [@Sendable (ProviderEvent) -> Void] = []
-        var queue = Deque<ProviderEvent>()
+        var observers: [@Sendable (GateEvent) -> Void] = []
+        var queue = Deque<GateEvent>()
+        var lastSequence: UInt64 = 0
         var delivering = false
     }
 
     private let state = NIOLockedValueBox(State())
 
-    func add(_ observer: @escaping @Sendable (ProviderEvent) -> Void) {
+    func add(_ observer: @escaping @Sendable (GateEvent) -> Void) {
         state.withLockedValue { $0.observers.append(observer) }
     }
 
-    /// Queues events for delivery; cheap enough to call under another lock.
+    /// The sequence number of the last event queued so far.
+    var lastSequence: UInt64 { state.withLockedValue { $0.lastSequence } }
+
+    /// Numbers events and queues them for delivery; cheap enough to call under another lock.
     func enqueue(_ events: [ProviderEvent]) {
         guard !events.isEmpty else { return }
-        state.withLockedValue { $0.queue.append(contentsOf: events) }
+        state.withLockedValue { state in
+            for event in events {
+                state.lastSequence += 1
+                state.queue.append(GateEvent(sequence: state.lastSequence, event: event))
+            }
+        }
     }
 
     /// Delivers queued events unless another thread is already doing so.
@@ -38,7 +47,7 @@ final class EventFanout: Sendable {
         }
     }
 
-    private func takeBatch(starting: Bool) -> (Deque<ProviderEvent>, [@Sendable (ProviderEvent) -> Void])? {
+    private func takeBatch(starting: Bool) -> (Deque<GateEvent>, [@Sendable (GateEvent) -> Void])? {
         state.withLockedValue { state in
             if starting && state.delivering { return nil }
             guard !state.queue.isEmpty else {

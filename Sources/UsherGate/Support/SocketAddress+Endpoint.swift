@@ -20,11 +20,11 @@ extension Endpoint {
 
 extension Moment {
     /// The current moment on NIO's monotonic clock.
-    static var now: Moment { Moment(nanoseconds: NIODeadline.now().uptimeNanoseconds) }
+    public static var now: Moment { Moment(nanoseconds: NIODeadline.now().uptimeNanoseconds) }
 
     var deadline: NIODeadline { .uptimeNanoseconds(nanoseconds) }
 }
 
 extension Duration {
-    var timeAmount: TimeAmount { .nanoseconds(nanosecondsClamped) }
+    public var timeAmount: TimeAmount { .nanoseconds(nanosecondsClamped) }
 }

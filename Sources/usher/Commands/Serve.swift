@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import UsherControl
 import UsherCore
 import UsherGate
 
@@ -42,6 +43,15 @@ struct Serve: AsyncParsableCommand {
     )
 
     @OptionGroup(title: "Gate options") var gate: GateOptions
+    @OptionGroup(title: "Control") var control: ControlOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "Group whose members may use the control socket read-only (ls, listeners, watch), not decide.",
+            valueName: "group"),
+        transform: Serve.observerGroup)
+    var observers: ObserverGroup?
+
     @OptionGroup(title: "Logging") var log: LogOptions
 
     func run() async throws {
@@ -66,12 +76,28 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw CommandFailure(error.description, code: error.isUsageError ? .usage : .runtime)
         }
+        let controlServer: ControlServer
+        do {
+            controlServer = try await ControlServer.start(
+                at: control.path, service: ControlService(gate: running, version: Usher.version),
+                access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
+        } catch {
+            await running.shutdown()
+            throw CommandFailure(error.description, code: .runtime)
+        }
         var quiet = logger
         quiet.logLevel = .warning
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: GateService(gate: running, logger: logger))],
+            services: [.init(service: GateService(gate: running, control: controlServer, logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: quiet))
         try await services.run()
+    }
+
+    static func observerGroup(_ text: String) throws -> ObserverGroup {
+        guard let group = ObserverGroup.lookUp(text) else {
+            throw ValidationError("no group named '\(text)' on this system")
+        }
+        return group
     }
 }

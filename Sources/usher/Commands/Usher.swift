@@ -19,9 +19,16 @@ struct Usher: AsyncParsableCommand {
               usher serve                       hold every connection (policy ask)
               usher serve --upstream 127.0.0.1:3000 --policy accept
 
-            See 'usher help serve' for every option.
+            Then, from another terminal (same user or root):
+              usher ls                          pending requests
+              usher accept r1                   let one through
+              usher reject r2 --reset           refuse one
+              usher defer r3 --for 5s           decide later
+              usher watch                       every event as it happens
+
+            See 'usher help COMMAND' for every option.
             """,
         version: version,
-        subcommands: [Serve.self]
+        subcommands: [Serve.self, List.self, Listeners.self, Accept.self, Reject.self, Defer.self, Watch.self]
     )
 }

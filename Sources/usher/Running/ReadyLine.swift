@@ -4,7 +4,7 @@ import UsherGate
 
 /// The metadata of the `ready` line: what is gated, where it goes, and how it is decided.
 enum ReadyLine {
-    static func metadata(for gate: Gate) -> Logger.Metadata {
+    static func metadata(for gate: Gate, control: String) -> Logger.Metadata {
         let provider = gate.configuration.provider
         let listeners = gate.listenerAddresses.map { address in Endpoint(address)?.description ?? "\(address)" }
         let upstreamEndpoint = Endpoint(gate.upstreamAddress)?.description ?? "\(gate.upstreamAddress)"
@@ -18,6 +18,7 @@ enum ReadyLine {
             "max_pending": "\(provider.maxPending)",
             "max_connections": "\(provider.maxConnections.map(String.init) ?? "unlimited")",
             "overflow": "\(provider.overflow.rawValue)",
+            "control": "\(control)",
         ]
     }
 }

@@ -1,0 +1,30 @@
+/// An error the server reports on one line, with a stable code for scripts and a message for
+/// people that names the problem and where it is.
+public struct ControlError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// Stable codes; scripts may rely on them.
+    public enum Code: String, Hashable, Sendable, Codable {
+        /// The line is not JSON, or not a JSON object.
+        case badJSON = "bad_json"
+        /// A field is missing, has the wrong type or a bad value.
+        case badRequest = "bad_request"
+        case unsupportedVersion = "unsupported_version"
+        case unknownOperation = "unknown_op"
+        case lineTooLong = "line_too_long"
+        /// The caller's role does not allow this (observers may not decide), or the caller may not
+        /// use the socket at all.
+        case forbidden
+        /// The request could not be decided: unknown, already decided…
+        case notDecided = "not_decided"
+        case alreadySubscribed = "already_subscribed"
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

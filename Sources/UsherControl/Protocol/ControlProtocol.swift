@@ -1,0 +1,13 @@
+/// Facts about the control protocol: newline-delimited JSON over a Unix socket.
+///
+/// Each line a client sends is one request object with `v`, `id` and `op`; each line the server
+/// sends is one message with `v`, `id` (the request's, when it answers one) and `type`, its
+/// payload under the key named by the type. See `docs/control-protocol.md`.
+public enum ControlProtocol {
+    /// The version this usher speaks (`"v":1`).
+    public static let version = 1
+    /// The longest request line the server reads; longer lines are discarded with an error reply.
+    public static let maximumRequestLine = 64 * 1024
+    /// The longest line a client reads (a snapshot of many pending requests is long).
+    public static let maximumMessageLine = 256 * 1024 * 1024
+}

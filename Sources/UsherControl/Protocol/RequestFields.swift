@@ -1,0 +1,48 @@
+import UsherCore
+
+/// The fields a request line may carry, each optional on the wire and checked per operation by
+/// ``RequestParser``; clients encode their requests with it.
+struct RequestFields: Codable {
+    var v: Int?
+    var id: MessageID?
+    var op: String?
+    var ids: [String]?
+    var all: Bool?
+    var peer: String?
+    var listener: Int?
+    var decision: String?
+    var mode: String?
+    var message: String?
+    var `for`: String?
+
+    init(_ request: ControlRequest) {
+        v = ControlProtocol.version
+        id = request.id
+        op = request.operation.name
+        guard case .decide(let operation) = request.operation else { return }
+        ids = operation.ids.isEmpty ? nil : operation.ids
+        if let selector = operation.selector {
+            all = selector.peer == nil && selector.listenerPort == nil ? true : nil
+            peer = selector.peer?.description
+            listener = selector.listenerPort
+        }
+        switch operation.decision {
+        case .accept:
+            decision = "accept"
+        case .reject(let rejectMode, let bytes):
+            decision = "reject"
+            mode = rejectMode.rawValue
+            message = bytes.map { String(decoding: $0, as: UTF8.self) }
+        case .deferral(let duration):
+            decision = "defer"
+            self.for = DurationText.format(duration)
+        }
+    }
+}
+
+extension ControlRequest {
+    /// The request as one line, with its newline.
+    public func encodedLine() -> [UInt8] {
+        WireJSON.encode(RequestFields(self)) + [UInt8(ascii: "\n")]
+    }
+}

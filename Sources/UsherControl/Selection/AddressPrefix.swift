@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An IPv4 or IPv6 network in CIDR notation (`10.0.0.0/8`, `::1/128`), or a single address.
+public struct AddressPrefix: Hashable, Sendable, CustomStringConvertible {
+    /// The network's address bytes: 4 for IPv4, 16 for IPv6.
+    public let bytes: [UInt8]
+    /// How many leading bits must match.
+    public let length: Int
+
+    /// Why a CIDR text could not be read.
+    public enum ParseError: Error, Hashable, Sendable, CustomStringConvertible {
+        case notAnAddress(String)
+        case badLength(String, maximum: Int)
+
+        public var description: String {
+            switch self {
+            case .notAnAddress(let text):
+                "'\(text)' is not an IP address or network; write 10.0.0.0/8, 192.0.2.7 or ::1/128"
+            case .badLength(let text, let maximum):
+                "'\(text)' has a bad prefix length; use /0 to /\(maximum)"
+            }
+        }
+    }
+
+    /// Reads `ADDRESS` or `ADDRESS/LENGTH`; IPv6 may be bracketed.
+    public static func parse(_ text: String) throws(ParseError) -> AddressPrefix {
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        var host = String(parts[0])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let bytes = Self.addressBytes(host) else { throw .notAnAddress(text) }
+        let maximum = bytes.count * 8
+        guard parts.count == 2 else { return AddressPrefix(bytes: bytes, length: maximum) }
+        guard let length = Int(parts[1]), (0...maximum).contains(length), parts[1].allSatisfy(\.isNumber) else {
+            throw .badLength(text, maximum: maximum)
+        }
+        return AddressPrefix(bytes: bytes, length: length)
+    }
+
+    private init(bytes: [UInt8], length: Int) {
+        self.bytes = bytes
+        self.length = length
+    }
+
+    /// `true` when `host` (an IP literal) lies in the network. An IPv4-mapped IPv6 address
+    /// (`::ffff:10.0.0.1`) matches an IPv4 network.
+    public func contains(_ host: String) -> Bool {
+        guard var candidate = Self.addressBytes(host) else { return false }
+        if bytes.count == 4, candidate.count == 16, candidate.prefix(12).elementsEqual(Self.mappedPrefix) {
+            candidate = Array(candidate.suffix(4))
+        }
+        guard candidate.count == bytes.count else { return false }
+        let whole = length / 8
+        guard candidate.prefix(whole).elementsEqual(bytes.prefix(whole)) else { return false }
+        let rest = length % 8
+        guard rest > 0 else { return true }
+        let mask = UInt8(0xFF) << (8 - rest)
+        return candidate[whole] & mask == bytes[whole] & mask
+    }
+
+    public var description: String {
+        let maximum = bytes.count * 8
+        let address = Self.text(of: bytes)
+        return length == maximum ? address : "\(address)/\(length)"
+    }
+
+    private static let mappedPrefix: [UInt8] = Array(repeating: 0, count: 10) + [0xFF, 0xFF]
+
+    static func addressBytes(_ host: String) -> [UInt8]? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 {
+            return withUnsafeBytes(of: &v4) { Array($0) }
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { Array($0) }
+        }
+        return nil
+    }
+
+    private static func text(of bytes: [UInt8]) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let family = bytes.count == 4 ? AF_INET : AF_INET6
+        let ok = bytes.withUnsafeBytes { raw in
+            inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)) != nil
+        }
+        return ok ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
+    }
+}

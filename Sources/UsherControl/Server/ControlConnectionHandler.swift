@@ -1,0 +1,183 @@
+import Logging
+import NIOCore
+import UsherCore
+
+/// One control connection: reads request lines, answers each, and streams events once the client
+/// subscribes. Every bad line gets an error reply; the connection stays open.
+final class ControlConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ReceivedLine
+    typealias OutboundOut = ByteBuffer
+
+    private let service: ControlService
+    private let hub: SubscriberHub
+    private let peer: PeerCredentials
+    private let role: Role
+    private let queueCapacity: Int
+    private let logger: Logger
+    private var context: ChannelHandlerContext?
+    private var subscription: Subscription?
+
+    /// A subscriber's request ID and its outgoing queue.
+    private struct Subscription {
+        var id: MessageID?
+        var prefix: [UInt8]
+        var queue: SubscriberQueue<[UInt8]>
+    }
+
+    init(
+        service: ControlService, hub: SubscriberHub, peer: PeerCredentials, role: Role, queueCapacity: Int,
+        logger: Logger
+    ) {
+        self.service = service
+        self.hub = hub
+        self.peer = peer
+        self.role = role
+        self.queueCapacity = queueCapacity
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        hub.join(NIOLoopBound(self, eventLoop: context.eventLoop))
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        hub.leave(self)
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        hub.leave(self)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .tooLong(let count):
+            send(ControlLine(id: nil, message: .error(ControlError(
+                .lineTooLong,
+                "a line of \(count) bytes was discarded; the limit is \(ControlProtocol.maximumRequestLine) bytes"))))
+        case .line(let line):
+            guard line.readableBytesView.contains(where: { !Self.isSpace($0) }) else { return }
+            switch RequestParser.parse(line.readableBytesView) {
+            case .success(let request):
+                handle(request)
+            case .failure(let failure):
+                send(ControlLine(id: failure.id, message: .error(failure.error)))
+            }
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { drainSubscription() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("control connection error", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: Requests
+
+    private func handle(_ request: ControlRequest) {
+        switch request.operation {
+        case .hello:
+            send(ControlLine(id: request.id, message: .hello(service.hello(role: role))))
+        case .snapshot:
+            send(ControlLine(id: request.id, message: .snapshot(service.snapshot())))
+        case .stats:
+            let counts = hub.counts
+            send(ControlLine(id: request.id, message: .stats(service.stats(
+                controlClients: counts.connections, subscribers: counts.subscribers, eventsMissed: counts.missed))))
+        case .subscribe:
+            subscribe(id: request.id)
+        case .decide(let operation):
+            guard role == .operator else {
+                send(ControlLine(id: request.id, message: .error(ControlError(
+                    .forbidden, "uid \(peer.uid) is an observer here: it may watch, not decide"))))
+                return
+            }
+            let results = service.decide(operation, by: Operator(pid: peer.pid, uid: peer.uid))
+            send(ControlLine(id: request.id, message: .decided(results)))
+        }
+    }
+
+    private func subscribe(id: MessageID?) {
+        if let subscription {
+            send(ControlLine(id: id, message: .error(ControlError(
+                .alreadySubscribed, "this connection already subscribed (id \(subscription.id?.description ?? "none"))"))))
+            return
+        }
+        hub.subscribe(self)
+        let snapshot = service.snapshot()
+        subscription = Subscription(
+            id: id, prefix: Self.eventPrefix(id: id),
+            queue: SubscriberQueue(capacity: queueCapacity, after: snapshot.seq))
+        send(ControlLine(id: id, message: .snapshot(snapshot)))
+    }
+
+    // MARK: Events
+
+    /// An event for this subscriber (on its event loop), as encoded JSON.
+    func deliver(_ payload: [UInt8], sequence: UInt64?) {
+        guard let context, var current = subscription else { return }
+        let line = current.prefix + payload + Array("}\n".utf8)
+        let offer = current.queue.offer(line, sequence: sequence, writable: context.channel.isWritable)
+        subscription = current
+        switch offer {
+        case .send(let line):
+            context.writeAndFlush(NIOAny(ByteBuffer(bytes: line)), promise: nil)
+        case .held, .dropped, .stale:
+            break
+        }
+    }
+
+    /// The socket drained: sends held events, or a resync snapshot in place of the lost ones.
+    private func drainSubscription() {
+        guard let context, var current = subscription else { return }
+        for line in current.queue.takeHeld() {
+            context.write(NIOAny(ByteBuffer(bytes: line)), promise: nil)
+        }
+        if current.queue.needsResync {
+            let snapshot = service.snapshot()
+            let missed = current.queue.resynced(through: snapshot.seq)
+            hub.recordMissed(missed)
+            logger.notice("control subscriber resync", metadata: [
+                "peer": "\(peer)", "missed": "\(missed)",
+                "note": "the subscriber read too slowly; it gets a fresh snapshot",
+            ])
+            context.write(NIOAny(ControlLine(
+                id: current.id, message: .resync(WireResync(missed: missed, snapshot: snapshot))).encoded()), promise: nil)
+        }
+        subscription = current
+        context.flush()
+    }
+
+    /// Sends the goodbye line and closes.
+    func sayGoodbye(reason: String, on loop: any EventLoop) -> EventLoopFuture<Void> {
+        guard let context else { return loop.makeSucceededVoidFuture() }
+        context.write(NIOAny(ControlLine(id: nil, message: .bye(WireBye(reason: reason))).encoded()), promise: nil)
+        context.flush()
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.close(promise: promise)
+        return promise.futureResult.recover { _ in }
+    }
+
+    // MARK: Writing
+
+    private func send(_ line: ControlLine) {
+        guard let context else { return }
+        context.writeAndFlush(NIOAny(line.encoded()), promise: nil)
+    }
+
+    /// `{"v":1,"id":ID,"type":"event","event":` — an event line without its payload and `}`.
+    private static func eventPrefix(id: MessageID?) -> [UInt8] {
+        let idField = id.map { "\"id\":" + String(decoding: WireJSON.encode($0), as: UTF8.self) + "," } ?? ""
+        return Array("{\"v\":\(ControlProtocol.version),\(idField)\"type\":\"event\",\"event\":".utf8)
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
+    }
+}

@@ -1,0 +1,119 @@
+import Logging
+import NIOCore
+import NIOPosix
+import UsherGate
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The control socket of a running gate: a Unix socket speaking the JSON-lines protocol to any
+/// number of clients, each with the role its peer credentials give it.
+///
+/// ```swift
+/// let control = try await ControlServer.start(
+///     at: path, service: ControlService(gate: gate, version: "0.1.0"), access: AccessPolicy(), group: group,
+///     logger: logger)
+/// // … later
+/// await control.close(reason: "usher stopped")
+/// ```
+public final class ControlServer: Sendable {
+    /// The socket's path.
+    public let path: String
+    private let channel: any Channel
+    private let hub: SubscriberHub
+    private let statsTask: RepeatedTask
+    private let inode: UInt64?
+
+    private init(path: String, channel: any Channel, hub: SubscriberHub, statsTask: RepeatedTask, inode: UInt64?) {
+        self.path = path
+        self.channel = channel
+        self.hub = hub
+        self.statsTask = statsTask
+        self.inode = inode
+    }
+
+    /// Why the control socket could not be opened.
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Creates the socket (see ``ControlSocketFile``) and starts serving.
+    ///
+    /// - Parameters:
+    ///   - subscriberQueue: how many events a slow subscriber may fall behind before it gets a
+    ///     resync instead.
+    ///   - statsInterval: how often subscribers get a `stats` event (when something changed).
+    public static func start(
+        at path: String, service: ControlService, access: AccessPolicy, group: any EventLoopGroup, logger: Logger,
+        subscriberQueue: Int = 4096, statsInterval: Duration = .seconds(1)
+    ) async throws(StartError) -> ControlServer {
+        do {
+            if try ControlSocketFile.prepare(path) {
+                logger.info("removed stale control socket", metadata: ["path": "\(path)"])
+            }
+        } catch {
+            throw StartError(description: error.description)
+        }
+        let hub = SubscriberHub(service: service)
+        let channel: any Channel
+        do {
+            channel = try await bootstrap(
+                group: group, service: service, hub: hub, access: access, queue: subscriberQueue, logger: logger
+            ).bind(unixDomainSocketPath: path).get()
+        } catch {
+            throw StartError(description: "cannot open the control socket \(path): \(error)")
+        }
+        do {
+            try ControlSocketFile.restrict(path, observers: access.observerGroup)
+        } catch {
+            try? await channel.close()
+            throw StartError(description: error.description)
+        }
+        service.gate.observe { hub.publish($0) }
+        let statsTask = channel.eventLoop.scheduleRepeatedTask(
+            initialDelay: statsInterval.timeAmount, delay: statsInterval.timeAmount
+        ) { _ in hub.publishStats() }
+        return ControlServer(
+            path: path, channel: channel, hub: hub, statsTask: statsTask, inode: ControlSocketFile.inode(of: path))
+    }
+
+    private static func bootstrap(
+        group: any EventLoopGroup, service: ControlService, hub: SubscriberHub, access: AccessPolicy, queue: Int,
+        logger: Logger
+    ) -> ServerBootstrap {
+        ServerBootstrap(group: group)
+            .childChannelOption(.allowRemoteHalfClosure, value: false)
+            .childChannelInitializer { channel in
+                guard let options = channel as? any SocketOptionProvider else {
+                    return channel.close()
+                }
+                let peerCredentials: EventLoopFuture<PeerCredentials.Raw> = options.unsafeGetSocketOption(
+                    level: .socket, name: NIOBSDSocket.Option(rawValue: SO_PEERCRED))
+                return peerCredentials.flatMapThrowing { credentials in
+                    let peer = PeerCredentials(credentials)
+                    let pipeline = channel.pipeline.syncOperations
+                    guard let role = access.role(for: peer) else {
+                        logger.warning("control connection refused", metadata: ["peer": "\(peer)"])
+                        try pipeline.addHandler(RefusalHandler(message: access.refusal(for: peer)))
+                        return
+                    }
+                    try pipeline.addHandlers(
+                        ByteToMessageHandler(BoundedLineDecoder(maximum: ControlProtocol.maximumRequestLine)),
+                        ControlConnectionHandler(
+                            service: service, hub: hub, peer: peer, role: role, queueCapacity: queue, logger: logger))
+                }
+            }
+    }
+
+    /// Control connections open now.
+    public var connectionCount: Int { hub.counts.connections }
+
+    /// Stops accepting, sends every client a `bye` line with `reason`, closes, and removes the
+    /// socket file.
+    public func close(reason: String) async {
+        statsTask.cancel()
+        try? await channel.close()
+        try? await hub.closeAll(reason: reason, on: channel.eventLoop).get()
+        ControlSocketFile.remove(path, inode: inode)
+    }
+}

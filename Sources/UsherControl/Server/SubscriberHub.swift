@@ -1,0 +1,89 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import UsherGate
+
+/// Every open control connection, and the fan-out of events to those that subscribed.
+///
+/// Events are encoded once and handed to each subscriber on its own event loop; a subscriber
+/// that reads slowly only fills its own bounded queue (see ``SubscriberQueue``).
+final class SubscriberHub: Sendable {
+    private struct State {
+        var connections: [ObjectIdentifier: NIOLoopBound<ControlConnectionHandler>] = [:]
+        var subscribers: Set<ObjectIdentifier> = []
+        var eventsMissed = 0
+        var lastStats: WireEvent?
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let service: ControlService
+
+    init(service: ControlService) {
+        self.service = service
+    }
+
+    func join(_ handler: NIOLoopBound<ControlConnectionHandler>) {
+        state.withLockedValue { $0.connections[ObjectIdentifier(handler.value)] = handler }
+    }
+
+    func leave(_ handler: ControlConnectionHandler) {
+        state.withLockedValue { state in
+            state.connections[ObjectIdentifier(handler)] = nil
+            state.subscribers.remove(ObjectIdentifier(handler))
+        }
+    }
+
+    /// Starts sending events to `handler`; call before taking the subscription's snapshot.
+    func subscribe(_ handler: ControlConnectionHandler) {
+        _ = state.withLockedValue { $0.subscribers.insert(ObjectIdentifier(handler)) }
+    }
+
+    func recordMissed(_ count: Int) {
+        state.withLockedValue { $0.eventsMissed += count }
+    }
+
+    /// Connections, subscribers and events missed so far.
+    var counts: (connections: Int, subscribers: Int, missed: Int) {
+        state.withLockedValue { ($0.connections.count, $0.subscribers.count, $0.eventsMissed) }
+    }
+
+    /// Sends a gate event to every subscriber.
+    func publish(_ event: GateEvent) {
+        let targets = subscriberHandlers()
+        guard !targets.isEmpty else { return }
+        send(service.wireEvent(event), to: targets)
+    }
+
+    /// Sends a `stats` tick to every subscriber, when something changed since the last one.
+    func publishStats() {
+        let targets = subscriberHandlers()
+        guard !targets.isEmpty else { return }
+        let event = service.statsEvent()
+        let changed = state.withLockedValue { state in
+            var comparable = event
+            comparable.at = state.lastStats?.at ?? ""
+            defer { state.lastStats = event }
+            return state.lastStats != comparable
+        }
+        if changed { send(event, to: targets) }
+    }
+
+    private func send(_ event: WireEvent, to targets: [NIOLoopBound<ControlConnectionHandler>]) {
+        let payload = WireJSON.encode(event)
+        for target in targets {
+            target.eventLoop.execute { target.value.deliver(payload, sequence: event.seq) }
+        }
+    }
+
+    /// Says goodbye on every connection and closes it; completes when all are closed.
+    func closeAll(reason: String, on loop: any EventLoop) -> EventLoopFuture<Void> {
+        let handlers = state.withLockedValue { Array($0.connections.values) }
+        let closings = handlers.map { handler in
+            handler.eventLoop.flatSubmit { handler.value.sayGoodbye(reason: reason, on: handler.eventLoop) }
+        }
+        return EventLoopFuture.andAllComplete(closings, on: loop)
+    }
+
+    private func subscriberHandlers() -> [NIOLoopBound<ControlConnectionHandler>] {
+        state.withLockedValue { state in state.subscribers.compactMap { state.connections[$0] } }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import UsherCore
+
+/// A request on the wire: who, where, since when, what it sent, and every condition outcome.
+public struct WireRequest: Hashable, Sendable, Codable {
+    public var id: String
+    /// The index of the listener it arrived on.
+    public var listener: Int
+    public var peer: String
+    public var local: String
+    /// `pending`, `deferred`, `admitting`, `accepted`, `rejected`, `reset`, `withdrawn`…
+    public var state: String
+    public var arrived: String
+    /// Milliseconds waited when the message was made.
+    public var ageMs: Int64
+    /// Milliseconds until the pending timeout applies its action, if it does.
+    public var timeoutMs: Int64?
+    /// When a deferral ends.
+    public var deferredUntil: String?
+    /// Who decided: `policy`, `pid 4411`, `timeout`…
+    public var decidedBy: String?
+    /// The client has half-closed and waits for the answer.
+    public var callerFinishedSending: Bool
+    public var callerData: WireCallerData
+    public var outcomes: [WireOutcome]
+
+    enum CodingKeys: String, CodingKey {
+        case id, listener, peer, local, state, arrived, outcomes
+        case ageMs = "age_ms"
+        case timeoutMs = "timeout_ms"
+        case deferredUntil = "deferred_until"
+        case decidedBy = "decided_by"
+        case callerFinishedSending = "caller_finished_sending"
+        case callerData = "caller_data"
+    }
+
+    public init(_ request: Request, clock: WireClock, at moment: Moment? = nil) {
+        let at = moment ?? clock.now
+        id = request.id.description
+        listener = request.listener.index
+        peer = request.peer.description
+        local = request.local.description
+        state = request.state.name
+        arrived = clock.text(request.arrivedAt)
+        ageMs = WireClock.milliseconds(from: request.arrivedAt, to: at)
+        timeoutMs = request.state.isUndecided ? request.timeoutDeadline.map { WireClock.milliseconds(from: at, to: $0) } : nil
+        if case .deferred(let until) = request.state { deferredUntil = clock.text(until) }
+        decidedBy = request.decider?.description
+        callerFinishedSending = request.callerFinishedSending
+        callerData = WireCallerData(request.callerData)
+        outcomes = request.outcomes.map { WireOutcome($0, clock: clock) }
+    }
+}
+
+/// Caller data on the wire: every captured byte (base64) and a preview for people.
+public struct WireCallerData: Hashable, Sendable, Codable {
+    /// Bytes the client sent while pending (more than `base64` holds beyond 4 KiB).
+    public var total: Int
+    /// The captured bytes, at most 4 KiB.
+    public var base64: String
+    /// Printable text: `GET / HTTP/1.1␍␊Host: …`.
+    public var preview: String
+    /// The HTTP request line and Host, when the client speaks HTTP.
+    public var httpRequest: String?
+    public var httpHost: String?
+
+    enum CodingKeys: String, CodingKey {
+        case total, base64, preview
+        case httpRequest = "http_request"
+        case httpHost = "http_host"
+    }
+
+    public init(_ data: CallerData) {
+        let preview = CallerDataPreview(data)
+        total = data.totalCount
+        base64 = Data(data.bytes).base64EncodedString()
+        self.preview = preview.text
+        httpRequest = preview.httpRequestLine
+        httpHost = preview.httpHost
+    }
+
+    /// The captured bytes.
+    public var bytes: [UInt8] { Data(base64Encoded: base64).map(Array.init) ?? [] }
+
+    /// `GET / HTTP/1.1 Host: example.com`, else the printable preview.
+    public var summary: String {
+        guard let httpRequest else { return preview }
+        return httpHost.map { "\(httpRequest) Host: \($0)" } ?? httpRequest
+    }
+}
+
+/// One condition outcome on the wire.
+public struct WireOutcome: Hashable, Sendable, Codable {
+    /// `policy`, `operator`, `timeout`, a rule name…
+    public var condition: String
+    /// `accept`, `reject`, `reset`, `defer 30s`, `ask`, `no match`.
+    public var verdict: String
+    public var reason: String
+    public var at: String
+
+    public init(_ outcome: ConditionOutcome, clock: WireClock) {
+        condition = outcome.condition
+        verdict = outcome.verdict.description
+        reason = outcome.reason
+        at = clock.text(outcome.at)
+    }
+}

@@ -1,0 +1,53 @@
+/// The answer to `stats`: counters overall and per listener, and the control plane's own.
+public struct WireStats: Hashable, Sendable, Codable {
+    public var uptimeMs: Int64
+    public var counters: WireCounters
+    public var listeners: [WireListener]
+    public var connections: Int
+    public var maxConnections: Int?
+    /// The last event sequence number.
+    public var seq: UInt64
+    /// Control connections open now, and how many of them subscribe.
+    public var controlClients: Int
+    public var subscribers: Int
+    /// Events subscribers missed because they read too slowly (each got a `resync`).
+    public var eventsMissed: Int
+
+    enum CodingKeys: String, CodingKey {
+        case counters, listeners, connections, seq, subscribers
+        case uptimeMs = "uptime_ms"
+        case maxConnections = "max_connections"
+        case controlClients = "control_clients"
+        case eventsMissed = "events_missed"
+    }
+}
+
+/// The answer to `decide`: one result per request, in the order they were decided.
+public struct WireDecision: Hashable, Sendable, Codable {
+    public var request: String
+    public var ok: Bool
+    /// On success: the state the decision put the request in (`accepted`, `rejected`, `reset`,
+    /// `deferred`).
+    public var state: String?
+    /// On failure: why, e.g. `r17: already accepted by pid 4411`.
+    public var error: String?
+
+    public init(request: String, ok: Bool, state: String? = nil, error: String? = nil) {
+        self.request = request
+        self.ok = ok
+        self.state = state
+        self.error = error
+    }
+}
+
+/// The answer to `subscribe` when the subscriber fell behind: a fresh snapshot replaces the
+/// events it missed.
+public struct WireResync: Hashable, Sendable, Codable {
+    public var missed: Int
+    public var snapshot: WireSnapshot
+}
+
+/// The last line on every control connection when the daemon stops.
+public struct WireBye: Hashable, Sendable, Codable {
+    public var reason: String
+}

@@ -1,0 +1,145 @@
+import ArgumentParser
+import UsherControl
+
+/// What `accept`, `reject` and `defer` share: send one decide operation, print one line per
+/// request, exit 1 when any could not be decided.
+enum Decide {
+    static func run(
+        _ selection: SelectionOptions, _ decision: DecisionRequest, output: OutputOptions, control: ControlOptions
+    ) async throws {
+        let results = try await ControlSession.run(control) { try await $0.decide(selection.operation(decision)) }
+        if output.json {
+            ControlSession.printJSON(results)
+        } else if results.isEmpty {
+            StandardError.writeLine("No undecided request matches; nothing was decided.")
+        }
+        var failures = 0
+        for result in results {
+            if result.ok {
+                if !output.json { print("\(result.request) \(result.state ?? "decided")") }
+            } else {
+                failures += 1
+                if !output.json { StandardError.writeLine("usher: \(result.error ?? "\(result.request): not decided")") }
+            }
+        }
+        if failures > 0 {
+            throw ExitCode(CommandFailure.Code.runtime.rawValue)
+        }
+    }
+
+    static let exitStatus = """
+        Exit status: 0 when every request named was decided, 1 when one was not (unknown, \
+        already decided, or refused), 64 for a usage error, 69 when no daemon answers.
+        """
+}
+
+/// `usher accept`.
+struct Accept: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Accept pending requests: their connections go to the upstream, caller data first.",
+        discussion: """
+            Each request named is handed to the upstream; the client's connection is \
+            proxied from then on. A request another operator (or the timeout) decided first \
+            is reported, and the others are still accepted.
+
+            Examples:
+              usher accept r17
+              usher accept r17 r18 r21
+              usher accept all                      every undecided request
+              usher accept all --peer 10.0.0.0/8    every one from that network
+              usher accept --listener 8443
+
+            \(Decide.exitStatus)
+            """)
+
+    @OptionGroup var selection: SelectionOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var control: ControlOptions
+
+    func run() async throws {
+        try await Decide.run(selection, .accept, output: output, control: control)
+    }
+}
+
+/// `usher reject`.
+struct Reject: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reject pending requests: close (after the reject message) or reset.",
+        discussion: """
+            By default the client gets the daemon's --reject-message (or --message here), \
+            then an orderly close (FIN). --reset sends a TCP reset instead: the client sees \
+            'connection reset by peer', the closest Linux gets to refusing a connection it \
+            already completed.
+
+            Examples:
+              usher reject r17
+              usher reject r17 --reset
+              usher reject r17 --message 'HTTP/1.0 503 maintenance\\r\\n\\r\\n'
+              usher reject all --peer 203.0.113.0/24 --reset
+
+            \(Decide.exitStatus)
+            """)
+
+    @OptionGroup var selection: SelectionOptions
+
+    @Flag(help: "Reset the connection (RST) instead of closing it.")
+    var reset = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Bytes sent before closing, with escapes \\r \\n \\t \\0 \\\\ \\xHH. (default: the daemon's --reject-message)",
+            valueName: "text"),
+        transform: ArgumentParsing.escapedText)
+    var message: [UInt8]?
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var control: ControlOptions
+
+    func validate() throws {
+        if reset && message != nil {
+            throw ValidationError("--message is sent before a close; a --reset sends nothing, so use one or the other")
+        }
+    }
+
+    func run() async throws {
+        try await Decide.run(selection, .reject(mode: reset ? .reset : .close, message: message), output: output, control: control)
+    }
+}
+
+/// `usher defer`.
+struct Defer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "defer",
+        abstract: "Defer pending requests: decide later; they are pending again after the duration.",
+        discussion: """
+            The seed's CF_DEFER: the client keeps waiting, its request set aside until the \
+            duration passes; then it is pending again, or gets the timeout action if its \
+            pending timeout ran out meanwhile. An operator may still decide it at any time.
+
+            Examples:
+              usher defer r17                 for 30s
+              usher defer r17 --for 5m
+              usher defer all --listener 8080 --for 10s
+
+            \(Decide.exitStatus)
+            """)
+
+    @OptionGroup var selection: SelectionOptions
+
+    @Option(
+        name: .customLong("for"),
+        help: ArgumentHelp("How long to defer: 500ms, 30s, 5m.", valueName: "duration"),
+        transform: ArgumentParsing.duration)
+    var duration: Duration = .seconds(30)
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var control: ControlOptions
+
+    func validate() throws {
+        if duration <= .zero { throw ValidationError("--for must be longer than zero") }
+    }
+
+    func run() async throws {
+        try await Decide.run(selection, .deferral(duration), output: output, control: control)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import UsherControl
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One line per event for people, as `usher watch` prints them:
+///
+/// ```
+/// 14:02:11.118  r1   arrived     127.0.0.1:41236 -> 127.0.0.1:8080
+/// 14:02:13.500  r1   accepted    by pid 4411, waited 2.4s
+/// ```
+enum EventText {
+    /// The line of an event; `nil` for events people do not need to see (stats ticks).
+    static func line(_ event: WireEvent) -> String? {
+        guard let detail = detail(event) else { return nil }
+        let subject = event.request?.id ?? event.listener.map { "l\($0.id)" } ?? "-"
+        return [localTime(event.at), subject.padding(to: 5), event.kind.padding(to: 10), detail].joined(separator: "  ")
+    }
+
+    private static func detail(_ event: WireEvent) -> String? {
+        if let request = event.request { return detail(event, request) }
+        guard let listener = event.listener else { return nil }
+        switch event.kind {
+        case "paused":
+            let reason = event.limit == "connections" ? "connection limit reached" : "pending queue full"
+            return "\(listener.address) \(reason) (\(listener.pending)/\(listener.maxPending)); new clients wait in the kernel backlog"
+        case "resumed":
+            return "\(listener.address) accepting again (\(listener.pending)/\(listener.maxPending))"
+        default:
+            return nil
+        }
+    }
+
+    private static func detail(_ event: WireEvent, _ request: WireRequest) -> String {
+        let waited = "waited \(List.duration(ms: request.ageMs))"
+        let by = request.decidedBy.map { "by \($0)" }
+        switch event.kind {
+        case "arrived":
+            return "\(request.peer) -> \(request.local)"
+        case "outcome":
+            guard let outcome = event.outcome else { return "" }
+            return "\(outcome.condition): \(outcome.verdict) (\(outcome.reason))"
+        case "deferred":
+            let until = event.until.map { "until \(localTime($0))" }
+            return [until, by].compactMap { $0 }.joined(separator: " ")
+        case "undeferred":
+            return "pending again, \(waited)"
+        case "rejected":
+            return [[event.mode ?? "close", by].compactMap { $0 }.joined(separator: " "), waited].joined(separator: ", ")
+        case "expired":
+            return [["action \(event.action ?? "?")", by].compactMap { $0 }.joined(separator: " "), waited].joined(separator: ", ")
+        case "accepted", "overflowed":
+            return [by, waited].compactMap { $0 }.joined(separator: ", ")
+        default:
+            return waited
+        }
+    }
+
+    /// `HH:MM:SS.mmm` in local time, from a wire time.
+    static func localTime(_ text: String) -> String {
+        guard let date = WireClock.parse(text) else { return text }
+        let seconds = date.timeIntervalSince1970
+        var time = time_t(seconds.rounded(.down))
+        var parts = tm()
+        localtime_r(&time, &parts)
+        let milliseconds = Int((seconds - seconds.rounded(.down)) * 1000)
+        return String(format: "%02d:%02d:%02d.%03d", parts.tm_hour, parts.tm_min, parts.tm_sec, milliseconds)
+    }
+}

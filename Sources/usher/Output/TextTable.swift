@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Aligned columns for people, as `ss` and `kubectl` print them: a header, two spaces between
+/// columns, the last column unpadded; cut to the terminal's width when standard output is one.
+struct TextTable {
+    var header: [String]
+    var rows: [[String]] = []
+
+    init(_ header: String...) {
+        self.header = header
+    }
+
+    mutating func add(_ row: [String]) {
+        rows.append(row)
+    }
+
+    func render(width: Int? = TerminalWidth.ofStandardOutput()) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in
+            all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
+        }
+        return all.map { row in
+            let cells = row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(to: widths[column])
+            }
+            let line = cells.joined(separator: "  ")
+            guard let width, line.count > width else { return line }
+            return String(line.prefix(max(1, width - 1))) + "…"
+        }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func padding(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
+
+/// The width of the terminal on standard output, if it is one.
+enum TerminalWidth {
+    static func ofStandardOutput() -> Int? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+}

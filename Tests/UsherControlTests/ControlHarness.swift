@@ -1,0 +1,64 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+import UsherControl
+import UsherCore
+import UsherGate
+import UsherTestSupport
+
+/// A real gate on a loopback port with its control socket in a test's own folder.
+struct ControlHarness {
+    let gate: Gate
+    let port: Int
+    let path: String
+
+    static func with(
+        policy: Policy = .ask, subscriberQueue: Int = 4096, statsInterval: Duration = .seconds(1),
+        _ body: (ControlHarness) async throws -> Void
+    ) async throws {
+        let folder = try TemporaryDirectory()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let logger = Logger(label: "usher-test") { _ in SwiftLogNoOpLogHandler() }
+        let configuration = GateConfiguration(
+            listeners: [ListenerConfiguration(endpoint: Endpoint(host: "127.0.0.1", port: 0))],
+            provider: ProviderConfiguration(policy: policy, pendingTimeout: .seconds(30)),
+            drainTimeout: .seconds(2), lingerTimeout: .seconds(1))
+        let gate = try await Gate.start(configuration, on: group, logger: logger)
+        let path = folder.path + "/control.sock"
+        let control: ControlServer
+        do {
+            control = try await ControlServer.start(
+                at: path, service: ControlService(gate: gate, version: "test"), access: AccessPolicy(), group: group,
+                logger: logger, subscriberQueue: subscriberQueue, statsInterval: statsInterval)
+        } catch {
+            await gate.shutdown()
+            try await group.shutdownGracefully()
+            throw error
+        }
+        let harness = ControlHarness(gate: gate, port: gate.listenerAddresses.first?.port ?? 0, path: path)
+        let result = await Result { try await body(harness) }
+        await gate.shutdown()
+        await control.close(reason: "test over")
+        #expect(gate.snapshot().counters.isConserved)
+        try await group.shutdownGracefully()
+        try result.get()
+    }
+
+    /// Waits until `count` requests are pending.
+    func waitForPending(_ count: Int, timeout: Duration = .seconds(10)) async throws {
+        try await poll("\(count) pending", timeout: timeout) { gate.snapshot().pending.count == count }
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do {
+            self = .success(try await body())
+        } catch {
+            self = .failure(error)
+        }
+    }
+}
+
+let httpRequest = "GET /hello HTTP/1.1\r\nHost: usher.test\r\nConnection: close\r\n\r\n"

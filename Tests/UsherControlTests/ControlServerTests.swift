@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+import UsherControl
+import UsherCore
+import UsherTestSupport
+
+@Suite("Control server: a real socket in front of a real gate", .timeLimit(.minutes(2)))
+struct ControlServerTests {
+    @Test("hello, snapshot and decide through the client API reach the TCP client")
+    func decideThroughClient() async throws {
+        try await ControlHarness.with { harness in
+            let client = try await TCPClient.connect(to: "127.0.0.1", port: harness.port)
+            try await client.send(httpRequest)
+            try await harness.waitForPending(1)
+            try await ControlClient.withConnection(to: harness.path) { control in
+                let hello = try await control.hello()
+                #expect(hello.role == .operator)
+                #expect(hello.pid == getpid())
+                let snapshot = try await control.snapshot()
+                let request = try #require(snapshot.pending.first)
+                #expect(request.callerData.httpRequest == "GET /hello HTTP/1.1")
+                #expect(request.callerData.httpHost == "usher.test")
+                #expect(request.callerData.bytes == Array(httpRequest.utf8))
+                #expect(request.outcomes.map(\.verdict) == ["ask"])
+                let decided = try await control.decide(DecideOperation(ids: [request.id], selector: nil, decision: .accept))
+                #expect(decided == [WireDecision(request: request.id, ok: true, state: "accepted")])
+                let again = try await control.decide(DecideOperation(ids: [request.id, "r99"], selector: nil, decision: .accept))
+                #expect(again.map(\.ok) == [false, false])
+                #expect(again[0].error?.hasPrefix("r1: already accepted by pid \(getpid())") == true)
+                #expect(again[1].error == "r99: no such request")
+            }
+            let answer = String(decoding: try await client.readToEnd(), as: UTF8.self)
+            #expect(answer.contains("200 OK"))
+        }
+    }
+
+    @Test("a subscriber gets the snapshot, then every event with increasing sequence numbers")
+    func subscribes() async throws {
+        try await ControlHarness.with(policy: .accept) { harness in
+            try await ControlClient.withConnection(to: harness.path) { control in
+                let snapshot = try await control.subscribe()
+                #expect(snapshot.pending.isEmpty)
+                let client = try await TCPClient.connect(to: "127.0.0.1", port: harness.port)
+                try await client.send(httpRequest)
+                _ = try await client.readToEnd()
+                var kinds: [String] = []
+                var last = snapshot.seq
+                while kinds.last != "accepted", let line = try await control.next() {
+                    guard case .event(let event) = line.message, let seq = event.seq else { continue }
+                    #expect(seq == last + 1)
+                    last = seq
+                    kinds.append(event.kind)
+                }
+                #expect(kinds == ["arrived", "outcome", "accepted"])
+            }
+        }
+    }
+
+    @Test("a subscriber that stops reading gets a resync, and the gate does not wait for it")
+    func slowSubscriberResyncs() async throws {
+        try await ControlHarness.with(policy: .accept, subscriberQueue: 16) { harness in
+            let slow = try await TCPClient.connect(unixPath: harness.path)
+            try await slow.send("{\"id\":1,\"op\":\"subscribe\"}\n")
+            let started = ContinuousClock.now
+            for _ in 0..<400 {
+                let client = try await TCPClient.connect(to: "127.0.0.1", port: harness.port)
+                try await client.send(httpRequest)
+                _ = try await client.readToEnd()
+            }
+            let elapsed = ContinuousClock.now - started
+            #expect(elapsed < .seconds(30), "400 proxied requests took \(elapsed) with a stuck subscriber")
+            var resync: WireResync?
+            var afterResync: [UInt64] = []
+            while afterResync.count < 3 {
+                guard let text = try await slow.readLine(timeout: .seconds(20)) else { break }
+                let line = try ControlLine.decode(.init(string: text))
+                switch line.message {
+                case .resync(let value): resync = value
+                case .event(let event) where resync != nil: event.seq.map { afterResync.append($0) }
+                default: break
+                }
+                if resync != nil && afterResync.isEmpty {
+                    let client = try await TCPClient.connect(to: "127.0.0.1", port: harness.port)
+                    try await client.send(httpRequest)
+                    _ = try await client.readToEnd()
+                }
+            }
+            let received = try #require(resync)
+            #expect(received.missed > 0)
+            #expect(received.snapshot.counters.arrived >= 400)
+            #expect(afterResync.first.map { $0 > received.snapshot.seq } == true)
+            #expect(afterResync == afterResync.sorted())
+        }
+    }
+
+    @Test("thousands of random and mutated lines: each gets an answer, and the daemon still says hello")
+    func fuzz() async throws {
+        try await ControlHarness.with { harness in
+            let pending = try await TCPClient.connect(to: "127.0.0.1", port: harness.port)
+            try await harness.waitForPending(1)
+            let client = try await TCPClient.connect(unixPath: harness.path)
+            var generator = SystemRandomNumberGenerator()
+            let lines = FuzzLines.make(count: 3000, using: &generator)
+            for chunk in lines.chunks(ofCount: 100) {
+                try await client.send(chunk.flatMap { $0 + [0x0A] })
+                var answered = 0
+                while answered < chunk.count {
+                    guard let answer = try await client.readLine() else {
+                        Issue.record("connection closed after a fuzzed line")
+                        return
+                    }
+                    let message = try ControlLine.decode(.init(string: answer))
+                    if case .event = message.message { continue }  // a mutation may have subscribed
+                    answered += 1
+                }
+            }
+            let huge = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20) + [0x0A]
+            try await client.send(huge + Array("{\"id\":\"last\",\"op\":\"hello\"}\n".utf8))
+            var sawTooLong = false
+            while true {
+                guard let text = try await client.readLine(timeout: .seconds(20)) else { break }
+                let line = try ControlLine.decode(.init(string: text))
+                if case .error(let error) = line.message, error.code == .lineTooLong { sawTooLong = true }
+                if case .hello = line.message, line.id == .text("last") { break }
+            }
+            #expect(sawTooLong)
+            #expect(harness.gate.snapshot().counters.isConserved)
+            pending.close()
+        }
+    }
+}
+
+extension Array {
+    func chunks(ofCount size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

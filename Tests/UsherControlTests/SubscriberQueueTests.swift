@@ -1,0 +1,51 @@
+import Testing
+@testable import UsherControl
+
+@Suite("Control protocol: a slow subscriber's queue")
+struct SubscriberQueueTests {
+    @Test("events go straight out while the socket takes them; older ones are skipped")
+    func sendsAndSkipsStale() {
+        var queue = SubscriberQueue<Int>(capacity: 3, after: 10)
+        #expect(queue.offer(9, sequence: 9, writable: true).name == "stale")
+        #expect(queue.offer(10, sequence: 10, writable: true).name == "stale")
+        #expect(queue.offer(11, sequence: 11, writable: true).name == "send 11")
+        #expect(queue.offer(0, sequence: nil, writable: true).name == "send 0")
+    }
+
+    @Test("a blocked socket holds events up to the capacity, in order")
+    func holds() {
+        var queue = SubscriberQueue<Int>(capacity: 3, after: 0)
+        for sequence in UInt64(1)...3 {
+            #expect(queue.offer(Int(sequence), sequence: sequence, writable: false).name == "held")
+        }
+        #expect(queue.takeHeld() == [1, 2, 3])
+        #expect(queue.offer(4, sequence: 4, writable: true).name == "send 4")
+    }
+
+    @Test("overflow drops everything held and asks for one resync, counting what was missed")
+    func resyncs() {
+        var queue = SubscriberQueue<Int>(capacity: 2, after: 0)
+        _ = queue.offer(1, sequence: 1, writable: false)
+        _ = queue.offer(2, sequence: 2, writable: false)
+        // Full: even with the socket writable again, the next event cannot jump the queue.
+        #expect(queue.offer(3, sequence: 3, writable: true).name == "dropped")
+        #expect(queue.offer(4, sequence: 4, writable: false).name == "dropped")
+        #expect(queue.needsResync)
+        #expect(queue.takeHeld().isEmpty)
+        #expect(queue.resynced(through: 5) == 4)
+        #expect(!queue.needsResync)
+        #expect(queue.offer(5, sequence: 5, writable: true).name == "stale")
+        #expect(queue.offer(6, sequence: 6, writable: true).name == "send 6")
+    }
+}
+
+extension SubscriberQueue.Offer {
+    var name: String {
+        switch self {
+        case .send(let line): "send \(line)"
+        case .held: "held"
+        case .dropped: "dropped"
+        case .stale: "stale"
+        }
+    }
+}
