@@ -79,7 +79,8 @@ public final class Gate: Sendable {
         let bound = zip(channels, listenAddresses).map { $0.localAddress ?? $1 }
         let endpoints = zip(bound, configuration.listeners).map { Endpoint($0) ?? $1.endpoint }
         for (index, endpoint) in endpoints.enumerated() {
-            driver.listener(ListenerID(index), isBoundTo: endpoint)
+            let backlog = Backlog(requested: configuration.listeners[index].backlog, somaxconn: binder.somaxconn)
+            driver.listener(ListenerID(index), isBoundTo: endpoint, backlog: backlog.effective)
         }
         let eventLog = EventLog(logger: logger, listenerNames: endpoints.map(\.description))
         fanout.add { eventLog.record($0.event) }

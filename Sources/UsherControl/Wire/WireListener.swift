@@ -9,12 +9,14 @@ public struct WireListener: Hashable, Sendable, Codable {
     public var pending: Int
     /// `--max-pending`.
     public var maxPending: Int
+    /// The kernel backlog of the listening socket (`--backlog`, clamped to `net.core.somaxconn`).
+    public var backlog: Int?
     /// `true` while usher has stopped taking connections from the kernel backlog.
     public var paused: Bool
     public var counters: WireCounters
 
     enum CodingKeys: String, CodingKey {
-        case id, address, pending, paused, counters
+        case id, address, pending, paused, counters, backlog
         case maxPending = "max_pending"
     }
 
@@ -23,6 +25,7 @@ public struct WireListener: Hashable, Sendable, Codable {
         address = status.endpoint.description
         pending = status.counters.pending
         maxPending = status.limit
+        backlog = status.kernelBacklog
         paused = status.isPaused
         counters = WireCounters(status.counters)
     }

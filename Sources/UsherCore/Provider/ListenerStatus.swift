@@ -5,6 +5,9 @@ public struct ListenerStatus: Hashable, Sendable, Identifiable {
     public internal(set) var endpoint: Endpoint
     /// The most requests pending at once.
     public var limit: Int
+    /// The backlog of the listening socket, as passed to `listen()` after clamping; `nil` until
+    /// bound.
+    public internal(set) var kernelBacklog: Int?
     public internal(set) var counters = Counters()
     /// `true` while usher has stopped accepting from the kernel because the queue is full.
     public internal(set) var isPaused = false

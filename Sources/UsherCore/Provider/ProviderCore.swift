@@ -38,10 +38,12 @@ public struct ProviderCore: Sendable {
         self.finished = FinishedRequests(capacity: history)
     }
 
-    /// Records where a listener is bound (its port, when the configuration asked for port 0).
-    public mutating func listener(_ id: ListenerID, isBoundTo endpoint: Endpoint) {
+    /// Records where a listener is bound (its port, when the configuration asked for port 0) and
+    /// the backlog its socket got.
+    public mutating func listener(_ id: ListenerID, isBoundTo endpoint: Endpoint, backlog: Int? = nil) {
         guard listeners.indices.contains(id.index) else { return }
         listeners[id.index].endpoint = endpoint
+        listeners[id.index].kernelBacklog = backlog
     }
 
     // MARK: Queries

@@ -51,8 +51,8 @@ final class GateDriver: Sendable {
         state.withLockedValue { $0.admissions[listener] = admission }
     }
 
-    func listener(_ listener: ListenerID, isBoundTo endpoint: Endpoint) {
-        state.withLockedValue { $0.core.listener(listener, isBoundTo: endpoint) }
+    func listener(_ listener: ListenerID, isBoundTo endpoint: Endpoint, backlog: Int) {
+        state.withLockedValue { $0.core.listener(listener, isBoundTo: endpoint, backlog: backlog) }
     }
 
     func isPaused(_ listener: ListenerID) -> Bool {

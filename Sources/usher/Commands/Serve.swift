@@ -22,6 +22,11 @@ struct Serve: AsyncParsableCommand {
             the kernel (--overflow pause): new clients wait in the kernel backlog, as with \
             any busy server, until there is room. --overflow reset refuses them instead.
 
+            Operators decide from another terminal through the control socket (--control): \
+            usher ls, usher accept r1, usher reject r2 --reset, usher defer r3 --for 30s, \
+            usher watch. The daemon's user and root may decide; --observers GROUP lets a \
+            group watch.
+
             One log line per event goes to standard error. SIGINT or SIGTERM stops \
             gracefully: usher stops listening, gives every pending request the \
             --timeout-action, lets proxied connections finish for up to --drain-timeout, \
@@ -36,9 +41,12 @@ struct Serve: AsyncParsableCommand {
                 usher serve --policy reject --reject-message 'HTTP/1.0 503 busy\\r\\n\\r\\n'
               Hold everything for five minutes, then let it through:
                 usher serve --pending-timeout 5m --timeout-action accept
+              Hold every connection for an operator; let a group watch:
+                usher serve --upstream 127.0.0.1:3000 --observers ops
 
-            Exit status: 0 after a graceful stop, 1 when a listener cannot open (the port \
-            is in use, the address is not local), 64 for a usage error.
+            Exit status: 0 after a graceful stop, 1 when a listener or the control socket \
+            cannot open (the port is in use, another usher serves the socket), 64 for a \
+            usage error.
             """
     )
 

@@ -7,8 +7,9 @@ struct Listeners: AsyncParsableCommand {
         abstract: "List gated listeners: address, pending queue, state and counters.",
         discussion: """
             One row per --listen address of the daemon: requests pending now and the \
-            --max-pending limit, whether usher is accepting from the kernel backlog or has \
-            paused (queue full), and what became of every request so far. The last line \
+            --max-pending limit, the kernel backlog of its socket, whether usher is \
+            accepting from that backlog or has paused (queue full), and what became of \
+            every request so far. The last line \
             sums all listeners and checks the invariant \
             arrived = accepted + rejected + withdrawn + expired + overflowed + pending.
 
@@ -29,22 +30,28 @@ struct Listeners: AsyncParsableCommand {
             return
         }
         var table = TextTable(
-            "LISTENER", "PENDING", "STATE", "ARRIVED", "ACCEPTED", "REJECTED", "WITHDRAWN", "EXPIRED", "OVERFLOWED")
+            "LISTENER", "PENDING", "BACKLOG", "STATE", "ARRIVED", "ACCEPTED", "REJECTED", "WITHDRAWN", "EXPIRED",
+            "OVERFLOWED")
         for listener in snapshot.listeners {
             table.add(Self.row(
                 listener.address, pending: "\(listener.pending)/\(listener.maxPending)",
-                state: listener.paused ? "paused" : "accepting", listener.counters))
+                backlog: listener.backlog.map(String.init) ?? "-", state: listener.paused ? "paused" : "accepting",
+                listener.counters))
         }
         let connections = "\(snapshot.connections)" + (snapshot.maxConnections.map { "/\($0)" } ?? "")
-        table.add(Self.row("total", pending: "\(snapshot.counters.pending)", state: "\(connections) conn", snapshot.counters))
+        table.add(Self.row(
+            "total", pending: "\(snapshot.counters.pending)", backlog: "", state: "\(connections) conn",
+            snapshot.counters))
         print(table.render())
         if !snapshot.counters.conserved {
             StandardError.writeLine("usher: warning: the counters do not add up (a bug in usher; please report it)")
         }
     }
 
-    private static func row(_ name: String, pending: String, state: String, _ counters: WireCounters) -> [String] {
-        [name, pending, state] + [
+    private static func row(
+        _ name: String, pending: String, backlog: String, state: String, _ counters: WireCounters
+    ) -> [String] {
+        [name, pending, backlog, state] + [
             counters.arrived, counters.accepted, counters.rejected, counters.withdrawn, counters.expired,
             counters.overflowed,
         ].map(String.init)
