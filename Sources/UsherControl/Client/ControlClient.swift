@@ -85,7 +85,16 @@ public final class ControlClient {
     public func request(_ operation: ControlOperation) async throws -> ControlMessage {
         lastID += 1
         let id = MessageID.number(lastID)
-        try await send(ControlRequest(id: id, operation: operation).encodedLine())
+        do {
+            try await send(ControlRequest(id: id, operation: operation).encodedLine())
+        } catch {
+            // The daemon may have refused this peer and closed already: its reason is in the
+            // lines it sent before closing.
+            while let line = try? await next() {
+                if case .error(let refusal) = line.message { throw ControlClientError.refused(refusal) }
+            }
+            throw ControlClientError.closed(reason: nil)
+        }
         while let line = try await next() {
             if case .error(let error) = line.message, line.id == id || line.id == nil { throw ControlClientError.refused(error) }
             if case .bye(let bye) = line.message { throw ControlClientError.closed(reason: bye.reason) }
