@@ -255,6 +255,7 @@ public struct ProviderCore: Sendable {
             if let timeout = request.timeoutDeadline, timeout <= now {
                 applyTimeout(due.id, by: .timeout, at: now, into: &output)
             } else {
+                live[due.id]?.decider = nil  // pending again: nobody has decided
                 transition(due.id, .deferralEnded, at: now, event: .undeferred, into: &output)
             }
         default:
