@@ -75,6 +75,7 @@ struct ControlCommandTests {
                 let withdrawn = try await TCPClient.connect(to: "127.0.0.1", port: port)
                 try await waitForPending(1, control: control)
                 withdrawn.close()
+                try await watch.log.waitForLine(containing: "r2", "withdrawn")
                 let expired = try await TCPClient.connect(to: "127.0.0.1", port: port)
                 #expect(try await expired.waitForClose(timeout: .seconds(10)) == .eof)
                 try await watch.log.waitForLine(containing: "r3", "expired")
