@@ -149,9 +149,10 @@ public final class Gate: Sendable {
         fanout.add(observer)
     }
 
-    /// The counters, listeners and pending requests now.
-    public func snapshot() -> GateSnapshot {
-        driver.snapshot()
+    /// The counters, listeners and (unless `includingPending` is `false`, which is cheaper with
+    /// many requests waiting) the pending requests now.
+    public func snapshot(includingPending: Bool = true) -> GateSnapshot {
+        driver.snapshot(includingPending: includingPending)
     }
 
     /// Decides a pending or deferred request.

@@ -7,7 +7,7 @@ public struct GateSnapshot: Sendable {
     public var listeners: [ListenerStatus]
     /// Client connections held now, pending or proxied.
     public var connections: Int
-    /// Requests in the queue, oldest first.
+    /// Requests in the queue, oldest first (empty when the snapshot was taken without them).
     public var pending: [Request]
     /// When the snapshot was taken.
     public var at: Moment

@@ -16,25 +16,27 @@ public enum RequestParser {
 
     public static func parse(_ line: some Collection<UInt8>) -> Result<ControlRequest, Failure> {
         let data = Data(line)
-        let id = (try? JSONDecoder().decode(IDOnly.self, from: data))?.id
+        var fields: RequestFields?
         do {
-            let fields = try decodeFields(data)
-            return .success(ControlRequest(id: fields.id, operation: try operation(of: fields)))
+            let decoded = try decodeFields(data)
+            fields = decoded
+            return .success(ControlRequest(id: decoded.id, operation: try operation(of: decoded)))
         } catch {
+            // Echo the id when the line has a readable one, even if other fields are wrong.
+            let id = fields?.id ?? (try? JSONDecoder().decode(IDOnly.self, from: data))?.id
             return .failure(Failure(id: id, error: error))
         }
     }
 
     private static func decodeFields(_ data: Data) throws(ControlError) -> RequestFields {
-        guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
-            throw ControlError(.badJSON, "not JSON: \(preview(data)); send one JSON object per line")
-        }
         do {
             return try JSONDecoder().decode(RequestFields.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            throw ControlError(.badJSON, "not JSON: \(preview(data)); send one JSON object per line")
         } catch let error as DecodingError {
             throw ControlError(.badRequest, describe(error))
         } catch {
-            throw ControlError(.badJSON, "not a JSON object: \(preview(data))")
+            throw ControlError(.badJSON, "not JSON: \(preview(data)); send one JSON object per line")
         }
     }
 
@@ -123,8 +125,7 @@ public enum RequestParser {
         case .keyNotFound(let key, let context):
             return "\(field(context.codingPath + [key])): missing"
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty
-                ? "not a JSON object" : "\(field(context.codingPath)): \(context.debugDescription)"
+            return "\(field(context.codingPath)): \(context.debugDescription)"
         @unknown default:
             return "malformed request"
         }

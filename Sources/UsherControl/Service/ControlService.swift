@@ -35,7 +35,7 @@ public final class ControlService: Sendable {
 
     /// The gate's statistics with the control plane's own numbers.
     public func stats(controlClients: Int, subscribers: Int, eventsMissed: Int) -> WireStats {
-        let snapshot = gate.snapshot()
+        let snapshot = gate.snapshot(includingPending: false)
         return WireStats(
             uptimeMs: WireClock.milliseconds(from: startedAt, to: snapshot.at),
             counters: WireCounters(snapshot.counters), listeners: snapshot.listeners.map(WireListener.init),
@@ -91,13 +91,14 @@ public final class ControlService: Sendable {
 
     /// The wire form of a gate event.
     func wireEvent(_ event: GateEvent) -> WireEvent {
-        let listeners: [ListenerStatus] = if case .listener = event.event { gate.snapshot().listeners } else { [] }
+        let listeners: [ListenerStatus] =
+            if case .listener = event.event { gate.snapshot(includingPending: false).listeners } else { [] }
         return WireEvent(event, listeners: listeners, clock: WireClock(now: .now))
     }
 
     /// A `stats` tick: counters and listeners now.
     func statsEvent() -> WireEvent {
-        let snapshot = gate.snapshot()
+        let snapshot = gate.snapshot(includingPending: false)
         let clock = WireClock(now: snapshot.at)
         var event = WireEvent(seq: nil, kind: "stats", at: clock.text(snapshot.at))
         event.counters = WireCounters(snapshot.counters)

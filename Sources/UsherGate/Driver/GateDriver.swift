@@ -135,11 +135,12 @@ final class GateDriver: Sendable {
         }
     }
 
-    func snapshot() -> GateSnapshot {
+    func snapshot(includingPending: Bool = true) -> GateSnapshot {
         state.withLockedValue { state in
             GateSnapshot(
                 counters: state.core.counters, listeners: state.core.listeners,
-                connections: state.core.connectionCount, pending: state.core.pendingRequests, at: .now, lastEventSequence: events.lastSequence)
+                connections: state.core.connectionCount, pending: includingPending ? state.core.pendingRequests : [],
+                at: .now, lastEventSequence: events.lastSequence)
         }
     }
 
