@@ -41,14 +41,10 @@ final class ControlConnectionHandler: ChannelInboundHandler {
         hub.join(NIOLoopBound(self, eventLoop: context.eventLoop))
     }
 
+    /// Also called when the channel closes: the pipeline drops every handler then.
     func handlerRemoved(context: ChannelHandlerContext) {
         hub.leave(self)
         self.context = nil
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        hub.leave(self)
-        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
