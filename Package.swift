@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "UsherCore", targets: ["UsherCore"]),
         .library(name: "UsherGate", targets: ["UsherGate"]),
         .library(name: "UsherControl", targets: ["UsherControl"]),
+        .library(name: "UsherDashboard", targets: ["UsherDashboard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         .target(
@@ -51,12 +53,30 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        .target(
+            name: "UsherDashboard",
+            dependencies: [
+                "UsherCore",
+                "UsherControl",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            resources: [.embedInCode("Theme/BuiltIn")]
+        ),
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        .target(
+            name: "UsherTerminal",
+            dependencies: ["CNCurses", "UsherDashboard", "UsherControl"]
+        ),
         .executableTarget(
             name: "usher",
             dependencies: [
                 "UsherCore",
                 "UsherGate",
                 "UsherControl",
+                "UsherDashboard",
+                "UsherTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -98,6 +118,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "UsherDashboardTests",
+            dependencies: ["UsherDashboard", "UsherControl", "UsherTestSupport"],
+            exclude: ["__Snapshots__"]
         ),
         .testTarget(
             name: "UsherCLITests",

@@ -51,7 +51,9 @@ struct ControlCommandTests {
                 #expect(try await third.exitCode == 0)
 
                 try await watch.log.waitForLine(containing: #""kind":"accepted""#, #""id":"r3""#)
-                let kinds = watch.log.lines.compactMap(Self.eventSummary)
+                let all = watch.log.lines.compactMap(Self.eventSummary)
+                #expect(all.contains("data r1"), "curl's request line arrives as a data event")
+                let kinds = all.filter { !$0.hasPrefix("data ") }
                 #expect(kinds.filter { $0.hasSuffix("r1") } == ["arrived r1", "outcome r1", "outcome r1", "accepted r1"])
                 #expect(kinds.filter { $0.hasSuffix("r2") } == ["arrived r2", "outcome r2", "outcome r2", "rejected r2"])
                 #expect(kinds.filter { $0.hasSuffix("r3") }
@@ -79,9 +81,11 @@ struct ControlCommandTests {
                 let expired = try await TCPClient.connect(to: "127.0.0.1", port: port)
                 #expect(try await expired.waitForClose(timeout: .seconds(10)) == .eof)
                 try await watch.log.waitForLine(containing: "r3", "expired")
-                let steps = watch.log.lines.dropFirst().map { line in
+                let all = watch.log.lines.dropFirst().map { line in
                     line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().prefix(2).joined(separator: " ")
                 }
+                #expect(all.contains("r1 data"), "the ping arrives as a data event")
+                let steps = all.filter { !$0.hasSuffix(" data") }
                 #expect(steps == [
                     "r1 arrived", "r1 outcome", "r1 outcome", "r1 accepted",
                     "r2 arrived", "r2 outcome", "r2 withdrawn",

@@ -7,6 +7,8 @@ import UsherTestSupport
 struct HelpSnapshotTests {
     @Test("help texts match their snapshots", arguments: [
         (["--help"], "usher-help"),
+        (["run", "--help"], "usher-run-help"),
+        (["top", "--help"], "usher-top-help"),
         (["serve", "--help"], "usher-serve-help"),
         (["ls", "--help"], "usher-ls-help"),
         (["listeners", "--help"], "usher-listeners-help"),

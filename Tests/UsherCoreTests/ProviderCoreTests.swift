@@ -230,10 +230,13 @@ struct ProviderCoreTests {
     func callerDataCapacity() throws {
         var core = F.core()
         let id = try #require(core.queued().0)
-        try core.received([UInt8](repeating: 0x41, count: 3000), for: id)
-        try core.received([UInt8](repeating: 0x42, count: 3000), for: id)
+        let first = try core.received([UInt8](repeating: 0x41, count: 3000), for: id, at: .zero)
+        let second = try core.received([UInt8](repeating: 0x42, count: 3000), for: id, at: .zero)
+        let third = try core.received([UInt8](repeating: 0x43, count: 10), for: id, at: .zero)
+        #expect(first.events.count == 1 && second.events.count == 1)
+        #expect(third.events.isEmpty, "no event once the capture is full")
         let data = try #require(core.request(id)?.callerData)
-        #expect(data.bytes.count == CallerData.capacity && data.totalCount == 6000 && data.isFull)
+        #expect(data.bytes.count == CallerData.capacity && data.totalCount == 6010 && data.isFull)
         #expect(data.bytes.last == 0x42)
     }
 

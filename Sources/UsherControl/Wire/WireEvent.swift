@@ -64,7 +64,7 @@ public struct WireEvent: Hashable, Sendable, Codable {
         case .deferred(let end): until = clock.text(end)
         case .rejected(let rejectMode): mode = rejectMode.rawValue
         case .expired(let timeoutAction): action = timeoutAction.rawValue
-        case .arrived, .undeferred, .accepted, .withdrawn, .overflowed: break
+        case .arrived, .callerData, .undeferred, .accepted, .withdrawn, .overflowed: break
         }
     }
 }

@@ -50,4 +50,8 @@ public struct WireResync: Hashable, Sendable, Codable {
 /// The last line on every control connection when the daemon stops.
 public struct WireBye: Hashable, Sendable, Codable {
     public var reason: String
+
+    public init(reason: String) {
+        self.reason = reason
+    }
 }

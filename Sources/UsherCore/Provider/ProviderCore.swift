@@ -168,10 +168,18 @@ public struct ProviderCore: Sendable {
         return output
     }
 
-    /// Caller data arrived for a queued request.
-    public mutating func received(_ bytes: some Collection<UInt8>, for id: RequestID) throws(LifecycleError) {
-        _ = try liveRequest(id)
+    /// Caller data arrived for a queued request. The output has a `callerData` event while the
+    /// captured bytes grow (up to ``CallerData/capacity``), so that watchers see what was sent.
+    public mutating func received(
+        _ bytes: some Collection<UInt8>, for id: RequestID, at now: Moment
+    ) throws(LifecycleError) -> ProviderOutput {
+        let before = try liveRequest(id).callerData.bytes.count
         live[id]?.callerData.append(bytes)
+        var output = ProviderOutput()
+        if let request = live[id], request.callerData.bytes.count > before, request.state.isUndecided {
+            output.events.append(.request(RequestEvent(kind: .callerData, request: request, at: now)))
+        }
+        return output
     }
 
     /// The client stopped sending (a FIN). Returns `true` when the request stays, its client

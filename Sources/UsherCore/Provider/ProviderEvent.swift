@@ -11,6 +11,8 @@ public enum ProviderEvent: Hashable, Sendable {
 public struct RequestEvent: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
         case arrived
+        /// The client sent bytes while pending (`request.callerData` holds them).
+        case callerData
         /// A condition gave an outcome (the last entry of `request.outcomes`).
         case evaluated
         case deferred(until: Moment)

@@ -99,9 +99,7 @@ final class GateDriver: Sendable {
 
     /// Caller data arrived.
     func received(_ bytes: [UInt8], for id: RequestID) {
-        state.withLockedValue { state in
-            try? state.core.received(bytes, for: id)
-        }
+        step { state in ((), (try? state.core.received(bytes, for: id, at: .now)) ?? ProviderOutput()) }
     }
 
     func upstreamConnected(_ id: RequestID) throws(LifecycleError) {

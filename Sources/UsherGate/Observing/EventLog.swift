@@ -55,6 +55,8 @@ public struct EventLog: Sendable {
         switch event.kind {
         case .arrived:
             metadata["local"] = "\(request.local)"
+        case .callerData:
+            metadata["bytes"] = "\(request.callerData.totalCount)"
         case .evaluated:
             guard let outcome = request.lastOutcome else { return }
             metadata["condition"] = "\(outcome.condition)"
@@ -84,6 +86,7 @@ extension RequestEvent.Kind {
     /// Condition outcomes are detail (`debug`); lifecycle steps are `info`.
     var logLevel: Logger.Level {
         if case .evaluated = self { return .debug }
+        if case .callerData = self { return .debug }
         return .info
     }
 
@@ -91,6 +94,7 @@ extension RequestEvent.Kind {
     public var name: String {
         switch self {
         case .arrived: "arrived"
+        case .callerData: "data"
         case .evaluated: "outcome"
         case .deferred: "deferred"
         case .undeferred: "undeferred"

@@ -63,6 +63,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Logging") var log: LogOptions
 
     func run() async throws {
+        if let path = log.logFile { _ = try LogRedirection(path: path) }
         log.bootstrap()
         let logger = Logger(label: "usher")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: gate.threads ?? System.coreCount)
@@ -76,23 +77,8 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func serve(on group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
-        let configuration = gate.gateConfiguration
-        OpenFileLimit.raiseToHardLimit()
-        let running: Gate
-        do {
-            running = try await Gate.start(configuration, on: group, logger: logger)
-        } catch {
-            throw CommandFailure(error.description, code: error.isUsageError ? .usage : .runtime)
-        }
-        let controlServer: ControlServer
-        do {
-            controlServer = try await ControlServer.start(
-                at: control.path, service: ControlService(gate: running, version: Usher.version),
-                access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
-        } catch {
-            await running.shutdown()
-            throw CommandFailure(error.description, code: .runtime)
-        }
+        let (running, controlServer) = try await GateLauncher.start(
+            gate, control: control, observers: observers, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(

@@ -1,3 +1,4 @@
+import UsherCore
 import Logging
 
 /// Formats one log record as text or JSON.
@@ -62,13 +63,5 @@ enum LogFields {
         if let index = first.firstIndex(of: key) { return index }
         if let index = last.firstIndex(of: key) { return first.count + 1 + index }
         return first.count
-    }
-}
-
-extension String {
-    func padding(to width: Int, with pad: Character = " ", left: Bool = false) -> String {
-        guard count < width else { return self }
-        let fill = String(repeating: pad, count: width - count)
-        return left ? fill + self : self + fill
     }
 }

@@ -18,6 +18,9 @@ struct LogOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Log line format: text or json.", valueName: "format"))
     var logFormat: Format = .text
 
+    @Option(help: ArgumentHelp("Append the log to this file instead of standard error.", valueName: "path"))
+    var logFile: String?
+
     /// Installs the log handler for the whole process (once).
     func bootstrap() {
         let level = logLevel

@@ -1,3 +1,4 @@
+import UsherCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,12 +30,6 @@ struct TextTable {
             guard let width, line.count > width else { return line }
             return String(line.prefix(max(1, width - 1))) + "…"
         }.joined(separator: "\n")
-    }
-}
-
-extension String {
-    func padding(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }
 

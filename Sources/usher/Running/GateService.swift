@@ -15,16 +15,6 @@ struct GateService: Service {
         // usher gracefully.
         logger.notice("ready", metadata: ReadyLine.metadata(for: gate, control: control.path))
         try? await gracefulShutdown()
-        logger.notice("stopping", metadata: [
-            "note": "pending requests get the timeout action (\(gate.configuration.provider.timeoutAction.rawValue))",
-        ])
-        await gate.shutdown()
-        await control.close(reason: "usher stopped")
-        let counters = gate.snapshot().counters
-        logger.notice("stopped", metadata: [
-            "arrived": "\(counters.arrived)", "accepted": "\(counters.accepted)",
-            "rejected": "\(counters.rejected)", "withdrawn": "\(counters.withdrawn)",
-            "expired": "\(counters.expired)", "overflowed": "\(counters.overflowed)",
-        ])
+        await GateLauncher.stop(gate, control: control, logger: logger)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import UsherControl
+import UsherCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,15 +10,17 @@ import Glibc
 /// 14:02:11.118  r1   arrived     127.0.0.1:41236 -> 127.0.0.1:8080
 /// 14:02:13.500  r1   accepted    by pid 4411, waited 2.4s
 /// ```
-enum EventText {
+public enum EventText {
     /// The line of an event; `nil` for events people do not need to see (stats ticks).
-    static func line(_ event: WireEvent) -> String? {
+    public static func line(_ event: WireEvent) -> String? {
         guard let detail = detail(event) else { return nil }
         let subject = event.request?.id ?? event.listener.map { "l\($0.id)" } ?? "-"
         return [localTime(event.at), subject.padding(to: 5), event.kind.padding(to: 10), detail].joined(separator: "  ")
     }
 
-    private static func detail(_ event: WireEvent) -> String? {
+    /// What happened, without time and subject: `by pid 4411, waited 2.4s`; `nil` for stats
+    /// ticks.
+    public static func detail(_ event: WireEvent) -> String? {
         if let request = event.request { return detail(event, request) }
         guard let listener = event.listener else { return nil }
         switch event.kind {
@@ -33,11 +35,13 @@ enum EventText {
     }
 
     private static func detail(_ event: WireEvent, _ request: WireRequest) -> String {
-        let waited = "waited \(List.duration(ms: request.ageMs))"
+        let waited = "waited \(DurationText.format(.milliseconds(request.ageMs)))"
         let by = request.decidedBy.map { "by \($0)" }
         switch event.kind {
         case "arrived":
             return "\(request.peer) -> \(request.local)"
+        case "data":
+            return "\(request.callerData.total) bytes: \(request.callerData.summary)"
         case "outcome":
             guard let outcome = event.outcome else { return "" }
             return "\(outcome.condition): \(outcome.verdict) (\(outcome.reason))"
@@ -58,8 +62,13 @@ enum EventText {
     }
 
     /// `HH:MM:SS.mmm` in local time, from a wire time.
-    static func localTime(_ text: String) -> String {
+    public static func localTime(_ text: String) -> String {
         guard let date = WireClock.parse(text) else { return text }
+        return localTime(date)
+    }
+
+    /// `HH:MM:SS.mmm` in local time.
+    public static func localTime(_ date: Date) -> String {
         let seconds = date.timeIntervalSince1970
         var time = time_t(seconds.rounded(.down))
         var parts = tm()

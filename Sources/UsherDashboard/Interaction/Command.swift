@@ -1,0 +1,10 @@
+/// What a key asks the dashboard to do.
+public enum Command: Hashable, Sendable, CaseIterable {
+    case accept, reject, reset, deferral
+    case toggleTag, tagAll, untagAll
+    case acceptAll, rejectAll
+    case filter, clearFilter, sort, reverseSort
+    case switchPane, detail, help, quit
+    case up, down, pageUp, pageDown, top, bottom
+    case redraw
+}

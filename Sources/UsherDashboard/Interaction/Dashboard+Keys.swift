@@ -1,0 +1,211 @@
+import Foundation
+import UsherControl
+import UsherCore
+
+extension Dashboard {
+    /// Handles one key press or click.
+    public mutating func press(_ key: Key, now: Date) -> [DashboardAction] {
+        needsRedraw = true
+        if showsHelp {
+            showsHelp = false
+            return []
+        }
+        if let prompt { return answer(prompt, with: key, now: now) }
+        if case .click(let x, let y) = key { return click(x: x, y: y) }
+        guard let command = keyMap.command(for: key) else { return [] }
+        return perform(command, now: now)
+    }
+
+    /// Runs a command as its key would.
+    public mutating func perform(_ command: Command, now: Date) -> [DashboardAction] {
+        needsRedraw = true
+        switch command {
+        case .accept: return decide(.accept, now: now)
+        case .reject: return decide(.reject(mode: .close, message: nil), now: now)
+        case .reset: return decide(.reject(mode: .reset, message: nil), now: now)
+        case .deferral:
+            guard let ids = targets(now: now) else { return [] }
+            prompt = .deferral(text: options.defaultDeferral, ids: ids)
+        case .acceptAll: return decideAll(.accept, verb: "Accept", now: now)
+        case .rejectAll: return decideAll(.reject(mode: .close, message: nil), verb: "Reject", now: now)
+        case .toggleTag:
+            if let id = selectedID {
+                if tagged.remove(id) == nil { tagged.insert(id) }
+                moveSelection(by: 1)
+            }
+        case .tagAll: tagged.formUnion(visibleRows().map(\.id))
+        case .untagAll: tagged.removeAll()
+        case .filter: prompt = .filter(text: filter.text, previous: filter.text)
+        case .clearFilter:
+            filter = RowFilter("")
+            followSelection()
+        case .sort:
+            sort = sort.next
+            followSelection()
+        case .reverseSort:
+            descending.toggle()
+            followSelection()
+        case .switchPane: focus = focus == .pending ? .lower : .pending
+        case .detail:
+            showsDetail.toggle()
+            lowerScroll = 0
+            keepSelectionVisible()
+        case .help: showsHelp = true
+        case .quit: return quit()
+        case .up: focus == .pending ? moveSelection(by: -1) : scrollLower(by: -1)
+        case .down: focus == .pending ? moveSelection(by: 1) : scrollLower(by: 1)
+        case .pageUp: focus == .pending ? moveSelection(by: -pageSize) : scrollLower(by: -layout.lowerBody.height)
+        case .pageDown: focus == .pending ? moveSelection(by: pageSize) : scrollLower(by: layout.lowerBody.height)
+        case .top: focus == .pending ? moveSelection(by: -Int(Int32.max)) : scrollLower(by: -Int(Int32.max))
+        case .bottom: focus == .pending ? moveSelection(by: Int(Int32.max)) : scrollLower(by: Int(Int32.max))
+        case .redraw: return [.redrawAll]
+        }
+        return []
+    }
+
+    private mutating func quit() -> [DashboardAction] {
+        let count = daemon.rows.count
+        guard let warning = options.quitWarning, count > 0, daemon.disconnection == nil else { return [.quit] }
+        let requests = count == 1 ? "1 pending request" : "\(count) pending requests"
+        prompt = .confirm(question: "Quit? \(requests) \(warning)", then: .quit)
+        return []
+    }
+
+    private mutating func click(x: Int, y: Int) -> [DashboardAction] {
+        let layout = layout
+        if layout.pendingBody.contains(x: x, y: y) {
+            select(bodyLine: y - layout.pendingBody.y)
+        } else if layout.lowerBody.contains(x: x, y: y) {
+            focus = .lower
+        }
+        return []
+    }
+
+    // MARK: Prompts
+
+    private mutating func answer(_ prompt: Prompt, with key: Key, now: Date) -> [DashboardAction] {
+        if case .confirm(_, let then) = prompt {
+            self.prompt = nil
+            guard key == .character("y") || key == .character("Y") else {
+                show(StatusMessage("cancelled"), now: now, for: 2)
+                return []
+            }
+            switch then {
+            case .decide(let operation): return send(operation)
+            case .quit: return [.quit]
+            }
+        }
+        guard var text = prompt.typed else { return [] }
+        switch key {
+        case .escape:
+            if case .filter(_, let previous) = prompt { applyFilter(previous) }
+            self.prompt = nil
+            return []
+        case .enter:
+            self.prompt = nil
+            return commit(prompt, now: now)
+        case .backspace, .delete:
+            if !text.isEmpty { text.removeLast() }
+        case .control("u"):
+            text = ""
+        case .character(let character):
+            text.append(character)
+        default:
+            return []
+        }
+        self.prompt = prompt.with(text: text)
+        if case .filter = prompt { applyFilter(text) }
+        return []
+    }
+
+    private mutating func commit(_ prompt: Prompt, now: Date) -> [DashboardAction] {
+        switch prompt {
+        case .filter(let text, _):
+            applyFilter(text)
+            return []
+        case .deferral(let text, let ids):
+            do {
+                let duration = try DurationText.parse(text)
+                guard duration > .zero else {
+                    show(StatusMessage("a deferral must be longer than 0", isError: true), now: now)
+                    return []
+                }
+                return send(DecideOperation(ids: ids, selector: nil, decision: .deferral(duration)))
+            } catch {
+                show(StatusMessage(error.description, isError: true), now: now)
+                return []
+            }
+        case .confirm:
+            return []
+        }
+    }
+
+    private mutating func applyFilter(_ text: String) {
+        filter = RowFilter(text)
+        followSelection()
+    }
+
+    // MARK: Decisions
+
+    /// The requests a decision key acts on: the tagged ones, else the selected one.
+    private mutating func targets(now: Date) -> [String]? {
+        guard mayDecide(now: now) else { return nil }
+        let tags = Array(daemon.rows.keys.filter { tagged.contains($0) })
+        if !tags.isEmpty { return tags }
+        guard let id = selectedID, daemon.rows[id] != nil else {
+            show(StatusMessage("no request selected", isError: true), now: now, for: 2)
+            return nil
+        }
+        return [id]
+    }
+
+    /// False, with the reason on the status line, when this dashboard cannot decide.
+    private mutating func mayDecide(now: Date) -> Bool {
+        if isObserver {
+            show(StatusMessage("read-only: this user may watch but not decide (--observers)", isError: true), now: now)
+            return false
+        }
+        if daemon.disconnection != nil {
+            show(StatusMessage("not connected to usher: nothing can be decided", isError: true), now: now)
+            return false
+        }
+        return true
+    }
+
+    private mutating func decide(_ decision: DecisionRequest, now: Date) -> [DashboardAction] {
+        guard let ids = targets(now: now) else { return [] }
+        let operation = DecideOperation(ids: ids, selector: nil, decision: decision)
+        guard ids.count > 1 else { return send(operation) }
+        prompt = .confirm(question: "\(Self.verb(decision)) \(ids.count) tagged requests?", then: .decide(operation))
+        return []
+    }
+
+    /// `A`/`X`: the tagged requests, else every request the filter shows.
+    private mutating func decideAll(_ decision: DecisionRequest, verb: String, now: Date) -> [DashboardAction] {
+        guard mayDecide(now: now) else { return [] }
+        let tags = Array(daemon.rows.keys.filter { tagged.contains($0) })
+        let ids = tags.isEmpty ? visibleRows().map(\.id) : tags
+        guard !ids.isEmpty else {
+            show(StatusMessage("no request to decide", isError: true), now: now, for: 2)
+            return []
+        }
+        let operation = DecideOperation(ids: ids, selector: nil, decision: decision)
+        guard ids.count > 1 else { return send(operation) }
+        let which = tags.isEmpty ? (filter.isEmpty ? "pending" : "shown") : "tagged"
+        prompt = .confirm(question: "\(verb) all \(ids.count) \(which) requests?", then: .decide(operation))
+        return []
+    }
+
+    private mutating func send(_ operation: DecideOperation) -> [DashboardAction] {
+        decisionsInFlight += 1
+        return [.decide(operation)]
+    }
+
+    static func verb(_ decision: DecisionRequest) -> String {
+        switch decision {
+        case .accept: "Accept"
+        case .reject(let mode, _): mode == .reset ? "Reset" : "Reject"
+        case .deferral: "Defer"
+        }
+    }
+}

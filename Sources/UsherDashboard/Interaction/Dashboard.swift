@@ -1,0 +1,147 @@
+import Foundation
+import UsherControl
+
+/// The dashboard as a value: what the daemon said (``DaemonView``) and what the operator is
+/// doing (selection, tags, filter, sort, focus, prompt). Keys and control messages go in;
+/// ``DashboardAction``s come out for the host to perform; ``render(now:theme:)`` draws it.
+/// No terminal, no socket, no clock: time is passed in.
+public struct Dashboard: Sendable {
+    public private(set) var daemon = DaemonView()
+    public let options: DashboardOptions
+    public let keyMap: KeyMap
+
+    public private(set) var width: Int
+    public private(set) var height: Int
+    /// The ID of the selected request.
+    public internal(set) var selectedID: String?
+    /// Where the selection was, to keep a row selected when the selected request leaves.
+    var selectedIndex = 0
+    /// The first visible row of the pending table.
+    public internal(set) var scroll = 0
+    /// Lines scrolled back in the lower pane (0 shows the newest events).
+    public internal(set) var lowerScroll = 0
+    public internal(set) var tagged: Set<String> = []
+    public internal(set) var filter = RowFilter("")
+    public internal(set) var sort = SortOrder.age
+    public internal(set) var descending = false
+    public internal(set) var focus = Pane.pending
+    public internal(set) var showsDetail = false
+    public internal(set) var showsHelp = false
+    public internal(set) var prompt: Prompt?
+    public internal(set) var status: StatusMessage?
+    var statusUntil = Date.distantPast
+    var lastBell = Date.distantPast
+    /// Decisions sent and not answered yet.
+    public internal(set) var decisionsInFlight = 0
+    /// True when something changed since the last render.
+    public internal(set) var needsRedraw = true
+
+    public init(width: Int = 80, height: Int = 24, options: DashboardOptions = DashboardOptions(), keyMap: KeyMap = .standard) {
+        self.width = width
+        self.height = height
+        self.options = options
+        self.keyMap = keyMap
+    }
+
+    // MARK: Inputs
+
+    /// Applies a message from the daemon's subscription.
+    public mutating func receive(_ message: ControlMessage, now: Date) -> [DashboardAction] {
+        let change = daemon.apply(message, now: now)
+        needsRedraw = true
+        for id in change.removed { tagged.remove(id) }
+        followSelection()
+        guard change.arrivals > 0, options.bell, now.timeIntervalSince(lastBell) >= 1 else { return [] }
+        lastBell = now
+        return [.bell]
+    }
+
+    /// Records who the daemon says we are.
+    public mutating func receive(hello: WireHello) {
+        daemon.hello = hello
+        needsRedraw = true
+    }
+
+    /// The daemon's answer to a decision.
+    public mutating func receive(results: [WireDecision], now: Date) {
+        decisionsInFlight = max(0, decisionsInFlight - 1)
+        let decided = results.filter(\.ok)
+        let failed = results.filter { !$0.ok }
+        for result in decided { tagged.remove(result.request) }
+        if let failure = failed.first {
+            let more = failed.count > 1 ? " (and \(failed.count - 1) more)" : ""
+            show(StatusMessage((failure.error ?? "\(failure.request): not decided") + more, isError: true), now: now)
+        } else if decided.count == 1, let only = decided.first {
+            show(StatusMessage("\(only.request) \(only.state ?? "decided")"), now: now)
+        } else if !decided.isEmpty {
+            show(StatusMessage("\(decided.count) requests \(decided.first?.state ?? "decided")"), now: now)
+        } else {
+            show(StatusMessage("nothing to decide: those requests are no longer pending", isError: true), now: now)
+        }
+    }
+
+    /// A decision that could not be sent or was refused as a whole.
+    public mutating func receive(failure: String, now: Date) {
+        decisionsInFlight = max(0, decisionsInFlight - 1)
+        show(StatusMessage(failure, isError: true), now: now)
+    }
+
+    /// The connection to the daemon ended.
+    public mutating func disconnected(because reason: String, now: Date) {
+        daemon.disconnect(because: reason, at: now)
+        needsRedraw = true
+    }
+
+    /// The terminal changed size.
+    public mutating func resize(width: Int, height: Int) {
+        guard width != self.width || height != self.height else { return }
+        self.width = width
+        self.height = height
+        keepSelectionVisible()
+        needsRedraw = true
+    }
+
+    /// A refresh: samples rates and graphs, expires the status message. Call it every
+    /// ``DashboardOptions/interval``.
+    public mutating func tick(now: Date) {
+        daemon.tick(now: now)
+        if status != nil, now >= statusUntil { status = nil }
+        needsRedraw = true
+    }
+
+    /// Marks the current state as drawn.
+    public mutating func didRender() {
+        needsRedraw = false
+    }
+
+    // MARK: Rows
+
+    /// The pending requests the table shows: filtered, then sorted.
+    public func visibleRows() -> [PendingRow] {
+        let listeners = Dictionary(daemon.listeners.map { ($0.id, $0.address) }, uniquingKeysWith: { a, _ in a })
+        var rows = daemon.rows.values.filter { filter.matches($0, listenerAddress: listeners[$0.request.listener]) }
+        if sort != .age || descending {
+            rows.sort { descending ? sort.ascending($1, $0) : sort.ascending($0, $1) }
+        }
+        return rows
+    }
+
+    /// The selected request, if it is still pending.
+    public var selectedRow: PendingRow? {
+        selectedID.flatMap { daemon.rows[$0] }
+    }
+
+    /// True when the daemon said this client may only watch.
+    public var isObserver: Bool { daemon.hello?.role == .observer }
+
+    mutating func show(_ message: StatusMessage, now: Date, for seconds: Double = 5) {
+        status = message
+        statusUntil = now.addingTimeInterval(seconds)
+        needsRedraw = true
+    }
+
+    /// The layout of the current size.
+    var layout: Layout {
+        Layout(width: width, height: height, listenerCount: daemon.listeners.count, showsDetail: showsDetail)
+    }
+}

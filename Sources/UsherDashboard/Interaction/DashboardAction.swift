@@ -1,0 +1,32 @@
+import UsherControl
+
+/// What the dashboard asks its host to do after a key or a message.
+public enum DashboardAction: Hashable, Sendable {
+    /// Send a decision to the daemon; the answer comes back through
+    /// ``Dashboard/receive(results:)`` or ``Dashboard/receive(failure:)``.
+    case decide(DecideOperation)
+    /// Ring the terminal bell (or flash the screen).
+    case bell
+    /// Redraw every cell, not only those that changed.
+    case redrawAll
+    /// Leave the dashboard.
+    case quit
+}
+
+/// A message on the bottom border for a few seconds: the result of the last decision.
+public struct StatusMessage: Hashable, Sendable {
+    public var text: String
+    public var isError: Bool
+
+    public init(_ text: String, isError: Bool = false) {
+        self.text = text
+        self.isError = isError
+    }
+}
+
+/// The panes that take the keyboard focus.
+public enum Pane: Hashable, Sendable {
+    case pending
+    /// The lower pane: the event log, or the detail when it is shown.
+    case lower
+}

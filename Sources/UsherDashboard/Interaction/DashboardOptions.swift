@@ -1,0 +1,25 @@
+/// How a dashboard behaves, from the command line.
+public struct DashboardOptions: Hashable, Sendable {
+    /// Ring the bell when a request arrives.
+    public var bell: Bool
+    /// The refresh of rates and graphs, in seconds.
+    public var interval: Double
+    /// The deferral `d` proposes.
+    public var defaultDeferral: String
+    /// When set, `q` with pending requests asks first and says what happens to them
+    /// (`usher run`, whose gate stops with the dashboard).
+    public var quitWarning: String?
+    /// Line drawing characters.
+    public var lineDrawing: LineDrawing
+
+    public init(
+        bell: Bool = true, interval: Double = 1, defaultDeferral: String = "30s", quitWarning: String? = nil,
+        lineDrawing: LineDrawing = .unicode
+    ) {
+        self.bell = bell
+        self.interval = interval
+        self.defaultDeferral = defaultDeferral
+        self.quitWarning = quitWarning
+        self.lineDrawing = lineDrawing
+    }
+}

@@ -1,0 +1,34 @@
+import UsherControl
+
+/// A question on the bottom line: text being typed, or a yes/no.
+public enum Prompt: Hashable, Sendable {
+    /// `/`: the filter as typed so far; the table follows each key.
+    case filter(text: String, previous: String)
+    /// `d`: the deferral as typed so far, for these requests.
+    case deferral(text: String, ids: [String])
+    /// A bulk decision or a quit that waits for `y`.
+    case confirm(question: String, then: Confirmed)
+
+    /// What a confirmed question does.
+    public enum Confirmed: Hashable, Sendable {
+        case decide(DecideOperation)
+        case quit
+    }
+
+    /// The text being typed, if the prompt takes text.
+    var typed: String? {
+        switch self {
+        case .filter(let text, _), .deferral(let text, _): text
+        case .confirm: nil
+        }
+    }
+
+    /// The same prompt with other typed text.
+    func with(text: String) -> Prompt {
+        switch self {
+        case .filter(_, let previous): .filter(text: text, previous: previous)
+        case .deferral(_, let ids): .deferral(text: text, ids: ids)
+        case .confirm: self
+        }
+    }
+}

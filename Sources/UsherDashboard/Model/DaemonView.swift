@@ -1,0 +1,152 @@
+import DequeModule
+import Foundation
+import OrderedCollections
+import UsherControl
+
+/// What the daemon has told the dashboard: who it is, its listeners and counters, every pending
+/// request, recent events, and the history behind gauges, sparklines and rates. It changes only
+/// through control messages and refresh ticks.
+public struct DaemonView: Sendable {
+    public var hello: WireHello?
+    public private(set) var listeners: [WireListener] = []
+    public private(set) var counters: WireCounters?
+    public private(set) var connections = 0
+    public private(set) var maxConnections: Int?
+    /// Pending requests by ID, in arrival order.
+    public private(set) var rows: OrderedDictionary<String, PendingRow> = [:]
+    /// The newest events last.
+    public private(set) var events: Deque<EventLogEntry> = []
+    public private(set) var depthHistory: [Int: DepthHistory] = [:]
+    public private(set) var rates: [Int: RateMeter] = [:]
+    /// When the daemon stopped or the connection broke, and why.
+    public private(set) var disconnection: String?
+    public private(set) var lastSequence: UInt64 = 0
+    public let eventCapacity: Int
+
+    public init(eventCapacity: Int = 1000) {
+        self.eventCapacity = eventCapacity
+    }
+
+    /// What a message changed, for the dashboard to react to (the bell rings for arrivals).
+    public struct Change: Hashable, Sendable {
+        public var arrivals = 0
+        public var removed: [String] = []
+    }
+
+    /// Applies one message from the daemon.
+    @discardableResult
+    public mutating func apply(_ message: ControlMessage, now: Date) -> Change {
+        switch message {
+        case .snapshot(let snapshot):
+            replace(with: snapshot)
+        case .resync(let resync):
+            replace(with: resync.snapshot)
+            log(EventLogEntry(at: now, subject: "usher", text: "resynchronized: \(resync.missed) events missed while the dashboard was busy", slot: .statusError))
+        case .event(let event):
+            return apply(event, now: now)
+        case .stats(let stats):
+            update(counters: stats.counters, listeners: stats.listeners)
+            connections = stats.connections
+        case .bye(let bye):
+            disconnect(because: "usher stopped: \(bye.reason)", at: now)
+        case .hello(let hello):
+            self.hello = hello
+        case .decided, .error:
+            break
+        }
+        return Change()
+    }
+
+    /// Records that the connection to the daemon ended.
+    public mutating func disconnect(because reason: String, at now: Date) {
+        guard disconnection == nil else { return }
+        disconnection = reason
+        log(EventLogEntry(at: now, subject: "usher", text: reason, slot: .statusError))
+    }
+
+    /// Samples depth and counters for sparklines and rates; called once per refresh interval.
+    public mutating func tick(now: Date) {
+        for listener in listeners {
+            depthHistory[listener.id, default: DepthHistory()].record(pendingCount(listener: listener.id))
+            rates[listener.id, default: RateMeter()].record(listener.counters, at: now)
+        }
+    }
+
+    /// Pending requests of one listener, as the table shows them.
+    public func pendingCount(listener: Int) -> Int {
+        rows.values.reduce(0) { $0 + ($1.request.listener == listener ? 1 : 0) }
+    }
+
+    /// The listener a request arrived on.
+    public func listener(_ index: Int) -> WireListener? {
+        listeners.first { $0.id == index }
+    }
+
+    private mutating func replace(with snapshot: WireSnapshot) {
+        let at = WireClock.parse(snapshot.at) ?? Date()
+        update(counters: snapshot.counters, listeners: snapshot.listeners)
+        connections = snapshot.connections
+        maxConnections = snapshot.maxConnections
+        rows = OrderedDictionary(uniqueKeysWithValues: snapshot.pending.map { ($0.id, PendingRow($0, messageTime: at)) })
+        lastSequence = snapshot.seq
+    }
+
+    private mutating func update(counters: WireCounters, listeners: [WireListener]) {
+        self.counters = counters
+        self.listeners = listeners
+    }
+
+    private mutating func apply(_ event: WireEvent, now: Date) -> Change {
+        if let seq = event.seq {
+            guard seq > lastSequence else { return Change() }
+            lastSequence = seq
+        }
+        let at = WireClock.parse(event.at) ?? now
+        var change = Change()
+        if event.kind == "stats" {
+            if let counters = event.counters { update(counters: counters, listeners: event.listeners ?? listeners) }
+            if let connections = event.connections { self.connections = connections }
+            return change
+        }
+        if let listener = event.listener, let index = listeners.firstIndex(where: { $0.id == listener.id }) {
+            listeners[index].paused = listener.paused
+        }
+        if let request = event.request {
+            if EventKinds.final.contains(event.kind) {
+                if rows.removeValue(forKey: request.id) != nil { change.removed.append(request.id) }
+            } else {
+                if rows[request.id] == nil { change.arrivals += 1 }
+                rows[request.id] = PendingRow(request, messageTime: at)
+            }
+        }
+        if let text = EventText.detail(event), event.kind != "outcome", event.kind != "data" {
+            let subject = event.request?.id ?? event.listener?.address ?? "usher"
+            log(EventLogEntry(at: at, subject: subject, text: "\(event.kind) \(text)", slot: EventKinds.slot(event.kind)))
+        }
+        return change
+    }
+
+    private mutating func log(_ entry: EventLogEntry) {
+        events.append(entry)
+        if events.count > eventCapacity { events.removeFirst() }
+    }
+}
+
+/// Event kinds as the dashboard groups them.
+enum EventKinds {
+    /// Kinds after which a request is no longer pending.
+    static let final: Set<String> = ["accepted", "rejected", "withdrawn", "expired", "overflowed"]
+
+    static func slot(_ kind: String) -> Slot {
+        switch kind {
+        case "accepted": .accepted
+        case "rejected": .rejected
+        case "withdrawn": .withdrawn
+        case "expired": .expired
+        case "overflowed", "paused": .overflowed
+        case "deferred": .deferred
+        case "arrived", "undeferred": .pending
+        default: .normal
+        }
+    }
+}

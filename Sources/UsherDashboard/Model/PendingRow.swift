@@ -1,0 +1,45 @@
+import Foundation
+import UsherControl
+
+/// A pending request as the dashboard shows it: the wire request and its times as dates.
+public struct PendingRow: Hashable, Sendable {
+    public var request: WireRequest
+    public var arrivedAt: Date
+    /// When the pending timeout applies its action.
+    public var timeoutAt: Date?
+    /// When a deferral ends.
+    public var deferredUntil: Date?
+
+    /// `request` as sent at `messageTime`.
+    public init(_ request: WireRequest, messageTime: Date) {
+        self.request = request
+        arrivedAt = WireClock.parse(request.arrived) ?? messageTime.addingTimeInterval(-Double(request.ageMs) / 1000)
+        timeoutAt = request.timeoutMs.map { messageTime.addingTimeInterval(Double($0) / 1000) }
+        deferredUntil = request.deferredUntil.flatMap(WireClock.parse)
+    }
+
+    public var id: String { request.id }
+
+    /// The numeric part of the ID, for sorting `r9` before `r10`.
+    public var number: Int { Int(request.id.drop { !$0.isNumber }) ?? 0 }
+
+    /// The host of the peer, without port or brackets.
+    public var peerHost: String { Endpoints.host(of: request.peer) }
+}
+
+/// Addresses as the wire writes them: `127.0.0.1:8080`, `[::1]:8080`.
+enum Endpoints {
+    static func host(of endpoint: String) -> String {
+        if endpoint.hasPrefix("["), let close = endpoint.firstIndex(of: "]") {
+            return String(endpoint[endpoint.index(after: endpoint.startIndex)..<close])
+        }
+        guard let colon = endpoint.lastIndex(of: ":") else { return endpoint }
+        return String(endpoint[..<colon])
+    }
+
+    /// `:8080`, the short form of a local address.
+    static func port(of endpoint: String) -> String {
+        guard let colon = endpoint.lastIndex(of: ":") else { return endpoint }
+        return String(endpoint[colon...])
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+extension Dashboard {
+    /// Draws the whole screen at the dashboard's size.
+    public func render(now: Date) -> Canvas {
+        var canvas = Canvas(width: width, height: height)
+        let layout = layout
+        guard !layout.isTooSmall else {
+            drawTooSmall(into: &canvas)
+            return canvas
+        }
+        let drawing = options.lineDrawing
+        let rows = visibleRows()
+        drawTitle(into: &canvas, now: now)
+        canvas.drawSides(rows: 1..<layout.bottomRow, drawing: drawing)
+        MeterPane(daemon: daemon, drawing: drawing).draw(into: &canvas, meters: layout.meters, counters: layout.counters)
+        PendingTablePane(dashboard: self, rows: rows, now: now, drawing: drawing)
+            .draw(into: &canvas, title: layout.pendingTitleRow, header: layout.pendingHeader, body: layout.pendingBody)
+        drawLower(into: &canvas, layout: layout, now: now)
+        drawBottom(into: &canvas, row: layout.bottomRow)
+        FunctionBar(dashboard: self, drawing: drawing).draw(into: &canvas, row: layout.functionBar)
+        if showsHelp { HelpOverlay(keyMap: keyMap, drawing: drawing).draw(into: &canvas) }
+        return canvas
+    }
+
+    private func drawTitle(into canvas: inout Canvas, now: Date) {
+        var titles: [(String, Slot)] = [("usher \(daemon.hello?.version ?? "")", .title)]
+        if let hello = daemon.hello {
+            titles.append(("pid \(hello.pid)", .muted))
+            titles.append((hello.role == .observer ? "observer (read-only)" : "operator", hello.role == .observer ? .prompt : .muted))
+        }
+        if let reason = daemon.disconnection { titles.append((reason, .statusError)) }
+        canvas.drawRule(y: 0, left: options.lineDrawing.topLeft, right: options.lineDrawing.topRight, titles: titles,
+                        trailing: [(Numbers.clock(now), .value), ("? help", .muted)], drawing: options.lineDrawing)
+    }
+
+    private func drawLower(into canvas: inout Canvas, layout: Layout, now: Date) {
+        let drawing = options.lineDrawing
+        let events = EventLogPane(dashboard: self, drawing: drawing)
+        guard showsDetail else {
+            canvas.drawRule(y: layout.lowerTitleRow, left: drawing.teeLeft, right: drawing.teeRight, titles: [events.title], drawing: drawing)
+            events.draw(into: &canvas, body: layout.lowerBody, scrolledBack: lowerScroll)
+            return
+        }
+        let detail = DetailPane(row: selectedRow, dashboard: self, now: now, drawing: drawing)
+        if let side = layout.sideEvents {
+            canvas.drawRule(y: layout.lowerTitleRow, to: side.maxX + 1, left: drawing.teeLeft, right: drawing.teeDown, titles: [events.title], drawing: drawing)
+            canvas.drawRule(y: layout.lowerTitleRow, x: side.maxX, left: drawing.teeDown, right: drawing.teeRight, titles: detail.title(), drawing: drawing)
+            canvas.drawVertical(x: side.maxX, rows: side.y..<side.maxY, drawing: drawing)
+            events.draw(into: &canvas, body: side, scrolledBack: 0)
+        } else {
+            canvas.drawRule(y: layout.lowerTitleRow, left: drawing.teeLeft, right: drawing.teeRight, titles: detail.title(), drawing: drawing)
+        }
+        detail.draw(into: &canvas, body: layout.lowerBody)
+    }
+
+    private func drawBottom(into canvas: inout Canvas, row: Int) {
+        let drawing = options.lineDrawing
+        var titles: [(String, Slot)] = []
+        if let status { titles.append((status.text, status.isError ? .statusError : .statusOK)) }
+        if decisionsInFlight > 0 { titles.append(("sending…", .muted)) }
+        canvas.drawRule(y: row, left: drawing.bottomLeft, right: drawing.bottomRight, titles: titles, drawing: drawing)
+        if daemon.disconnection != nil, status == nil {
+            canvas.drawRule(y: row, left: drawing.bottomLeft, right: drawing.bottomRight,
+                            titles: [("not connected; q quits", .statusError)], drawing: drawing)
+        }
+    }
+
+    private func drawTooSmall(into canvas: inout Canvas) {
+        let lines = ["usher needs at least \(Layout.minimumWidth)×\(Layout.minimumHeight);",
+                     "this terminal is \(width)×\(height).", "Enlarge it, or press q to quit."]
+        for (index, line) in lines.enumerated() {
+            let y = height / 2 - 1 + index
+            guard y >= 0, y < height else { continue }
+            canvas.putCentered(line, in: Rect(x: 0, y: y, width: width, height: 1), slot: index == 0 ? .statusError : .normal)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import UsherControl
+
+/// The detail of one request: where from, when, its state and deadlines, every condition
+/// outcome with its reason, and the caller data in hex and ASCII.
+struct DetailPane {
+    let row: PendingRow?
+    let dashboard: Dashboard
+    let now: Date
+    let drawing: LineDrawing
+
+    typealias Line = [(String, Slot)]
+
+    func title() -> [(String, Slot)] {
+        guard let row else { return [("Detail", dashboard.focus == .lower ? .paneTitle : .label)] }
+        let request = row.request
+        return [(request.id, dashboard.focus == .lower ? .paneTitle : .label),
+                ("\(request.peer) → \(request.local)", .value),
+                ("arrived \(EventText.localTime(row.arrivedAt))", .muted),
+                ("\(request.state) \(Numbers.duration(from: row.arrivedAt, to: now))", .muted)]
+    }
+
+    func draw(into canvas: inout Canvas, body: Rect) {
+        guard let row else {
+            canvas.putCentered("No request selected. Enter closes the detail.", in: body.row(body.height / 2), slot: .muted)
+            return
+        }
+        let all = lines(row, width: body.width - 2)
+        let first = min(dashboard.lowerScroll, max(0, all.count - body.height))
+        for (index, line) in all.dropFirst(first).prefix(body.height).enumerated() {
+            var x = body.x + 1
+            for (text, slot) in line {
+                x += canvas.put(text, x: x, y: body.y + index, slot: slot, limit: body.maxX - 1 - x)
+            }
+        }
+        if all.count > body.height {
+            let position = " lines \(first + 1)-\(min(all.count, first + body.height)) of \(all.count) "
+            canvas.put(position, x: body.maxX - position.count - 1, y: body.maxY, slot: .muted)
+        }
+    }
+
+    func lines(_ row: PendingRow, width: Int) -> [Line] {
+        let request = row.request
+        var lines: [Line] = []
+        var state: Line = [("State      ", .label), (request.state, request.state == "deferred" ? .deferred : .pending)]
+        if let until = row.deferredUntil {
+            state.append(("  until \(EventText.localTime(until)) (in \(Numbers.duration(from: now, to: until)))", .deferred))
+        }
+        if let timeout = row.timeoutAt {
+            state.append(("  timeout in \(Numbers.duration(from: now, to: timeout))", .muted))
+        }
+        if request.callerFinishedSending { state.append(("  client finished sending", .muted)) }
+        lines.append(state)
+        lines.append([("Conditions", .label)])
+        if request.outcomes.isEmpty { lines.append([("  none evaluated yet", .muted)]) }
+        let nameWidth = request.outcomes.map { $0.condition.count }.max() ?? 0
+        let verdictWidth = request.outcomes.map { $0.verdict.count }.max() ?? 0
+        for (index, outcome) in request.outcomes.enumerated() {
+            let time = WireClock.parse(outcome.at).map { EventText.localTime($0) } ?? outcome.at
+            lines.append([("  \(index + 1) ", .muted), (outcome.condition.padding(to: nameWidth + 2), .value),
+                          (outcome.verdict.padding(to: verdictWidth + 2), verdictSlot(outcome.verdict)),
+                          (outcome.reason, .row), ("  \(time)", .muted)])
+        }
+        let data = request.callerData
+        let bytes = data.bytes
+        let shown = bytes.count < data.total ? ", first \(bytes.count) shown" : ""
+        lines.append([("Caller data", .label), (" (\(data.total) bytes\(shown))", .muted)])
+        if let http = data.httpRequest {
+            lines.append([("  HTTP ", .muted), (http, .value)] + (data.httpHost.map { [("  Host ", .muted), ($0, .value)] } ?? []))
+        }
+        for line in HexDump.lines(bytes, bytesPerLine: HexDump.bytesPerLine(forWidth: width - 2)) {
+            lines.append([("  \(line.offset)  ", .hexOffset), (line.hex, .hexBytes), ("  \(line.text)", .hexText)])
+        }
+        return lines
+    }
+
+    private func verdictSlot(_ verdict: String) -> Slot {
+        if verdict.hasPrefix("accept") { return .accepted }
+        if verdict.hasPrefix("reject") || verdict.hasPrefix("reset") { return .rejected }
+        if verdict.hasPrefix("defer") { return .deferred }
+        return .pending
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import UsherControl
+
+/// The header: one meter row per gated listener (pending gauge, kernel backlog, sparkline of
+/// depth, rates), then the counters with the conservation invariant.
+struct MeterPane {
+    let daemon: DaemonView
+    let drawing: LineDrawing
+
+    func draw(into canvas: inout Canvas, meters: Rect, counters: Rect) {
+        let listeners = daemon.listeners
+        guard !listeners.isEmpty else {
+            canvas.put(daemon.disconnection ?? "waiting for usher…", x: meters.x + 1, y: meters.y, slot: .muted, limit: meters.width - 2)
+            drawCounters(into: &canvas, row: counters)
+            return
+        }
+        let shown = listeners.count > meters.height ? meters.height - 1 : listeners.count
+        let nameWidth = listeners.prefix(shown).map { TerminalWidth.of(name(of: $0)) }.max() ?? 6
+        for (index, listener) in listeners.prefix(shown).enumerated() {
+            drawMeter(listener, into: &canvas, row: meters.row(index), nameWidth: nameWidth)
+        }
+        if shown < listeners.count {
+            let rest = listeners.dropFirst(shown)
+            let pending = rest.reduce(0) { $0 + daemon.pendingCount(listener: $1.id) }
+            canvas.put("+\(rest.count) more listeners, \(pending) pending (usher listeners lists them all)",
+                       x: meters.x + 1, y: meters.y + shown, slot: .muted, limit: meters.width - 2)
+        }
+        drawCounters(into: &canvas, row: counters)
+    }
+
+    /// `:8080` when every listener is on the same host, else the whole address.
+    private func name(of listener: WireListener) -> String {
+        let hosts = Set(daemon.listeners.map { Endpoints.host(of: $0.address) })
+        return hosts.count == 1 ? Endpoints.port(of: listener.address) : listener.address
+    }
+
+    private func drawMeter(_ listener: WireListener, into canvas: inout Canvas, row: Rect, nameWidth: Int) {
+        let pending = daemon.pendingCount(listener: listener.id)
+        var x = row.x + 1
+        let end = row.maxX - 1
+        x += canvas.put(name(of: listener).padding(to: nameWidth), x: x, y: row.y, slot: .label) + 1
+        x += canvas.put("pending", x: x, y: row.y, slot: .muted) + 1
+        let count = "\(pending)/\(listener.maxPending)"
+        let backlog = listener.backlog.map { "backlog \($0)" } ?? ""
+        let rates = rateText(listener.id)
+        let fixed = 2 + count.count + 2 + backlog.count + 2 + rates.count + (listener.paused ? 8 : 0)
+        let free = end - x - fixed
+        let gaugeWidth = max(6, min(40, free / 2))
+        let sparkWidth = max(0, min(60, free - gaugeWidth - 2 - 2))
+        let gauge = Meter.gauge(value: pending, limit: listener.maxPending, width: gaugeWidth, drawing: drawing)
+        let gaugeSlot: Slot = listener.paused ? .gaugeFull : gauge.slot
+        x += canvas.put("[", x: x, y: row.y, slot: .border)
+        x += canvas.put(gauge.filled, x: x, y: row.y, slot: gaugeSlot)
+        x += canvas.put(gauge.empty, x: x, y: row.y, slot: .gaugeEmpty)
+        x += canvas.put("]", x: x, y: row.y, slot: .border) + 1
+        x += canvas.put(count.padding(to: count.count + 1), x: x, y: row.y, slot: .value, limit: end - x) + 1
+        if listener.paused { x += canvas.put("PAUSED", x: x, y: row.y, slot: .gaugeFull, limit: end - x) + 2 }
+        if !backlog.isEmpty { x += canvas.put(backlog, x: x, y: row.y, slot: .muted, limit: end - x) + 2 }
+        if sparkWidth >= 4 {
+            let samples = daemon.depthHistory[listener.id]?.last(sparkWidth) ?? []
+            x += canvas.put(Meter.sparkline(samples, width: sparkWidth, drawing: drawing), x: x, y: row.y, slot: .sparkline) + 2
+        }
+        canvas.put(rates, x: max(x, end - rates.count), y: row.y, slot: .value, limit: end - x)
+    }
+
+    private func rateText(_ listener: Int) -> String {
+        let meter = daemon.rates[listener] ?? RateMeter()
+        return "acc \(Numbers.rate(meter.rate(\.accepted))) rej \(Numbers.rate(meter.rate(\.rejected))) wd \(Numbers.rate(meter.rate(\.withdrawn)))"
+    }
+
+    /// `arrived 1,204 = accepted 1,101 + … + pending 39 ✓`, shortened to fit.
+    private func drawCounters(into canvas: inout Canvas, row: Rect) {
+        guard let counters = daemon.counters else { return }
+        let long = [("arrived", counters.arrived), ("accepted", counters.accepted), ("rejected", counters.rejected),
+                    ("withdrawn", counters.withdrawn), ("expired", counters.expired), ("overflowed", counters.overflowed),
+                    ("pending", counters.pending)]
+        let short = ["arr", "acc", "rej", "wd", "exp", "ovf", "pend"]
+        let mark = counters.conserved ? drawing.check : "\(drawing.cross) counters do not add up"
+        for names in [long.map(\.0), short] {
+            let parts = zip(names, long).map { "\($0) \(Numbers.grouped($1.1))" }
+            let text = parts[0] + " = " + parts.dropFirst().joined(separator: " + ")
+            guard TerminalWidth.of(text) + 3 + TerminalWidth.of(mark) <= row.width || names == short else { continue }
+            var x = row.x + 1
+            for (index, part) in parts.enumerated() {
+                let separator = index == 0 ? "" : index == 1 ? " = " : " + "
+                x += canvas.put(separator, x: x, y: row.y, slot: .muted)
+                let name = part.prefix { $0 != " " }
+                x += canvas.put(name + " ", x: x, y: row.y, slot: .label)
+                x += canvas.put(part.dropFirst(name.count + 1), x: x, y: row.y, slot: .value, limit: row.maxX - 1 - x)
+            }
+            canvas.put(mark, x: x + 2, y: row.y, slot: counters.conserved ? .invariantOK : .invariantBroken, limit: row.maxX - 3 - x)
+            return
+        }
+    }
+}

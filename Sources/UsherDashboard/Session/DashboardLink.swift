@@ -1,0 +1,52 @@
+import UsherControl
+
+/// The dashboard's two connections to a daemon's control socket: a subscription that posts
+/// every line to the inbox, and a command connection that sends decisions one at a time.
+/// `usher run` and `usher top` both use it, so the dashboard sees the daemon only through the
+/// control protocol.
+public enum DashboardLink {
+    /// Subscribes and posts until the daemon says goodbye or the connection breaks; posts
+    /// `.disconnected` at the end. Returns when the task is cancelled, too.
+    public static func subscribe(path: String, inbox: Inbox) async {
+        do {
+            try await ControlClient.withConnection(to: path) { connection in
+                inbox.post(.hello(try await connection.hello()))
+                inbox.post(.message(.snapshot(try await connection.subscribe())))
+                while let line = try await connection.next() {
+                    inbox.post(.message(line.message))
+                    if case .bye = line.message { break }
+                    while inbox.isFull, !Task.isCancelled { try await Task.sleep(for: .milliseconds(10)) }
+                }
+            }
+            inbox.post(.disconnected("usher closed the control connection"))
+        } catch is CancellationError {
+            return
+        } catch {
+            inbox.post(.disconnected(Self.reason(error)))
+        }
+    }
+
+    /// Sends each decision of `decisions` and posts its answer, until the stream ends.
+    public static func decide(path: String, decisions: AsyncStream<DecideOperation>, inbox: Inbox) async {
+        var iterator = decisions.makeAsyncIterator()
+        while let first = await iterator.next() {
+            do {
+                try await ControlClient.withConnection(to: path) { connection in
+                    var next: DecideOperation? = first
+                    while let operation = next {
+                        inbox.post(.decided(try await connection.decide(operation)))
+                        next = await iterator.next()
+                    }
+                }
+                return
+            } catch {
+                inbox.post(.decisionFailed(Self.reason(error)))
+            }
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? ControlClientError { return error.description }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import UsherControl
+import UsherDashboard
+
+/// Runs a ``Dashboard`` in the terminal: a loop that owns the screen, applies inputs from the
+/// inbox and keys from the keyboard, performs the actions, and redraws only when something
+/// changed or a refresh is due. Between those it sleeps in `poll`, so an idle dashboard costs
+/// one wake-up per refresh interval.
+public final class DashboardTerminal: Sendable {
+    private let pipe: WakePipe
+
+    /// How the loop ended.
+    public enum Ending: Hashable, Sendable {
+        /// `q` (or F10).
+        case quit
+        /// SIGINT, SIGTERM or SIGHUP.
+        case signal(Int32)
+    }
+
+    public init() throws(TerminalError) {
+        pipe = try WakePipe()
+    }
+
+    /// Wakes the loop (for an ``Inbox``); safe from any thread.
+    public func wake() {
+        pipe.wake()
+    }
+
+    /// Takes over the terminal and runs until `q` or a stop signal; the terminal is restored
+    /// before it returns or throws. Blocks the calling thread.
+    public func run(
+        _ initial: Dashboard, theme: Theme, inbox: Inbox, send: (DecideOperation) -> Void
+    ) throws(TerminalError) -> (Dashboard, Ending) {
+        let screen = try TerminalScreen.start(theme: theme)
+        StopSignals.install(waking: pipe.writeEnd)
+        defer {
+            screen.stop()
+            StopSignals.uninstall()
+        }
+        var dashboard = initial
+        let size = screen.size
+        dashboard.resize(width: size.width, height: size.height)
+        let interval = max(0.1, dashboard.options.interval)
+        var nextTick = Date()
+        var lastDraw = Date.distantPast
+        while !StopSignals.isRequested {
+            let now = Date()
+            var actions: [DashboardAction] = []
+            for input in inbox.drain() { actions += dashboard.receive(input, now: now) }
+            var resized = false
+            for key in screen.readKeys(resized: &resized) { actions += dashboard.press(key, now: now) }
+            if resized {
+                let size = screen.size
+                dashboard.resize(width: size.width, height: size.height)
+                screen.invalidate()
+            }
+            if now >= nextTick {
+                dashboard.tick(now: now)
+                nextTick = now.addingTimeInterval(interval)
+            }
+            for action in actions {
+                switch action {
+                case .decide(let operation): send(operation)
+                case .bell: screen.bell()
+                case .redrawAll: screen.invalidate()
+                case .quit: return (dashboard, .quit)
+                }
+            }
+            if dashboard.needsRedraw, now.timeIntervalSince(lastDraw) >= 1.0 / 30 {
+                screen.draw(dashboard.render(now: now))
+                dashboard.didRender()
+                lastDraw = now
+            }
+            let untilTick = nextTick.timeIntervalSince(Date())
+            let wait = dashboard.needsRedraw ? min(untilTick, 1.0 / 30) : untilTick
+            pipe.wait(milliseconds: Int32(max(0, min(60_000, wait * 1000)).rounded(.up)))
+        }
+        return (dashboard, .signal(StopSignals.received))
+    }
+}

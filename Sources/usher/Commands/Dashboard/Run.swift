@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import UsherControl
+import UsherCore
+import UsherDashboard
+import UsherGate
+
+/// `usher run`: the gate and the dashboard in one process.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the gate with the live dashboard: watch backlog and decide each connection by hand.",
+        discussion: """
+            Starts the gate as 'usher serve' does (same options, same control socket, so \
+            'usher ls', 'usher accept' and 'usher top' work beside it) and shows the \
+            dashboard in this terminal. With the default policy ask, every connection waits \
+            in the pending table until you press a (accept), r (reject), R (reset) or d \
+            (defer), or the pending timeout applies its action.
+
+            Without --upstream, accepted connections reach the built-in demo upstream: \
+            'curl http://127.0.0.1:8080/' shows up as a row; press a and curl gets its \
+            answer.
+
+            Keys: a accept, r reject, R reset, d defer, Space tag, A/X accept/reject all \
+            tagged (or all shown), / filter, s sort, Enter detail, Tab switch pane, \
+            ? help, q quit (it asks first when requests are pending: they get the \
+            --timeout-action as usher stops).
+
+            The log goes to --log-file (nothing is logged without it: the dashboard owns \
+            the terminal). SIGINT, SIGTERM and SIGHUP stop usher gracefully, as q does.
+
+            Examples:
+              usher run                                   every connection waits for you
+              usher run --upstream 127.0.0.1:3000 --listen 0.0.0.0:8080
+              usher run --theme light --log-file /tmp/usher.log
+              usher run --policy accept --interval 500ms  watch traffic flow through
+
+            Exit status: 0 after q or a stop signal, 1 when a listener or the control \
+            socket cannot open, 64 for a usage error (a bad option or theme, no terminal).
+            """
+    )
+
+    @OptionGroup(title: "Gate options") var gate: GateOptions
+    @OptionGroup(title: "Control") var control: ControlOptions
+    @OptionGroup(title: "Display") var display: DisplayOptions
+
+    @OptionGroup(title: "Logging") var log: LogOptions
+
+    func run() async throws {
+        let choice = try display.resolve()
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CommandFailure("usher run needs a terminal; 'usher serve' runs the same gate headless", code: .usage)
+        }
+        let redirection = try LogRedirection(path: log.logFile)
+        log.bootstrap()
+        let logger = Logger(label: "usher")
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: gate.threads ?? System.coreCount)
+        do {
+            try await run(on: group, logger: logger, choice: choice, redirection: redirection)
+            try? await group.shutdownGracefully()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    private func run(on group: MultiThreadedEventLoopGroup, logger: Logger, choice: ThemeChoice, redirection: LogRedirection) async throws {
+        let (running, controlServer): (Gate, ControlServer)
+        do {
+            (running, controlServer) = try await GateLauncher.start(gate, control: control, observers: nil, group: group, logger: logger)
+        } catch {
+            redirection.restore()
+            throw error
+        }
+        logger.notice("ready", metadata: ReadyLine.metadata(for: running, control: controlServer.path))
+        let action = running.configuration.provider.timeoutAction.rawValue
+        let dashboard = Dashboard(options: display.dashboardOptions(
+            lineDrawing: choice.lineDrawing, quitWarning: "will get the timeout action (\(action)) as usher stops."))
+        let outcome: Result<Void, any Error>
+        do {
+            _ = try await DashboardRunner.run(controlPath: controlServer.path, dashboard: dashboard, theme: choice.theme)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        let counters = await GateLauncher.stop(running, control: controlServer, logger: logger)
+        redirection.restore()
+        try outcome.get()
+        StandardError.writeLine("usher: stopped; " + Self.summary(counters))
+    }
+
+    static func summary(_ counters: Counters) -> String {
+        "arrived \(counters.arrived) = accepted \(counters.accepted) + rejected \(counters.rejected) + withdrawn \(counters.withdrawn) + expired \(counters.expired) + overflowed \(counters.overflowed) + pending \(counters.pending)"
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import UsherControl
+import UsherDashboard
+
+/// `usher top`: the dashboard attached to a running daemon.
+struct Top: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Watch and decide pending requests of a running usher in a live dashboard.",
+        discussion: """
+            Attaches to the daemon's control socket: the header shows each listener's \
+            pending queue against --max-pending, its kernel backlog, a graph of the depth \
+            and the accept, reject and withdraw rates; the table lists every pending \
+            request with its age, the time left before the pending timeout, the peer and \
+            the first bytes it sent. Decisions go to the daemon as 'usher accept' would send \
+            them.
+
+            Keys: a accept, r reject, R reset, d defer, Space tag, A/X accept/reject all \
+            tagged (or all shown), / filter, s sort, Enter detail (conditions and caller \
+            data in hex), Tab switch pane, ? help, q quit. F1-F10 mirror them; a click \
+            selects a row.
+
+            Examples:
+              usher top                             the default socket
+              usher top --control /run/usher/control.sock --theme light
+              usher top --once                      one plain-text frame, for scripts and bug reports
+              COLUMNS=200 LINES=50 usher top --once
+
+            Exit status: 0 after q, 69 when no daemon answers, 64 for a usage error (a \
+            bad theme, no terminal).
+            """
+    )
+
+    @OptionGroup(title: "Control") var control: ControlOptions
+    @OptionGroup(title: "Display") var display: DisplayOptions
+
+    @Flag(help: "Print one plain-text frame to standard output and exit (size from COLUMNS and LINES, else the terminal, else 120x40).")
+    var once = false
+
+    func run() async throws {
+        let choice = try display.resolve()
+        var dashboard = Dashboard(options: display.dashboardOptions(lineDrawing: once ? .unicode : choice.lineDrawing))
+        let hello = try await ControlSession.run(control) { try await $0.hello() }
+        dashboard.receive(hello: hello)
+        if once { return try await printFrame(dashboard) }
+        let (final, _) = try await DashboardRunner.run(controlPath: control.path, dashboard: dashboard, theme: choice.theme)
+        if let reason = final.daemon.disconnection { StandardError.writeLine("usher: \(reason)") }
+    }
+
+    private func printFrame(_ initial: Dashboard) async throws {
+        var dashboard = initial
+        let snapshot = try await ControlSession.run(control) { try await $0.snapshot() }
+        let now = Date()
+        _ = dashboard.receive(.snapshot(snapshot), now: now)
+        dashboard.tick(now: now)
+        let size = FrameSize.current()
+        dashboard.resize(width: size.width, height: size.height)
+        StandardOutput.writeLine(dashboard.render(now: now).text)
+    }
+}
+
+/// The size of a `--once` frame: `COLUMNS`×`LINES`, else the terminal's, else 120×40.
+enum FrameSize {
+    static func current() -> (width: Int, height: Int) {
+        let environment = ProcessInfo.processInfo.environment
+        var size = winsize()
+        let terminal = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
+        let width = environment["COLUMNS"].flatMap(Int.init) ?? (terminal ? Int(size.ws_col) : 120)
+        let height = environment["LINES"].flatMap(Int.init) ?? (terminal ? Int(size.ws_row) : 40)
+        return (max(20, min(1000, width)), max(5, min(500, height)))
+    }
+}

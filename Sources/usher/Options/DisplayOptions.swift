@@ -1,0 +1,57 @@
+import ArgumentParser
+import CNCurses
+import Foundation
+import UsherCore
+import UsherDashboard
+
+/// How the dashboard looks and sounds: `--theme`, `--ascii`, `--no-bell`, `--interval`.
+struct DisplayOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Colour theme: default, light, mono, high-contrast, or the path of a theme file (see themes/README.md). NO_COLOR and TERM=dumb force mono.",
+        valueName: "name|path"))
+    var theme: String?
+
+    @Flag(help: "Draw lines, gauges and graphs with ASCII characters (automatic when the locale is not UTF-8).")
+    var ascii = false
+
+    @Flag(help: "Do not ring the bell (or flash) when a request arrives.")
+    var noBell = false
+
+    @Option(
+        help: ArgumentHelp("Refresh of ages, rates and graphs: 100ms to 1m. (default: 1s)", valueName: "duration"),
+        transform: DisplayOptions.interval)
+    var interval: Duration = .seconds(1)
+
+    static func interval(_ text: String) throws -> Duration {
+        let duration: Duration
+        do {
+            duration = try DurationText.parse(text)
+        } catch {
+            throw ValidationError("--interval: \(error.description)")
+        }
+        guard duration >= .milliseconds(100), duration <= .seconds(60) else {
+            throw ValidationError("--interval: '\(text)' is outside 100ms…1m")
+        }
+        return duration
+    }
+
+    /// The theme and line drawing for this terminal; a bad theme is a usage error naming the
+    /// file, line and key.
+    func resolve() throws -> ThemeChoice {
+        setlocale(LC_ALL, "")
+        do {
+            return try ThemeChoice.resolve(
+                theme, ascii: ascii, environment: ProcessInfo.processInfo.environment,
+                localeIsUTF8: usher_locale_is_utf8() != 0)
+        } catch {
+            throw CommandFailure("--theme: \(error.description)", code: .usage)
+        }
+    }
+
+    /// The dashboard's options.
+    func dashboardOptions(lineDrawing: LineDrawing, quitWarning: String? = nil) -> DashboardOptions {
+        DashboardOptions(
+            bell: !noBell, interval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18,
+            quitWarning: quitWarning, lineDrawing: lineDrawing)
+    }
+}

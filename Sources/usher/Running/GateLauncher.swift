@@ -1,0 +1,50 @@
+import Logging
+import NIOCore
+import NIOPosix
+import UsherControl
+import UsherCore
+import UsherGate
+
+/// Starts what `usher serve` and `usher run` share: the gate on its listeners and the control
+/// socket beside it; failures become ``CommandFailure``s with the contract's exit codes.
+enum GateLauncher {
+    static func start(
+        _ options: GateOptions, control: ControlOptions, observers: ObserverGroup?,
+        group: MultiThreadedEventLoopGroup, logger: Logger
+    ) async throws -> (Gate, ControlServer) {
+        OpenFileLimit.raiseToHardLimit()
+        let gate: Gate
+        do {
+            gate = try await Gate.start(options.gateConfiguration, on: group, logger: logger)
+        } catch {
+            throw CommandFailure(error.description, code: error.isUsageError ? .usage : .runtime)
+        }
+        do {
+            let server = try await ControlServer.start(
+                at: control.path, service: ControlService(gate: gate, version: Usher.version),
+                access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
+            return (gate, server)
+        } catch {
+            await gate.shutdown()
+            throw CommandFailure(error.description, code: .runtime)
+        }
+    }
+
+    /// Stops a started gate: stop listening, give pending requests the timeout action, drain
+    /// proxied connections, say goodbye on the control socket. Logs and returns the counters.
+    @discardableResult
+    static func stop(_ gate: Gate, control: ControlServer, logger: Logger) async -> Counters {
+        logger.notice("stopping", metadata: [
+            "note": "pending requests get the timeout action (\(gate.configuration.provider.timeoutAction.rawValue))",
+        ])
+        await gate.shutdown()
+        await control.close(reason: "usher stopped")
+        let counters = gate.snapshot().counters
+        logger.notice("stopped", metadata: [
+            "arrived": "\(counters.arrived)", "accepted": "\(counters.accepted)",
+            "rejected": "\(counters.rejected)", "withdrawn": "\(counters.withdrawn)",
+            "expired": "\(counters.expired)", "overflowed": "\(counters.overflowed)",
+        ])
+        return counters
+    }
+}

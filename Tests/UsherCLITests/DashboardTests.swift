@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+import UsherTestSupport
+
+/// The dashboard in a real terminal (a private tmux server), driven with keys while curl waits.
+@Suite("Dashboard in a terminal", .timeLimit(.minutes(2)))
+struct DashboardTests {
+    /// Starts `curl` in the background and returns its task (output and exit code).
+    func curl(_ port: Int, _ path: String) -> Task<ProcessOutput, any Error> {
+        Task { try await ProcessRunner.run("curl", ["-sS", "-m", "30", "http://127.0.0.1:\(port)\(path)"], timeout: .seconds(40)) }
+    }
+
+    /// The port of the first listener, from the ready line in the log file.
+    func port(fromLog path: String) async throws -> Int {
+        var port: Int?
+        try await poll("the ready line in \(path)", every: .milliseconds(50), timeout: .seconds(20)) {
+            let log = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            guard let line = log.split(separator: "\n").first(where: { $0.contains(" ready ") }),
+                  let field = line.split(separator: " ").first(where: { $0.hasPrefix("listeners=") }),
+                  let text = field.split(separator: ":").last else { return false }
+            port = Int(text)
+            return port != nil
+        }
+        return try #require(port)
+    }
+
+    @Test("usher run: a curl appears, a answers it, r refuses, d then a, / filters, resize, q leaves a clean prompt")
+    func run() async throws {
+        let folder = try TemporaryDirectory(prefix: "usher-run")
+        let log = folder.path + "/usher.log"
+        let usher = try UsherExecutable.path()
+        let command = [usher, "run", "--listen", "127.0.0.1:0", "--control", folder.path + "/control.sock", "--log-file", log]
+        try await TmuxSession.with(width: 120, height: 40) { terminal in
+            try await terminal.type(command.map(\.shellQuoted).joined(separator: " ") + "; echo usher-exit=$?")
+            try await terminal.press("Enter")
+            try await terminal.waitFor("Pending (0)", "No pending requests", "a Accept")
+            let port = try await port(fromLog: log)
+
+            let first = curl(port, "/first")
+            try await terminal.waitFor("r1", "GET /first HTTP/1.1")
+            try await terminal.press("a")
+            let answered = try await first.value
+            #expect(answered.standardOutput.contains("You sent: GET /first HTTP/1.1"))
+            try await terminal.waitFor("Pending (0)", "r1 accepted")
+
+            let second = curl(port, "/second")
+            try await terminal.waitFor("r2", "GET /second")
+            try await terminal.press("r")
+            let refused = try await second.value
+            #expect(refused.exitCode != 0, "curl fails: \(refused.standardError)")
+            try await terminal.waitFor("r2 rejected")
+
+            let third = curl(port, "/third")
+            try await terminal.waitFor("r3", "GET /third")
+            try await terminal.press("d")
+            try await terminal.waitFor("Defer r3 for: 30s")
+            try await terminal.press("Enter")
+            try await terminal.waitFor("deferred", "r3 deferred")
+            try await terminal.press("/")
+            try await terminal.type("no-such-client")
+            try await terminal.press("Enter")
+            try await terminal.waitFor("No pending request matches 'no-such-client'")
+            try await terminal.press("\\")
+            try await terminal.waitFor("filter: none", "GET /third")
+            try await terminal.press("a")
+            #expect(try await third.value.standardOutput.contains("You sent: GET /third"))
+
+            try await terminal.resize(width: 80, height: 24)
+            let small = try await terminal.waitForScreen("an 80-column frame") { screen in
+                let lines = screen.split(separator: "\n")
+                return lines.contains { $0.hasPrefix("└") && $0.count == 80 } && screen.contains("Pending (0)")
+            }
+            #expect(small.contains("q Quit"))
+            try await terminal.resize(width: 40, height: 10)
+            try await terminal.waitFor("usher needs at least 60×15")
+            try await terminal.resize(width: 120, height: 40)
+            try await terminal.waitFor("Pending (0)")
+
+            try await terminal.press("q")
+            let after = try await terminal.waitFor("usher-exit=0", "usher: stopped; arrived 3 = accepted 2 + rejected 1")
+            #expect(!after.contains("Pending ("), "the dashboard's screen is gone: \(after)")
+            try await terminal.type("echo still-$((20+22))")
+            try await terminal.press("Enter")
+            try await terminal.waitFor("still-42")
+        }
+        withExtendedLifetime(folder) {}
+    }
+
+    @Test("usher top attaches to usher serve: the row appears and a lets curl through; Ctrl-C restores the terminal")
+    func top() async throws {
+        _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in
+            let port = try await daemon.readyPort()
+            let usher = try UsherExecutable.path()
+            try await TmuxSession.with(width: 100, height: 30) { terminal in
+                try await terminal.type([usher, "top", "--control", control, "--theme", "light"].map(\.shellQuoted).joined(separator: " ") + "; echo top-exit=$?")
+                try await terminal.press("Enter")
+                try await terminal.waitFor("Pending (0)", "operator")
+                let waiting = curl(port, "/via-top")
+                try await terminal.waitFor("r1", "GET /via-top")
+                try await terminal.press("Enter")
+                try await terminal.waitFor("Caller data", "0000  47 45 54 20 2f 76 69 61")
+                try await terminal.press("F2")
+                #expect(try await waiting.value.standardOutput.contains("You sent: GET /via-top"))
+                try await terminal.waitFor("r1 accepted")
+                try await terminal.press("C-c")
+                try await terminal.waitFor("top-exit=0")
+            }
+        }
+    }
+
+    @Test("usher top --once prints one plain frame of the daemon's state")
+    func once() async throws {
+        _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in
+            let port = try await daemon.readyPort()
+            let waiting = curl(port, "/once")
+            try await poll("r1 pending") {
+                try await UsherDaemon.client(["ls"], control: control).standardOutput.contains("r1")
+            }
+            let frame = try await ProcessRunner.run(
+                try UsherExecutable.path(), ["top", "--once", "--control", control],
+                environment: ["COLUMNS": "100", "LINES": "20"])
+            #expect(frame.exitCode == 0)
+            let lines = frame.standardOutput.split(separator: "\n")
+            #expect(lines.count == 20 && lines.allSatisfy { $0.count <= 100 })
+            #expect(frame.standardOutput.contains("Pending (1)"))
+            #expect(frame.standardOutput.contains("GET /once HTTP/1.1"))
+            #expect(!frame.standardOutput.contains("\u{1B}"), "no escape sequences")
+            _ = try await UsherDaemon.client(["accept", "r1"], control: control)
+            _ = try await waiting.value
+        }
+    }
+
+    @Test("dashboard usage errors: a bad theme names file, line and key; no terminal; no daemon")
+    func usageErrors() async throws {
+        let folder = try TemporaryDirectory(prefix: "usher-theme")
+        let theme = folder.path + "/mine.toml"
+        try "description = \"mine\"\n[slots]\nrow = \"bold purple\"\n".write(toFile: theme, atomically: true, encoding: .utf8)
+        let usher = try UsherExecutable.path()
+        let bad = try await ProcessRunner.run(usher, ["top", "--once", "--theme", theme, "--control", folder.path + "/none.sock"])
+        #expect(bad.exitCode == 64)
+        #expect(bad.standardError.hasPrefix("usher: --theme: \(theme):3: slots.row: 'purple' is neither a colour nor an attribute"))
+        let unknown = try await ProcessRunner.run(usher, ["top", "--theme", "solarized"])
+        #expect(unknown.exitCode == 64 && unknown.standardError.contains("no built-in theme"))
+        let noTerminal = try await ProcessRunner.run(usher, ["run", "--listen", "127.0.0.1:0", "--control", folder.path + "/c.sock"])
+        #expect(noTerminal.exitCode == 64 && noTerminal.standardError.contains("usher run needs a terminal"))
+        let noDaemon = try await ProcessRunner.run(usher, ["top", "--once", "--control", folder.path + "/none.sock"])
+        #expect(noDaemon.exitCode == 69)
+        let interval = try await ProcessRunner.run(usher, ["top", "--interval", "10ms"])
+        #expect(interval.exitCode == 64 && interval.standardError.contains("outside 100ms"))
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+import UsherControl
+import UsherDashboard
+
+@Suite("Dashboard keys and messages", .timeLimit(.minutes(1)))
+struct DashboardBehaviourTests {
+    typealias P = Fixture.Pending
+    let now = Fixture.now
+
+    func three() -> Dashboard {
+        Fixture.dashboard(Fixture.snapshot([
+            P(id: 1, peer: "203.0.113.7:1000", age: 9),
+            P(id: 2, peer: "198.51.100.2:2000", listener: 1, age: 5),
+            P(id: 3, peer: "198.51.100.3:3000", age: 1, data: Array("SSH-2.0-OpenSSH\r\n".utf8)),
+        ], listeners: 2))
+    }
+
+    @Test("a, r, R and d decide the selected request")
+    func decisionKeys() {
+        var dashboard = three()
+        #expect(dashboard.selectedID == "r1")
+        #expect(dashboard.press(.character("a"), now: now) == [.decide(DecideOperation(ids: ["r1"], selector: nil, decision: .accept))])
+        _ = dashboard.press(.down, now: now)
+        #expect(dashboard.press(.character("r"), now: now)
+            == [.decide(DecideOperation(ids: ["r2"], selector: nil, decision: .reject(mode: .close, message: nil)))])
+        #expect(dashboard.press(.function(8), now: now)
+            == [.decide(DecideOperation(ids: ["r2"], selector: nil, decision: .reject(mode: .reset, message: nil)))])
+        #expect(dashboard.press(.character("d"), now: now).isEmpty)
+        #expect(dashboard.prompt == .deferral(text: "30s", ids: ["r2"]))
+        _ = dashboard.press(.backspace, now: now)
+        _ = dashboard.press(.control("u"), now: now)
+        _ = dashboard.press(.character("5"), now: now)
+        _ = dashboard.press(.character("s"), now: now)
+        #expect(dashboard.press(.enter, now: now)
+            == [.decide(DecideOperation(ids: ["r2"], selector: nil, decision: .deferral(.seconds(5))))])
+        #expect(dashboard.prompt == nil)
+    }
+
+    @Test("a bad deferral is refused on the status line")
+    func badDeferral() {
+        var dashboard = three()
+        _ = dashboard.press(.character("d"), now: now)
+        for key in "x" { _ = dashboard.press(.character(key), now: now) }
+        #expect(dashboard.press(.enter, now: now).isEmpty)
+        #expect(dashboard.status?.isError == true)
+        #expect(dashboard.status?.text.contains("30sx") == true)
+    }
+
+    @Test("the selection stays on its request when rows come and go, and moves on when it leaves")
+    func selectionIsStable() {
+        var dashboard = three()
+        _ = dashboard.press(.down, now: now)
+        #expect(dashboard.selectedID == "r2")
+        _ = dashboard.receive(Fixture.event("arrived", P(id: 4, age: 0), seq: 101), now: now)
+        _ = dashboard.receive(Fixture.event("withdrawn", P(id: 1, state: "withdrawn"), seq: 102), now: now)
+        #expect(dashboard.selectedID == "r2")
+        _ = dashboard.receive(Fixture.event("accepted", P(id: 2, state: "accepted"), seq: 103), now: now)
+        #expect(dashboard.selectedID == "r3", "the row now in its place")
+        #expect(dashboard.daemon.rows.keys.elementsEqual(["r3", "r4"]))
+    }
+
+    @Test("events already in the snapshot are ignored")
+    func oldEventsIgnored() {
+        var dashboard = three()
+        _ = dashboard.receive(Fixture.event("accepted", P(id: 1, state: "accepted"), seq: 100), now: now)
+        #expect(dashboard.daemon.rows.count == 3)
+    }
+
+    @Test("a new request rings the bell once a second at most, never with --no-bell")
+    func bell() {
+        var dashboard = three()
+        #expect(dashboard.receive(Fixture.event("arrived", P(id: 4), seq: 101), now: now) == [.bell])
+        #expect(dashboard.receive(Fixture.event("arrived", P(id: 5), seq: 102), now: now).isEmpty)
+        #expect(dashboard.receive(Fixture.event("arrived", P(id: 6), seq: 103), now: now.addingTimeInterval(1.5)) == [.bell])
+        var quiet = Fixture.dashboard(Fixture.snapshot([]), options: DashboardOptions(bell: false))
+        #expect(quiet.receive(Fixture.event("arrived", P(id: 1), seq: 101), now: now).isEmpty)
+    }
+
+    @Test("tags, then A asks before accepting every tagged request")
+    func bulkOnTags() {
+        var dashboard = three()
+        _ = dashboard.press(.character(" "), now: now)
+        _ = dashboard.press(.down, now: now)
+        _ = dashboard.press(.character(" "), now: now)
+        #expect(dashboard.tagged == ["r1", "r3"])
+        #expect(dashboard.press(.character("A"), now: now).isEmpty)
+        guard case .confirm(let question, _) = dashboard.prompt else { return #expect(Bool(false)) }
+        #expect(question == "Accept all 2 tagged requests?")
+        #expect(dashboard.press(.character("y"), now: now)
+            == [.decide(DecideOperation(ids: ["r1", "r3"], selector: nil, decision: .accept))])
+        dashboard.receive(results: [WireDecision(request: "r1", ok: true, state: "accepted"),
+                                    WireDecision(request: "r3", ok: false, error: "r3: already rejected by pid 9")], now: now)
+        #expect(dashboard.tagged == ["r3"])
+        #expect(dashboard.status == StatusMessage("r3: already rejected by pid 9", isError: true))
+    }
+
+    @Test("X with a filter rejects what the filter shows, after n cancels nothing happens")
+    func bulkOnFilter() {
+        var dashboard = three()
+        for key in "/198.51" { _ = dashboard.press(.character(key), now: now) }
+        _ = dashboard.press(.enter, now: now)
+        #expect(dashboard.visibleRows().map(\.id) == ["r2", "r3"])
+        _ = dashboard.press(.character("X"), now: now)
+        #expect(dashboard.press(.character("n"), now: now).isEmpty)
+        _ = dashboard.press(.character("X"), now: now)
+        #expect(dashboard.press(.character("y"), now: now)
+            == [.decide(DecideOperation(ids: ["r2", "r3"], selector: nil, decision: .reject(mode: .close, message: nil)))])
+    }
+
+    @Test("filters: a network, a listener port, text in caller data; Esc restores the last one")
+    func filters() {
+        var dashboard = three()
+        func filtered(_ text: String) -> [String] {
+            var copy = dashboard
+            _ = copy.press(.character("/"), now: now)
+            for key in text { _ = copy.press(.character(key), now: now) }
+            return copy.visibleRows().map(\.id)
+        }
+        #expect(filtered("203.0.113.0/24") == ["r1"])
+        #expect(filtered(":8081") == ["r2"])
+        #expect(filtered("openssh") == ["r3"])
+        #expect(filtered("nothing-matches").isEmpty)
+        _ = dashboard.press(.character("/"), now: now)
+        _ = dashboard.press(.character("z"), now: now)
+        _ = dashboard.press(.escape, now: now)
+        #expect(dashboard.filter.isEmpty && dashboard.visibleRows().count == 3)
+    }
+
+    @Test("s cycles the sort orders; S reverses")
+    func sorting() {
+        var dashboard = three()
+        #expect(dashboard.visibleRows().map(\.id) == ["r1", "r2", "r3"])
+        _ = dashboard.press(.character("S"), now: now)
+        #expect(dashboard.visibleRows().map(\.id) == ["r3", "r2", "r1"])
+        _ = dashboard.press(.character("S"), now: now)
+        _ = dashboard.press(.character("s"), now: now)
+        _ = dashboard.press(.character("s"), now: now)
+        #expect(dashboard.sort == .peer)
+        #expect(dashboard.visibleRows().map(\.id) == ["r2", "r3", "r1"])
+    }
+
+    @Test("an observer may look but not decide")
+    func observer() {
+        var dashboard = three()
+        dashboard.receive(hello: WireHello(protocol: 1, version: "0.1.0", pid: 1, uptimeMs: 0, role: .observer))
+        #expect(dashboard.press(.character("a"), now: now).isEmpty)
+        #expect(dashboard.status?.text.contains("read-only") == true)
+    }
+
+    @Test("q quits at once in top; in run it asks while requests are pending")
+    func quitting() {
+        var top = three()
+        #expect(top.press(.character("q"), now: now) == [.quit])
+        var run = Fixture.dashboard(Fixture.snapshot([P(id: 1)]), options: DashboardOptions(quitWarning: "will be rejected."))
+        #expect(run.press(.character("q"), now: now).isEmpty)
+        #expect(run.press(.character("y"), now: now) == [.quit])
+    }
+
+    @Test("a click selects the row under it")
+    func click() {
+        var dashboard = three()
+        let screen = dashboard.render(now: now).text.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try! #require(screen.firstIndex { $0.contains("r3 ") })
+        _ = dashboard.press(.click(x: 10, y: line), now: now)
+        #expect(dashboard.selectedID == "r3")
+    }
+
+    @Test("after bye nothing can be decided and the screen says why")
+    func disconnected() {
+        var dashboard = three()
+        _ = dashboard.receive(.bye(WireBye(reason: "usher stopped")), now: now)
+        #expect(dashboard.press(.character("a"), now: now).isEmpty)
+        #expect(dashboard.render(now: now).text.contains("usher stopped: usher stopped"))
+    }
+
+    @Test("stats update the counters; a resync replaces the rows")
+    func statsAndResync() throws {
+        var dashboard = three()
+        let snapshot = Fixture.snapshot([P(id: 9)], arrived: 40)
+        _ = dashboard.receive(.resync(try JSONDecoder().decode(WireResync.self, from: JSONSerialization.data(withJSONObject: [
+            "missed": 7, "snapshot": try JSONSerialization.jsonObject(with: JSONEncoder().encode(snapshot)),
+        ]))), now: now)
+        #expect(dashboard.daemon.rows.keys.elementsEqual(["r9"]))
+        #expect(dashboard.daemon.counters?.arrived == 40)
+        #expect(dashboard.daemon.events.last?.text.contains("7 events missed") == true)
+    }
+}
