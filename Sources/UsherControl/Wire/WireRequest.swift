@@ -63,11 +63,14 @@ public struct WireCallerData: Hashable, Sendable, Codable {
     /// The HTTP request line and Host, when the client speaks HTTP.
     public var httpRequest: String?
     public var httpHost: String?
+    /// The server name of a TLS ClientHello (SNI), when the client starts TLS.
+    public var tlsServerName: String?
 
     enum CodingKeys: String, CodingKey {
         case total, base64, preview
         case httpRequest = "http_request"
         case httpHost = "http_host"
+        case tlsServerName = "tls_sni"
     }
 
     public init(_ data: CallerData) {
@@ -77,13 +80,16 @@ public struct WireCallerData: Hashable, Sendable, Codable {
         self.preview = preview.text
         httpRequest = preview.httpRequestLine
         httpHost = preview.httpHost
+        tlsServerName = TLSServerName.read(data.bytes)
     }
 
     /// The captured bytes.
     public var bytes: [UInt8] { Data(base64Encoded: base64).map(Array.init) ?? [] }
 
-    /// `GET / HTTP/1.1 Host: example.com`, else the printable preview.
+    /// `GET / HTTP/1.1 Host: example.com`, `TLS sni=api.example.com`, else the printable
+    /// preview.
     public var summary: String {
+        if let tlsServerName { return "TLS sni=\(tlsServerName)" }
         guard let httpRequest else { return preview }
         return httpHost.map { "\(httpRequest) Host: \($0)" } ?? httpRequest
     }

@@ -151,7 +151,7 @@ struct PendingTablePane {
 enum CallerDataText {
     static func summary(_ data: WireCallerData) -> (String, Slot) {
         if data.total == 0 { return ("(nothing sent yet)", .muted) }
-        if data.httpRequest != nil { return (data.summary, .row) }
+        if data.httpRequest != nil || data.tlsServerName != nil { return (data.summary, .row) }
         let bytes = data.bytes
         if bytes.count >= 3, bytes[0] == 0x16, bytes[1] == 0x03 {
             return ("TLS handshake, \(data.total) bytes", .row)
