@@ -47,6 +47,7 @@ public final class DashboardTerminal: Sendable {
             let now = Date()
             var actions: [DashboardAction] = []
             for input in inbox.drain() { actions += dashboard.receive(input, now: now) }
+            dashboard.settle()
             var resized = false
             for key in screen.readKeys(resized: &resized) { actions += dashboard.press(key, now: now) }
             if resized {

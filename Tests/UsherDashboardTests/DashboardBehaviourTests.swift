@@ -54,8 +54,10 @@ struct DashboardBehaviourTests {
         #expect(dashboard.selectedID == "r2")
         _ = dashboard.receive(Fixture.event("arrived", P(id: 4, age: 0), seq: 101), now: now)
         _ = dashboard.receive(Fixture.event("withdrawn", P(id: 1, state: "withdrawn"), seq: 102), now: now)
+        dashboard.settle()
         #expect(dashboard.selectedID == "r2")
         _ = dashboard.receive(Fixture.event("accepted", P(id: 2, state: "accepted"), seq: 103), now: now)
+        dashboard.settle()
         #expect(dashboard.selectedID == "r3", "the row now in its place")
         #expect(dashboard.daemon.rows.keys.elementsEqual(["r3", "r4"]))
     }

@@ -86,6 +86,7 @@ enum Fixture {
         var dashboard = Dashboard(width: width, height: height, options: options)
         dashboard.receive(hello: hello)
         _ = dashboard.receive(.snapshot(snapshot), now: now)
+        dashboard.settle()
         dashboard.tick(now: now)
         return dashboard
     }

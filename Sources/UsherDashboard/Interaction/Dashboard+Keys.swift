@@ -6,6 +6,7 @@ extension Dashboard {
     /// Handles one key press or click.
     public mutating func press(_ key: Key, now: Date) -> [DashboardAction] {
         needsRedraw = true
+        settle()
         if showsHelp {
             showsHelp = false
             return []

@@ -30,11 +30,14 @@ public struct Dashboard: Sendable {
     public internal(set) var prompt: Prompt?
     public internal(set) var status: StatusMessage?
     var statusUntil = Date.distantPast
+    private let visibleRowsCache = VisibleRowsCache()
     var lastBell = Date.distantPast
     /// Decisions sent and not answered yet.
     public internal(set) var decisionsInFlight = 0
     /// True when something changed since the last render.
     public internal(set) var needsRedraw = true
+    /// Rows came or went since the selection was last placed (see ``settle()``).
+    var selectionIsStale = false
 
     public init(width: Int = 80, height: Int = 24, options: DashboardOptions = DashboardOptions(), keyMap: KeyMap = .standard) {
         self.width = width
@@ -50,7 +53,7 @@ public struct Dashboard: Sendable {
         let change = daemon.apply(message, now: now)
         needsRedraw = true
         for id in change.removed { tagged.remove(id) }
-        followSelection()
+        if change.arrivals > 0 || !change.removed.isEmpty || message.replacesRows { selectionIsStale = true }
         guard change.arrivals > 0, options.bell, now.timeIntervalSince(lastBell) >= 1 else { return [] }
         lastBell = now
         return [.bell]
@@ -109,6 +112,15 @@ public struct Dashboard: Sendable {
         needsRedraw = true
     }
 
+    /// Puts the selection back on a shown row after messages changed the rows. Messages only
+    /// mark the selection stale, so that a burst of them costs one pass over the rows; call this
+    /// after applying a batch, before rendering (``press(_:now:)`` calls it too).
+    public mutating func settle() {
+        guard selectionIsStale else { return }
+        selectionIsStale = false
+        followSelection()
+    }
+
     /// Marks the current state as drawn.
     public mutating func didRender() {
         needsRedraw = false
@@ -116,8 +128,18 @@ public struct Dashboard: Sendable {
 
     // MARK: Rows
 
-    /// The pending requests the table shows: filtered, then sorted.
+    /// The pending requests the table shows: filtered, then sorted. The result is kept until
+    /// the rows, the filter or the order change, so frames in between cost no filtering or
+    /// sorting.
     public func visibleRows() -> [PendingRow] {
+        let key = VisibleRowsCache.Key(rowsVersion: daemon.rowsVersion, filter: filter, sort: sort, descending: descending)
+        if let rows = visibleRowsCache.rows(for: key) { return rows }
+        let rows = filteredAndSortedRows()
+        visibleRowsCache.store(rows, for: key)
+        return rows
+    }
+
+    private func filteredAndSortedRows() -> [PendingRow] {
         let listeners = Dictionary(daemon.listeners.map { ($0.id, $0.address) }, uniquingKeysWith: { a, _ in a })
         var rows = daemon.rows.values.filter { filter.matches($0, listenerAddress: listeners[$0.request.listener]) }
         if sort != .age || descending {
@@ -143,5 +165,15 @@ public struct Dashboard: Sendable {
     /// The layout of the current size.
     var layout: Layout {
         Layout(width: width, height: height, listenerCount: daemon.listeners.count, showsDetail: showsDetail)
+    }
+}
+
+extension ControlMessage {
+    /// True for messages that replace every row (a snapshot or a resync).
+    var replacesRows: Bool {
+        switch self {
+        case .snapshot, .resync: true
+        default: false
+        }
     }
 }

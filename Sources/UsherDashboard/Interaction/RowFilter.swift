@@ -19,9 +19,6 @@ public struct RowFilter: Hashable, Sendable {
         if lowered.isEmpty { return true }
         if let prefix { return prefix.contains(row.peerHost) }
         if lowered.hasPrefix(":"), let address = listenerAddress { return address.hasSuffix(lowered) }
-        let request = row.request
-        return [request.id, request.peer, request.state, listenerAddress ?? "", request.callerData.preview,
-                request.callerData.summary]
-            .contains { $0.lowercased().contains(lowered) }
+        return row.searchText.contains(lowered) || (listenerAddress?.contains(lowered) ?? false)
     }
 }

@@ -18,7 +18,9 @@ public enum SortOrder: String, CaseIterable, Hashable, Sendable {
         switch self {
         case .age: a.arrivedAt != b.arrivedAt ? a.arrivedAt < b.arrivedAt : a.number < b.number
         case .left: (a.timeoutAt ?? .distantFuture, a.number) < (b.timeoutAt ?? .distantFuture, b.number)
-        case .peer: a.request.peer != b.request.peer ? a.request.peer < b.request.peer : a.number < b.number
+        case .peer:
+            a.request.peer == b.request.peer ? a.number < b.number
+                : a.request.peer.utf8.lexicographicallyPrecedes(b.request.peer.utf8)
         case .listener: (a.request.listener, a.number) < (b.request.listener, b.number)
         case .id: a.number < b.number
         }

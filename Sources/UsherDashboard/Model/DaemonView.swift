@@ -1,6 +1,7 @@
 import DequeModule
 import Foundation
 import OrderedCollections
+import Synchronization
 import UsherControl
 
 /// What the daemon has told the dashboard: who it is, its listeners and counters, every pending
@@ -13,7 +14,15 @@ public struct DaemonView: Sendable {
     public private(set) var connections = 0
     public private(set) var maxConnections: Int?
     /// Pending requests by ID, in arrival order.
-    public private(set) var rows: OrderedDictionary<String, PendingRow> = [:]
+    public private(set) var rows: OrderedDictionary<String, PendingRow> = [:] {
+        didSet { rowsVersion = Self.versions.add(1, ordering: .relaxed).newValue }
+    }
+    /// Changes whenever `rows` changes, to a number no other view has had, so that views
+    /// derived from the rows can be cached.
+    public private(set) var rowsVersion = 0
+    /// Rows per listener index, kept with `rows`.
+    private var pendingByListener: [Int: Int] = [:]
+    private static let versions = Atomic<Int>(0)
     /// The newest events last.
     public private(set) var events: Deque<EventLogEntry> = []
     public private(set) var depthHistory: [Int: DepthHistory] = [:]
@@ -74,7 +83,7 @@ public struct DaemonView: Sendable {
 
     /// Pending requests of one listener, as the table shows them.
     public func pendingCount(listener: Int) -> Int {
-        rows.values.reduce(0) { $0 + ($1.request.listener == listener ? 1 : 0) }
+        pendingByListener[listener] ?? 0
     }
 
     /// The listener a request arrived on.
@@ -88,6 +97,8 @@ public struct DaemonView: Sendable {
         connections = snapshot.connections
         maxConnections = snapshot.maxConnections
         rows = OrderedDictionary(uniqueKeysWithValues: snapshot.pending.map { ($0.id, PendingRow($0, messageTime: at)) })
+        pendingByListener = [:]
+        for request in snapshot.pending { pendingByListener[request.listener, default: 0] += 1 }
         lastSequence = snapshot.seq
     }
 
@@ -113,9 +124,15 @@ public struct DaemonView: Sendable {
         }
         if let request = event.request {
             if EventKinds.final.contains(event.kind) {
-                if rows.removeValue(forKey: request.id) != nil { change.removed.append(request.id) }
+                if let removed = rows.removeValue(forKey: request.id) {
+                    change.removed.append(request.id)
+                    pendingByListener[removed.request.listener, default: 1] -= 1
+                }
             } else {
-                if rows[request.id] == nil { change.arrivals += 1 }
+                if rows[request.id] == nil {
+                    change.arrivals += 1
+                    pendingByListener[request.listener, default: 0] += 1
+                }
                 rows[request.id] = PendingRow(request, messageTime: at)
             }
         }

@@ -9,6 +9,8 @@ public struct PendingRow: Hashable, Sendable {
     public var timeoutAt: Date?
     /// When a deferral ends.
     public var deferredUntil: Date?
+    /// ID, peer, state and caller data in lower case, for the filter.
+    let searchText: String
 
     /// `request` as sent at `messageTime`.
     public init(_ request: WireRequest, messageTime: Date) {
@@ -16,12 +18,15 @@ public struct PendingRow: Hashable, Sendable {
         arrivedAt = WireClock.parse(request.arrived) ?? messageTime.addingTimeInterval(-Double(request.ageMs) / 1000)
         timeoutAt = request.timeoutMs.map { messageTime.addingTimeInterval(Double($0) / 1000) }
         deferredUntil = request.deferredUntil.flatMap(WireClock.parse)
+        number = Int(request.id.drop { !$0.isNumber }) ?? 0
+        let data = request.callerData
+        searchText = [request.id, request.peer, request.state, data.preview, data.summary].joined(separator: "\u{0}").lowercased()
     }
 
     public var id: String { request.id }
 
     /// The numeric part of the ID, for sorting `r9` before `r10`.
-    public var number: Int { Int(request.id.drop { !$0.isNumber }) ?? 0 }
+    public let number: Int
 
     /// The host of the peer, without port or brackets.
     public var peerHost: String { Endpoints.host(of: request.peer) }

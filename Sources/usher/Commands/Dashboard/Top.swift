@@ -52,6 +52,7 @@ struct Top: AsyncParsableCommand {
         let snapshot = try await ControlSession.run(control) { try await $0.snapshot() }
         let now = Date()
         _ = dashboard.receive(.snapshot(snapshot), now: now)
+        dashboard.settle()
         dashboard.tick(now: now)
         let size = FrameSize.current()
         dashboard.resize(width: size.width, height: size.height)
