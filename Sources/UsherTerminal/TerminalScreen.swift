@@ -13,12 +13,13 @@ final class TerminalScreen {
 
     private init(theme: Theme, screen: OpaquePointer?) {
         self.screen = screen
-        palette = ColorPalette(theme: theme, colors: 0, pairs: 0)
-        if has_colors() {
+        let colors = has_colors()
+        if colors {
             start_color()
             use_default_colors()
-            palette = ColorPalette(theme: theme, colors: Int(usher_colors()), pairs: Int(usher_color_pairs()))
         }
+        palette = ColorPalette(
+            theme: theme, colors: colors ? Int(usher_colors()) : 0, pairs: colors ? Int(usher_color_pairs()) : 0)
     }
 
     /// Takes over the terminal on standard input and output.

@@ -47,15 +47,6 @@ public struct Canvas: Hashable, Sendable {
         }
     }
 
-    /// Gives every cell of `rect` the slot `slot`, keeping the characters.
-    public mutating func restyle(_ rect: Rect, slot: Slot) {
-        for y in max(0, rect.y)..<min(height, rect.maxY) {
-            for x in max(0, rect.x)..<min(width, rect.maxX) {
-                self[x, y].slot = slot
-            }
-        }
-    }
-
     /// One row as text, wide characters once, trailing spaces kept.
     public func line(_ y: Int) -> String {
         var text = ""

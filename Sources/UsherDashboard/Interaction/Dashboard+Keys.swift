@@ -27,8 +27,8 @@ extension Dashboard {
         case .deferral:
             guard let ids = targets(now: now) else { return [] }
             prompt = .deferral(text: options.defaultDeferral, ids: ids)
-        case .acceptAll: return decideAll(.accept, verb: "Accept", now: now)
-        case .rejectAll: return decideAll(.reject(mode: .close, message: nil), verb: "Reject", now: now)
+        case .acceptAll: return decideAll(.accept, now: now)
+        case .rejectAll: return decideAll(.reject(mode: .close, message: nil), now: now)
         case .toggleTag:
             if let id = selectedID {
                 if tagged.remove(id) == nil { tagged.insert(id) }
@@ -151,7 +151,7 @@ extension Dashboard {
     /// The requests a decision key acts on: the tagged ones, else the selected one.
     private mutating func targets(now: Date) -> [String]? {
         guard mayDecide(now: now) else { return nil }
-        let tags = Array(daemon.rows.keys.filter { tagged.contains($0) })
+        let tags = taggedIDs
         if !tags.isEmpty { return tags }
         guard let id = selectedID, daemon.rows[id] != nil else {
             show(StatusMessage("no request selected", isError: true), now: now, for: 2)
@@ -182,9 +182,9 @@ extension Dashboard {
     }
 
     /// `A`/`X`: the tagged requests, else every request the filter shows.
-    private mutating func decideAll(_ decision: DecisionRequest, verb: String, now: Date) -> [DashboardAction] {
+    private mutating func decideAll(_ decision: DecisionRequest, now: Date) -> [DashboardAction] {
         guard mayDecide(now: now) else { return [] }
-        let tags = Array(daemon.rows.keys.filter { tagged.contains($0) })
+        let tags = taggedIDs
         let ids = tags.isEmpty ? visibleRows().map(\.id) : tags
         guard !ids.isEmpty else {
             show(StatusMessage("no request to decide", isError: true), now: now, for: 2)
@@ -193,8 +193,13 @@ extension Dashboard {
         let operation = DecideOperation(ids: ids, selector: nil, decision: decision)
         guard ids.count > 1 else { return send(operation) }
         let which = tags.isEmpty ? (filter.isEmpty ? "pending" : "shown") : "tagged"
-        prompt = .confirm(question: "\(verb) all \(ids.count) \(which) requests?", then: .decide(operation))
+        prompt = .confirm(question: "\(Self.verb(decision)) all \(ids.count) \(which) requests?", then: .decide(operation))
         return []
+    }
+
+    /// The tagged requests that are still pending, in arrival order.
+    private var taggedIDs: [String] {
+        Array(daemon.rows.keys.filter { tagged.contains($0) })
     }
 
     private mutating func send(_ operation: DecideOperation) -> [DashboardAction] {

@@ -3,7 +3,7 @@ import UsherControl
 
 /// The dashboard as a value: what the daemon said (``DaemonView``) and what the operator is
 /// doing (selection, tags, filter, sort, focus, prompt). Keys and control messages go in;
-/// ``DashboardAction``s come out for the host to perform; ``render(now:theme:)`` draws it.
+/// ``DashboardAction``s come out for the host to perform; ``render(now:)`` draws it.
 /// No terminal, no socket, no clock: time is passed in.
 public struct Dashboard: Sendable {
     public private(set) var daemon = DaemonView()

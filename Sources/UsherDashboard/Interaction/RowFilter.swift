@@ -10,7 +10,7 @@ public struct RowFilter: Hashable, Sendable {
     public init(_ text: String) {
         self.text = text
         lowered = text.lowercased()
-        prefix = text.contains(":") && text.hasPrefix(":") ? nil : try? AddressPrefix.parse(text)
+        prefix = text.hasPrefix(":") ? nil : try? AddressPrefix.parse(text)
     }
 
     public var isEmpty: Bool { text.isEmpty }

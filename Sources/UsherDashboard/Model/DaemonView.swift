@@ -3,13 +3,18 @@ import Foundation
 import OrderedCollections
 import Synchronization
 import UsherControl
+import UsherCore
 
 /// What the daemon has told the dashboard: who it is, its listeners and counters, every pending
 /// request, recent events, and the history behind gauges, sparklines and rates. It changes only
 /// through control messages and refresh ticks.
 public struct DaemonView: Sendable {
     public var hello: WireHello?
-    public private(set) var listeners: [WireListener] = []
+    public private(set) var listeners: [WireListener] = [] {
+        didSet { listenerNames = Self.shortNames(listeners) }
+    }
+    /// How panes name each listener, by index (see ``listenerName(_:)``).
+    private var listenerNames: [Int: String] = [:]
     public private(set) var counters: WireCounters?
     public private(set) var connections = 0
     public private(set) var maxConnections: Int?
@@ -86,9 +91,20 @@ public struct DaemonView: Sendable {
         pendingByListener[listener] ?? 0
     }
 
-    /// The listener a request arrived on.
-    public func listener(_ index: Int) -> WireListener? {
-        listeners.first { $0.id == index }
+    /// `:8080` when every listener is on the same host, else the whole address; `#N` for an
+    /// index the daemon has not listed.
+    public func listenerName(_ index: Int) -> String {
+        listenerNames[index] ?? "#\(index)"
+    }
+
+    private static func shortNames(_ listeners: [WireListener]) -> [Int: String] {
+        let endpoints = listeners.map { (try? Endpoint.parse($0.address)).map { ($0.host, $0.port) } }
+        let sameHost = Set(endpoints.map { $0?.0 }).count == 1
+        var names: [Int: String] = [:]
+        for (listener, endpoint) in zip(listeners, endpoints) where names[listener.id] == nil {
+            names[listener.id] = sameHost ? endpoint.map { ":\($0.1)" } ?? listener.address : listener.address
+        }
+        return names
     }
 
     private mutating func replace(with snapshot: WireSnapshot) {

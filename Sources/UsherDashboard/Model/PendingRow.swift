@@ -1,5 +1,6 @@
 import Foundation
 import UsherControl
+import UsherCore
 
 /// A pending request as the dashboard shows it: the wire request and its times as dates.
 public struct PendingRow: Hashable, Sendable {
@@ -29,22 +30,5 @@ public struct PendingRow: Hashable, Sendable {
     public let number: Int
 
     /// The host of the peer, without port or brackets.
-    public var peerHost: String { Endpoints.host(of: request.peer) }
-}
-
-/// Addresses as the wire writes them: `127.0.0.1:8080`, `[::1]:8080`.
-enum Endpoints {
-    static func host(of endpoint: String) -> String {
-        if endpoint.hasPrefix("["), let close = endpoint.firstIndex(of: "]") {
-            return String(endpoint[endpoint.index(after: endpoint.startIndex)..<close])
-        }
-        guard let colon = endpoint.lastIndex(of: ":") else { return endpoint }
-        return String(endpoint[..<colon])
-    }
-
-    /// `:8080`, the short form of a local address.
-    static func port(of endpoint: String) -> String {
-        guard let colon = endpoint.lastIndex(of: ":") else { return endpoint }
-        return String(endpoint[colon...])
-    }
+    public var peerHost: String { (try? Endpoint.parse(request.peer).host) ?? request.peer }
 }

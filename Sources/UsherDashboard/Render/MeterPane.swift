@@ -15,7 +15,7 @@ struct MeterPane {
             return
         }
         let shown = listeners.count > meters.height ? meters.height - 1 : listeners.count
-        let nameWidth = listeners.prefix(shown).map { TerminalWidth.of(name(of: $0)) }.max() ?? 6
+        let nameWidth = listeners.prefix(shown).map { TerminalWidth.of(daemon.listenerName($0.id)) }.max() ?? 6
         for (index, listener) in listeners.prefix(shown).enumerated() {
             drawMeter(listener, into: &canvas, row: meters.row(index), nameWidth: nameWidth)
         }
@@ -28,17 +28,11 @@ struct MeterPane {
         drawCounters(into: &canvas, row: counters)
     }
 
-    /// `:8080` when every listener is on the same host, else the whole address.
-    private func name(of listener: WireListener) -> String {
-        let hosts = Set(daemon.listeners.map { Endpoints.host(of: $0.address) })
-        return hosts.count == 1 ? Endpoints.port(of: listener.address) : listener.address
-    }
-
     private func drawMeter(_ listener: WireListener, into canvas: inout Canvas, row: Rect, nameWidth: Int) {
         let pending = daemon.pendingCount(listener: listener.id)
         var x = row.x + 1
         let end = row.maxX - 1
-        x += canvas.put(name(of: listener).padding(to: nameWidth), x: x, y: row.y, slot: .label) + 1
+        x += canvas.put(daemon.listenerName(listener.id).padding(to: nameWidth), x: x, y: row.y, slot: .label) + 1
         x += canvas.put("pending", x: x, y: row.y, slot: .muted) + 1
         let count = "\(pending)/\(listener.maxPending)"
         let backlog = listener.backlog.map { "backlog \($0)" } ?? ""

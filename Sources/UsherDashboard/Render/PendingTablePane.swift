@@ -95,20 +95,17 @@ struct PendingTablePane {
             let left = timeout.timeIntervalSince(now)
             return (Numbers.duration(from: now, to: timeout), left < 5 ? .gaugeFull : left < 15 ? .gaugeWarn : .row)
         case .peer: return (request.peer, .row)
-        case .listener: return (listenerName(request.listener), .label)
+        case .listener: return (dashboard.daemon.listenerName(request.listener), .label)
         case .data: return CallerDataText.summary(request.callerData)
-        case .condition:
-            guard let outcome = request.outcomes.last else { return ("-", .muted) }
-            return ("\(outcome.verdict) (\(outcome.condition))", .muted)
+        case .condition: return (conditionText(row) ?? "-", .muted)
         case .state:
             return (request.state, request.state == "deferred" ? .deferred : request.state == "admitting" ? .accepted : .pending)
         }
     }
 
-    private func listenerName(_ index: Int) -> String {
-        guard let listener = dashboard.daemon.listener(index) else { return "#\(index)" }
-        let hosts = Set(dashboard.daemon.listeners.map { Endpoints.host(of: $0.address) })
-        return hosts.count == 1 ? Endpoints.port(of: listener.address) : listener.address
+    /// `accept (operator)`: the last condition outcome, if any.
+    private func conditionText(_ row: PendingRow) -> String? {
+        row.request.outcomes.last.map { "\($0.verdict) (\($0.condition))" }
     }
 
     // MARK: Columns
@@ -117,10 +114,8 @@ struct PendingTablePane {
         let page = rows.dropFirst(dashboard.scroll).prefix(64)
         let idWidth = max(4, page.map { $0.id.count }.max() ?? 4)
         let peerWidth = min(47, max(8, page.map { TerminalWidth.of($0.request.peer) }.max() ?? 15))
-        let listenerWidth = max(8, page.map { listenerName($0.request.listener).count }.max() ?? 8)
-        let conditionWidth = min(28, max(9, page.map { row in
-            row.request.outcomes.last.map { "\($0.verdict) (\($0.condition))".count } ?? 1
-        }.max() ?? 9))
+        let listenerWidth = max(8, page.map { dashboard.daemon.listenerName($0.request.listener).count }.max() ?? 8)
+        let conditionWidth = min(28, max(9, page.map { conditionText($0)?.count ?? 1 }.max() ?? 9))
         return [
             Column(id: .id, title: "ID", width: idWidth, rightAligned: false, dropOrder: 0),
             Column(id: .age, title: "AGE", width: 6, rightAligned: true, dropOrder: 1),

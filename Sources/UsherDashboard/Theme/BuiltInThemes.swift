@@ -15,9 +15,4 @@ public enum BuiltInThemes {
         guard let bytes = files[name] else { return nil }
         return try? ThemeFile.parse(String(decoding: bytes, as: UTF8.self), file: "themes/\(name).toml", name: name)
     }
-
-    /// The text of a built-in theme file.
-    public static func source(named name: String) -> String? {
-        files[name].map { String(decoding: $0, as: UTF8.self) }
-    }
 }

@@ -17,7 +17,7 @@ struct TextTable {
         rows.append(row)
     }
 
-    func render(width: Int? = TerminalWidth.ofStandardOutput()) -> String {
+    func render(width: Int? = TerminalSize.ofStandardOutput()?.width) -> String {
         let all = [header] + rows
         let widths = header.indices.map { column in
             all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
@@ -33,12 +33,12 @@ struct TextTable {
     }
 }
 
-/// The width of the terminal on standard output, if it is one.
-enum TerminalWidth {
-    static func ofStandardOutput() -> Int? {
+/// The size of the terminal on standard output, if it is one.
+enum TerminalSize {
+    static func ofStandardOutput() -> (width: Int, height: Int)? {
         guard isatty(STDOUT_FILENO) == 1 else { return nil }
         var size = winsize()
         guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
-        return Int(size.ws_col)
+        return (Int(size.ws_col), Int(size.ws_row))
     }
 }

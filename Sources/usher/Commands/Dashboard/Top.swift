@@ -64,10 +64,9 @@ struct Top: AsyncParsableCommand {
 enum FrameSize {
     static func current() -> (width: Int, height: Int) {
         let environment = ProcessInfo.processInfo.environment
-        var size = winsize()
-        let terminal = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
-        let width = environment["COLUMNS"].flatMap(Int.init) ?? (terminal ? Int(size.ws_col) : 120)
-        let height = environment["LINES"].flatMap(Int.init) ?? (terminal ? Int(size.ws_row) : 40)
+        let terminal = TerminalSize.ofStandardOutput()
+        let width = environment["COLUMNS"].flatMap(Int.init) ?? terminal?.width ?? 120
+        let height = environment["LINES"].flatMap(Int.init) ?? terminal?.height ?? 40
         return (max(20, min(1000, width)), max(5, min(500, height)))
     }
 }
