@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "UsherCore", targets: ["UsherCore"]),
         .library(name: "UsherGate", targets: ["UsherGate"]),
         .library(name: "UsherControl", targets: ["UsherControl"]),
+        .library(name: "UsherKernel", targets: ["UsherKernel"]),
         .library(name: "UsherDashboard", targets: ["UsherDashboard"]),
     ],
     dependencies: [
@@ -42,10 +43,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "UsherKernel",
+            dependencies: ["UsherCore"]
+        ),
+        .target(
             name: "UsherControl",
             dependencies: [
                 "UsherCore",
                 "UsherGate",
+                "UsherKernel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -79,6 +85,7 @@ let package = Package(
                 "UsherControl",
                 "UsherDashboard",
                 "UsherTerminal",
+                "UsherKernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -111,6 +118,10 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "UsherKernelTests",
+            dependencies: ["UsherKernel", "UsherCore", "UsherTestSupport"]
         ),
         .testTarget(
             name: "UsherControlTests",

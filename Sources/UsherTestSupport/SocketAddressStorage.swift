@@ -76,11 +76,11 @@ struct SocketAddressStorage {
     }
 }
 
-/// Opens a TCP socket bound to a free loopback port, optionally listening.
-func boundLoopbackSocket(listenBacklog: Int32?) throws -> (descriptor: Int32, port: Int) {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+/// Opens a TCP socket bound to a free port of `host` (a loopback literal), optionally listening.
+func boundLoopbackSocket(host: String = "127.0.0.1", listenBacklog: Int32?) throws -> (descriptor: Int32, port: Int) {
+    let address = try SocketAddressStorage(host: host, port: 0)
+    let descriptor = socket(address.family, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { throw TCPClientError.failed("socket", errno: errno) }
-    let address = try SocketAddressStorage(host: "127.0.0.1", port: 0)
     guard address.withSockaddr({ bind(descriptor, $0, $1) }) == 0 else {
         let code = errno
         close(descriptor)
@@ -111,14 +111,49 @@ public final class RefusingPort: @unchecked Sendable {
 
 /// A loopback listener that never accepts: its kernel backlog fills up, as a stuck server's does.
 public final class StuckListener: @unchecked Sendable {
-    private let descriptor: Int32
+    private var descriptor: Int32
     public let port: Int
 
-    public init(backlog: Int32) throws {
-        (descriptor, port) = try boundLoopbackSocket(listenBacklog: backlog)
+    /// `host`: `127.0.0.1` or `::1`.
+    public init(backlog: Int32, host: String = "127.0.0.1") throws {
+        (descriptor, port) = try boundLoopbackSocket(host: host, listenBacklog: backlog)
+    }
+
+    /// Closes the listener now (otherwise when it is released).
+    public func close() {
+        guard descriptor >= 0 else { return }
+        Glibc.close(descriptor)
+        descriptor = -1
     }
 
     deinit {
-        close(descriptor)
+        close()
+    }
+}
+
+/// Clients whose `connect` is started and left to the kernel: they fill a listener's accept
+/// queue whether or not their handshakes can complete. Closed when released.
+public final class HalfOpenClients: @unchecked Sendable {
+    private var descriptors: [Int32] = []
+
+    public init(count: Int, host: String, port: Int) throws {
+        let address = try SocketAddressStorage(host: host, port: port)
+        for _ in 0..<count {
+            let descriptor = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            guard descriptor >= 0 else { throw TCPClientError.failed("socket", errno: errno) }
+            descriptors.append(descriptor)
+            guard address.withSockaddr({ connect(descriptor, $0, $1) }) == 0 || errno == EINPROGRESS else {
+                throw TCPClientError.connectFailed(errno: errno)
+            }
+        }
+    }
+
+    public func close() {
+        for descriptor in descriptors { Glibc.close(descriptor) }
+        descriptors = []
+    }
+
+    deinit {
+        close()
     }
 }

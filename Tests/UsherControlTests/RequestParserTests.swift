@@ -11,8 +11,10 @@ struct RequestParserTests {
     @Test("reads every operation, echoing the id")
     func goodLines() throws {
         #expect(try parse(#"{"v":1,"id":1,"op":"hello"}"#).get() == ControlRequest(id: .number(1), operation: .hello))
-        #expect(try parse(#"{"id":"a","op":"snapshot"}"#).get() == ControlRequest(id: .text("a"), operation: .snapshot))
-        #expect(try parse(#"{"op":"subscribe"}"#).get().operation == .subscribe)
+        #expect(try parse(#"{"id":"a","op":"snapshot"}"#).get() == ControlRequest(id: .text("a"), operation: .snapshot(host: false)))
+        #expect(try parse(#"{"op":"snapshot","host":true}"#).get().operation == .snapshot(host: true))
+        #expect(try parse(#"{"op":"subscribe"}"#).get().operation == .subscribe(host: false))
+        #expect(try parse(#"{"op":"subscribe","host":true}"#).get().operation == .subscribe(host: true))
         let reset = try parse(#"{"id":2,"op":"decide","ids":["r1","7"],"decision":"reject","mode":"reset"}"#).get()
         #expect(reset.operation == .decide(DecideOperation(
             ids: ["r1", "7"], selector: nil, decision: .reject(mode: .reset, message: nil))))
@@ -53,6 +55,7 @@ struct RequestParserTests {
             (#"{"op":"decide","all":true,"peer":"10.0.0.300/8","decision":"accept"}"#, .badRequest, "\"peer\": '10.0.0.300/8'"),
             (#"{"op":"decide","all":true,"listener":70000,"decision":"accept"}"#, .badRequest, "70000 is not a port"),
             (#"{"op":7}"#, .badRequest, "\"op\": expected a string"),
+            (#"{"op":"subscribe","host":"yes"}"#, .badRequest, "\"host\": expected true or false"),
             (#"{"id":[1],"op":"hello"}"#, .badRequest, "\"id\": expected a number or a string"),
         ])
     func badLines(line: String, code: ControlError.Code, message: String) {

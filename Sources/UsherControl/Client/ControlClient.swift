@@ -59,8 +59,9 @@ public final class ControlClient {
         return hello
     }
 
-    public func snapshot() async throws -> WireSnapshot {
-        guard case .snapshot(let snapshot) = try await request(.snapshot) else { throw unexpected("snapshot") }
+    /// `host`: every TCP listener of the host too, in ``WireSnapshot/host``.
+    public func snapshot(host: Bool = false) async throws -> WireSnapshot {
+        guard case .snapshot(let snapshot) = try await request(.snapshot(host: host)) else { throw unexpected("snapshot") }
         return snapshot
     }
 
@@ -75,8 +76,9 @@ public final class ControlClient {
     }
 
     /// Subscribes: returns the snapshot; read the events that follow with ``next()``.
-    public func subscribe() async throws -> WireSnapshot {
-        guard case .snapshot(let snapshot) = try await request(.subscribe) else { throw unexpected("snapshot") }
+    /// `host`: the host's listeners in the snapshot, and a `host` event at each sample.
+    public func subscribe(host: Bool = false) async throws -> WireSnapshot {
+        guard case .snapshot(let snapshot) = try await request(.subscribe(host: host)) else { throw unexpected("snapshot") }
         return snapshot
     }
 

@@ -20,10 +20,12 @@ public struct ControlRequest: Hashable, Sendable {
 public enum ControlOperation: Hashable, Sendable {
     /// The daemon's version, pid, uptime, and the caller's role.
     case hello
-    /// Listeners, counters and every pending request.
-    case snapshot
-    /// A snapshot, then every event as it happens.
-    case subscribe
+    /// Listeners, counters and every pending request; with `host`, every TCP listener of the
+    /// host too.
+    case snapshot(host: Bool)
+    /// A snapshot, then every event as it happens; with `host`, the host's listeners in the
+    /// snapshot and a `host` event at each sample.
+    case subscribe(host: Bool)
     /// Counters per listener and of the control plane.
     case stats
     /// Decides the requests selected (operators only).

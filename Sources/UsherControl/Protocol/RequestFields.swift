@@ -14,11 +14,16 @@ struct RequestFields: Codable {
     var mode: String?
     var message: String?
     var `for`: String?
+    var host: Bool?
 
     init(_ request: ControlRequest) {
         v = ControlProtocol.version
         id = request.id
         op = request.operation.name
+        switch request.operation {
+        case .snapshot(host: true), .subscribe(host: true): host = true
+        default: break
+        }
         guard case .decide(let operation) = request.operation else { return }
         ids = operation.ids.isEmpty ? nil : operation.ids
         if let selector = operation.selector {

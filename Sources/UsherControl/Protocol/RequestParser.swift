@@ -52,8 +52,8 @@ public enum RequestParser {
         }
         switch op {
         case "hello": return .hello
-        case "snapshot": return .snapshot
-        case "subscribe": return .subscribe
+        case "snapshot": return .snapshot(host: fields.host ?? false)
+        case "subscribe": return .subscribe(host: fields.host ?? false)
         case "stats": return .stats
         case "decide": return .decide(try decideOperation(fields))
         default:

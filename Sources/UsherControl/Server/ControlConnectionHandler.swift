@@ -22,6 +22,8 @@ final class ControlConnectionHandler: ChannelInboundHandler {
         var id: MessageID?
         var prefix: [UInt8]
         var queue: SubscriberQueue<[UInt8]>
+        /// The subscriber asked for the host's listeners.
+        var host: Bool
     }
 
     init(
@@ -80,14 +82,14 @@ final class ControlConnectionHandler: ChannelInboundHandler {
         switch request.operation {
         case .hello:
             send(ControlLine(id: request.id, message: .hello(service.hello(role: role))))
-        case .snapshot:
-            send(ControlLine(id: request.id, message: .snapshot(service.snapshot())))
+        case .snapshot(let host):
+            send(ControlLine(id: request.id, message: .snapshot(service.snapshot(host: host))))
         case .stats:
             let counts = hub.counts
             send(ControlLine(id: request.id, message: .stats(service.stats(
                 controlClients: counts.connections, subscribers: counts.subscribers, eventsMissed: counts.missed))))
-        case .subscribe:
-            subscribe(id: request.id)
+        case .subscribe(let host):
+            subscribe(id: request.id, host: host)
         case .decide(let operation):
             guard role == .operator else {
                 send(ControlLine(id: request.id, message: .error(ControlError(
@@ -99,17 +101,17 @@ final class ControlConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    private func subscribe(id: MessageID?) {
+    private func subscribe(id: MessageID?, host: Bool) {
         if let subscription {
             send(ControlLine(id: id, message: .error(ControlError(
                 .alreadySubscribed, "this connection already subscribed (id \(subscription.id?.description ?? "none"))"))))
             return
         }
-        hub.subscribe(self)
-        let snapshot = service.snapshot()
+        hub.subscribe(self, host: host)
+        let snapshot = service.snapshot(host: host)
         subscription = Subscription(
             id: id, prefix: Self.eventPrefix(id: id),
-            queue: SubscriberQueue(capacity: queueCapacity, after: snapshot.seq))
+            queue: SubscriberQueue(capacity: queueCapacity, after: snapshot.seq), host: host)
         send(ControlLine(id: id, message: .snapshot(snapshot)))
     }
 
@@ -136,7 +138,7 @@ final class ControlConnectionHandler: ChannelInboundHandler {
             context.write(NIOAny(ByteBuffer(bytes: line)), promise: nil)
         }
         if current.queue.needsResync {
-            let snapshot = service.snapshot()
+            let snapshot = service.snapshot(host: current.host)
             let missed = current.queue.resynced(through: snapshot.seq)
             hub.recordMissed(missed)
             logger.notice("control subscriber resync", metadata: [

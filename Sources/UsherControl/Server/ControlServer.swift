@@ -23,9 +23,14 @@ public final class ControlServer: Sendable {
     private let hub: SubscriberHub
     private let statsTask: RepeatedTask
     private let inode: UInt64?
+    private let service: ControlService
 
-    private init(path: String, channel: any Channel, hub: SubscriberHub, statsTask: RepeatedTask, inode: UInt64?) {
+    private init(
+        path: String, channel: any Channel, hub: SubscriberHub, statsTask: RepeatedTask, inode: UInt64?,
+        service: ControlService
+    ) {
         self.path = path
+        self.service = service
         self.channel = channel
         self.hub = hub
         self.statsTask = statsTask
@@ -70,11 +75,13 @@ public final class ControlServer: Sendable {
             throw StartError(description: error.description)
         }
         service.gate.observe { hub.publish($0) }
+        service.host?.observe { hub.publishHost($0) }
         let statsTask = channel.eventLoop.scheduleRepeatedTask(
             initialDelay: statsInterval.timeAmount, delay: statsInterval.timeAmount
         ) { _ in hub.publishStats() }
         return ControlServer(
-            path: path, channel: channel, hub: hub, statsTask: statsTask, inode: ControlSocketFile.inode(of: path))
+            path: path, channel: channel, hub: hub, statsTask: statsTask, inode: ControlSocketFile.inode(of: path),
+            service: service)
     }
 
     private static func bootstrap(
@@ -109,9 +116,10 @@ public final class ControlServer: Sendable {
     public var connectionCount: Int { hub.counts.connections }
 
     /// Stops accepting, sends every client a `bye` line with `reason`, closes, and removes the
-    /// socket file.
+    /// socket file; stops the service's sampling of the host.
     public func close(reason: String) async {
         statsTask.cancel()
+        service.host?.stop()
         try? await channel.close()
         try? await hub.closeAll(reason: reason, on: channel.eventLoop).get()
         ControlSocketFile.remove(path, inode: inode)

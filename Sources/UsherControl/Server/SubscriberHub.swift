@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import UsherGate
+import UsherKernel
 
 /// Every open control connection, and the fan-out of events to those that subscribed.
 ///
@@ -10,6 +11,8 @@ final class SubscriberHub: Sendable {
     private struct State {
         var connections: [ObjectIdentifier: NIOLoopBound<ControlConnectionHandler>] = [:]
         var subscribers: Set<ObjectIdentifier> = []
+        /// Subscribers that asked for the host's listeners.
+        var hostSubscribers: Set<ObjectIdentifier> = []
         var eventsMissed = 0
         var lastStats: WireEvent?
     }
@@ -29,12 +32,16 @@ final class SubscriberHub: Sendable {
         state.withLockedValue { state in
             state.connections[ObjectIdentifier(handler)] = nil
             state.subscribers.remove(ObjectIdentifier(handler))
+            state.hostSubscribers.remove(ObjectIdentifier(handler))
         }
     }
 
     /// Starts sending events to `handler`; call before taking the subscription's snapshot.
-    func subscribe(_ handler: ControlConnectionHandler) {
-        _ = state.withLockedValue { $0.subscribers.insert(ObjectIdentifier(handler)) }
+    func subscribe(_ handler: ControlConnectionHandler, host: Bool) {
+        state.withLockedValue { state in
+            state.subscribers.insert(ObjectIdentifier(handler))
+            if host { state.hostSubscribers.insert(ObjectIdentifier(handler)) }
+        }
     }
 
     func recordMissed(_ count: Int) {
@@ -67,6 +74,13 @@ final class SubscriberHub: Sendable {
         if changed { send(event, to: targets) }
     }
 
+    /// Sends a `host` event to the subscribers that asked for the host's listeners.
+    func publishHost(_ view: HostView) {
+        let targets = subscriberHandlers(host: true)
+        guard !targets.isEmpty else { return }
+        send(service.hostEvent(view), to: targets)
+    }
+
     private func send(_ event: WireEvent, to targets: [NIOLoopBound<ControlConnectionHandler>]) {
         let payload = WireJSON.encode(event)
         for target in targets {
@@ -83,7 +97,9 @@ final class SubscriberHub: Sendable {
         return EventLoopFuture.andAllComplete(closings, on: loop)
     }
 
-    private func subscriberHandlers() -> [NIOLoopBound<ControlConnectionHandler>] {
-        state.withLockedValue { state in state.subscribers.compactMap { state.connections[$0] } }
+    private func subscriberHandlers(host: Bool = false) -> [NIOLoopBound<ControlConnectionHandler>] {
+        state.withLockedValue { state in
+            (host ? state.hostSubscribers : state.subscribers).compactMap { state.connections[$0] }
+        }
     }
 }

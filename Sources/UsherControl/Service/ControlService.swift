@@ -3,6 +3,7 @@ import Glibc
 #endif
 import UsherCore
 import UsherGate
+import UsherKernel
 
 /// The operations of the control protocol, carried out on a running ``Gate``; the socket server
 /// and in-process clients share it.
@@ -10,12 +11,15 @@ public final class ControlService: Sendable {
     public let gate: Gate
     /// usher's version, for `hello`.
     public let version: String
+    /// The sampler of the host's listeners, when the host is watched.
+    public let host: HostWatch?
     let startedAt: Moment
     let pid: Int32
 
-    public init(gate: Gate, version: String) {
+    public init(gate: Gate, version: String, host: HostWatch? = nil) {
         self.gate = gate
         self.version = version
+        self.host = host
         self.startedAt = .now
         self.pid = getpid()
     }
@@ -26,11 +30,38 @@ public final class ControlService: Sendable {
             uptimeMs: WireClock.milliseconds(from: startedAt, to: .now), role: role)
     }
 
-    public func snapshot() -> WireSnapshot {
+    /// Listeners, counters and pending requests; `host` adds every TCP listener of the host.
+    public func snapshot(host includingHost: Bool = false) -> WireSnapshot {
         let snapshot = gate.snapshot()
-        return WireSnapshot(
-            snapshot, startedAt: startedAt, maxConnections: gate.configuration.provider.maxConnections,
-            clock: WireClock(now: snapshot.at))
+        let clock = WireClock(now: snapshot.at)
+        var wire = WireSnapshot(
+            snapshot, startedAt: startedAt, maxConnections: gate.configuration.provider.maxConnections, clock: clock)
+        if let view = host?.latest {
+            wire.listeners = withKernelDepth(wire.listeners, snapshot.listeners, from: view)
+            if includingHost { wire.host = WireHost(view, clock: clock, history: true) }
+        }
+        return wire
+    }
+
+    /// The gated listeners with the depth of their kernel accept queue, found among the host's
+    /// listeners by address and by this process holding them.
+    private func withKernelDepth(
+        _ wire: [WireListener], _ statuses: [ListenerStatus], from view: HostView
+    ) -> [WireListener] {
+        zip(wire, statuses).map { listener, status in
+            var listener = listener
+            listener.kernelDepth = view.listener(on: status.endpoint.host, port: status.endpoint.port, heldBy: pid)?
+                .socket.depth
+            return listener
+        }
+    }
+
+    /// A `host` event: the host's listeners at the latest sample.
+    func hostEvent(_ view: HostView) -> WireEvent {
+        let clock = WireClock(now: .now)
+        var event = WireEvent(seq: nil, kind: "host", at: clock.text(view.at))
+        event.host = WireHost(view, clock: clock, history: false)
+        return event
     }
 
     /// The gate's statistics with the control plane's own numbers.
@@ -103,6 +134,9 @@ public final class ControlService: Sendable {
         var event = WireEvent(seq: nil, kind: "stats", at: clock.text(snapshot.at))
         event.counters = WireCounters(snapshot.counters)
         event.listeners = snapshot.listeners.map(WireListener.init)
+        if let view = host?.latest, let listeners = event.listeners {
+            event.listeners = withKernelDepth(listeners, snapshot.listeners, from: view)
+        }
         event.connections = snapshot.connections
         return event
     }

@@ -6,7 +6,8 @@ import UsherGate
 ///
 /// `kind` is one of `arrived`, `outcome`, `deferred`, `undeferred`, `accepted`, `rejected`,
 /// `withdrawn`, `expired`, `overflowed` (with `request`), `paused`, `resumed` (with `listener`),
-/// `stats` (with `counters` and `listeners`).
+/// `stats` (with `counters` and `listeners`), `host` (with `host`, to subscribers that asked for
+/// it).
 public struct WireEvent: Hashable, Sendable, Codable {
     /// The gate's event sequence number; `nil` for `stats` ticks, which are not lifecycle events.
     public var seq: UInt64?
@@ -28,6 +29,8 @@ public struct WireEvent: Hashable, Sendable, Codable {
     /// For `stats`.
     public var counters: WireCounters?
     public var listeners: [WireListener]?
+    /// For `host`: the host's listeners at the latest sample, without history.
+    public var host: WireHost?
 
     public init(seq: UInt64?, kind: String, at: String) {
         self.seq = seq

@@ -11,6 +11,9 @@ public struct WireListener: Hashable, Sendable, Codable {
     public var maxPending: Int
     /// The kernel backlog of the listening socket (`--backlog`, clamped to `net.core.somaxconn`).
     public var backlog: Int?
+    /// Connections waiting in the kernel's accept queue of the listening socket (its Recv-Q),
+    /// at the latest sample of the host; `nil` when the host is not sampled.
+    public var kernelDepth: Int?
     /// `true` while usher has stopped taking connections from the kernel backlog.
     public var paused: Bool
     public var counters: WireCounters
@@ -18,6 +21,7 @@ public struct WireListener: Hashable, Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case id, address, pending, paused, counters, backlog
         case maxPending = "max_pending"
+        case kernelDepth = "kernel_depth"
     }
 
     public init(_ status: ListenerStatus) {

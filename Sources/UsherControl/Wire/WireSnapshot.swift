@@ -15,9 +15,11 @@ public struct WireSnapshot: Hashable, Sendable, Codable {
     public var listeners: [WireListener]
     /// Pending requests, oldest first.
     public var pending: [WireRequest]
+    /// Every TCP listener of the host, when asked for (`"host": true`) and sampled.
+    public var host: WireHost?
 
     enum CodingKeys: String, CodingKey {
-        case at, seq, counters, connections, listeners, pending
+        case at, seq, counters, connections, listeners, pending, host
         case uptimeMs = "uptime_ms"
         case maxConnections = "max_connections"
     }

@@ -60,6 +60,13 @@ struct Serve: AsyncParsableCommand {
         transform: Serve.observerGroup)
     var observers: ObserverGroup?
 
+    @Option(
+        help: ArgumentHelp(
+            "How often the kernel's listeners are sampled (accept queues, for usher listeners --host and the dashboard): 100ms to 1m. (default: 1s)",
+            valueName: "duration"),
+        transform: DisplayOptions.interval)
+    var interval: Duration = .seconds(1)
+
     @OptionGroup(title: "Logging") var log: LogOptions
 
     func run() async throws {
@@ -78,7 +85,7 @@ struct Serve: AsyncParsableCommand {
 
     private func serve(on group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
         let (running, controlServer) = try await GateLauncher.start(
-            gate, control: control, observers: observers, group: group, logger: logger)
+            gate, control: control, observers: observers, hostInterval: interval, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(

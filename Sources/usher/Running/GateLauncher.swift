@@ -4,12 +4,15 @@ import NIOPosix
 import UsherControl
 import UsherCore
 import UsherGate
+import UsherKernel
 
 /// Starts what `usher serve` and `usher run` share: the gate on its listeners and the control
 /// socket beside it; failures become ``CommandFailure``s with the contract's exit codes.
 enum GateLauncher {
+    /// `hostInterval` is how often the host's listeners are sampled; a host whose kernel cannot
+    /// be read that way gets a warning and runs without.
     static func start(
-        _ options: GateOptions, control: ControlOptions, observers: ObserverGroup?,
+        _ options: GateOptions, control: ControlOptions, observers: ObserverGroup?, hostInterval: Duration,
         group: MultiThreadedEventLoopGroup, logger: Logger
     ) async throws -> (Gate, ControlServer) {
         OpenFileLimit.raiseToHardLimit()
@@ -21,12 +24,22 @@ enum GateLauncher {
         }
         do {
             let server = try await ControlServer.start(
-                at: control.path, service: ControlService(gate: gate, version: Usher.version),
+                at: control.path,
+                service: ControlService(gate: gate, version: Usher.version, host: watchHost(every: hostInterval, logger: logger)),
                 access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
             return (gate, server)
         } catch {
             await gate.shutdown()
             throw CommandFailure(error.description, code: .runtime)
+        }
+    }
+
+    private static func watchHost(every interval: Duration, logger: Logger) -> HostWatch? {
+        do {
+            return try HostWatch(interval: interval)
+        } catch {
+            logger.warning("the host's listeners are not watched", metadata: ["error": "\(error.description)"])
+            return nil
         }
     }
 

@@ -69,7 +69,8 @@ struct Run: AsyncParsableCommand {
     private func run(on group: MultiThreadedEventLoopGroup, logger: Logger, choice: ThemeChoice, redirection: LogRedirection) async throws {
         let (running, controlServer): (Gate, ControlServer)
         do {
-            (running, controlServer) = try await GateLauncher.start(gate, control: control, observers: nil, group: group, logger: logger)
+            (running, controlServer) = try await GateLauncher.start(
+                gate, control: control, observers: nil, hostInterval: display.interval, group: group, logger: logger)
         } catch {
             redirection.restore()
             throw error

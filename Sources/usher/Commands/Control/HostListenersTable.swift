@@ -1,0 +1,48 @@
+import UsherControl
+
+/// The host's listeners as `usher listeners --host` prints them: `ss -lnt`'s columns, a mark for
+/// full queues, and the process.
+enum HostListenersTable {
+    static func render(_ host: WireHost) -> String {
+        var table = TextTable("STATE", "RECV-Q", "SEND-Q", "LOCAL ADDRESS:PORT", "FULL", "PROCESS")
+        for listener in host.listeners {
+            table.add([
+                "LISTEN", "\(listener.depth)", "\(listener.limit)", listener.address, fullText(listener),
+                listener.processText,
+            ])
+        }
+        return table.render() + "\n" + summary(host)
+    }
+
+    /// `FULL`, with how long and the estimated drops when a daemon has followed it.
+    private static func fullText(_ listener: WireHostListener) -> String {
+        guard listener.saturated else { return listener.dropsEstimate > 0 ? "drops≈\(listener.dropsEstimate)" : "" }
+        var parts = ["FULL"]
+        if let milliseconds = listener.saturatedMs, milliseconds > 0 { parts.append(seconds(milliseconds)) }
+        if listener.dropsEstimate > 0 { parts.append("drops≈\(listener.dropsEstimate)") }
+        return parts.joined(separator: " ")
+    }
+
+    private static func seconds(_ milliseconds: Int64) -> String {
+        milliseconds < 10_000 ? "\(Double(milliseconds / 100) / 10)s" : "\(milliseconds / 1000)s"
+    }
+
+    /// The line under the table: counts, somaxconn and the host's listen counters.
+    private static func summary(_ host: WireHost) -> String {
+        let full = host.listeners.count { $0.saturated }
+        var parts = ["\(host.listeners.count) listeners", "\(full) full"]
+        if let somaxconn = host.somaxconn { parts.append("somaxconn \(somaxconn)") }
+        if let overflows = host.listenOverflows, let drops = host.listenDrops {
+            var counters = "ListenOverflows \(overflows), ListenDrops \(drops) since boot"
+            if let perSecond = host.overflowsPerSecond, let dropsPerSecond = host.dropsPerSecond {
+                counters += " (\(rate(perSecond))/s, \(rate(dropsPerSecond))/s now)"
+            }
+            parts.append(counters)
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    private static func rate(_ value: Double) -> String {
+        value >= 10 || value == value.rounded() ? "\(Int(value.rounded()))" : "\(Double(Int(value * 10)) / 10)"
+    }
+}
