@@ -188,3 +188,93 @@ struct DashboardBehaviourTests {
         #expect(dashboard.daemon.events.last?.text.contains("7 events missed") == true)
     }
 }
+
+@Suite("Dashboard behaviour: host listeners", .timeLimit(.minutes(1)))
+struct HostListenersBehaviourTests {
+    private func dashboard(showsHost: Bool = false) -> Dashboard {
+        Fixture.dashboard(
+            Fixture.snapshot([Fixture.Pending(id: 1), Fixture.Pending(id: 2)], host: Fixture.hostSockets, kernelDepth: 3),
+            options: DashboardOptions(showsHost: showsHost))
+    }
+
+    @Test("H shows the pane with the focus, and hides it again")
+    func toggle() {
+        var dashboard = dashboard()
+        #expect(!dashboard.showsHost)
+        _ = dashboard.press(.character("H"), now: Fixture.now)
+        #expect(dashboard.showsHost && dashboard.focus == .lower)
+        #expect(dashboard.render(now: Fixture.now).text.contains("Host listeners (4)"))
+        _ = dashboard.press(.character("H"), now: Fixture.now)
+        #expect(!dashboard.showsHost && dashboard.focus == .pending)
+        #expect(dashboard.render(now: Fixture.now).text.contains("Events"))
+    }
+
+    @Test("rows go deepest first; s cycles fill, address, process; S reverses")
+    func sorting() {
+        var dashboard = dashboard(showsHost: true)
+        #expect(dashboard.hostRows().map(\.port) == [5432, 8080, 80, 22])
+        _ = dashboard.press(.character("s"), now: Fixture.now)
+        #expect(dashboard.hostSort == .fill)
+        #expect(dashboard.hostRows().first?.port == 5432)
+        _ = dashboard.press(.character("s"), now: Fixture.now)
+        #expect(dashboard.hostRows().map(\.port) == [22, 80, 5432, 8080])
+        _ = dashboard.press(.character("S"), now: Fixture.now)
+        #expect(dashboard.hostRows().map(\.port) == [8080, 5432, 80, 22])
+        _ = dashboard.press(.character("s"), now: Fixture.now)
+        #expect(dashboard.hostSort == .process)
+        #expect(dashboard.sort == .age, "the pending table's order did not move")
+    }
+
+    @Test("arrows move the host selection while the pane has the focus; Tab gives them back to the table")
+    func selection() {
+        var dashboard = dashboard(showsHost: true)
+        #expect(dashboard.selectedHostListener?.port == 5432)
+        _ = dashboard.press(.down, now: Fixture.now)
+        #expect(dashboard.selectedHostListener?.port == 8080)
+        #expect(dashboard.selectedID == "r1")
+        _ = dashboard.press(.tab, now: Fixture.now)
+        _ = dashboard.press(.down, now: Fixture.now)
+        #expect(dashboard.selectedID == "r2")
+        #expect(dashboard.selectedHostListener?.port == 8080)
+    }
+
+    @Test("Enter opens the processes of the selected listener and closes them")
+    func processView() {
+        var dashboard = dashboard(showsHost: true)
+        _ = dashboard.press(.enter, now: Fixture.now)
+        #expect(dashboard.showsHostProcess)
+        #expect(!dashboard.showsDetail)
+        let text = dashboard.render(now: Fixture.now).text
+        #expect(text.contains("pid 7001  postgres  fd 3"))
+        #expect(text.contains("postgres -D /var/lib/postgresql"))
+        _ = dashboard.press(.enter, now: Fixture.now)
+        #expect(!dashboard.showsHostProcess)
+    }
+
+    @Test("host events append to each listener's history; a listener that is gone leaves the pane")
+    func events() {
+        var dashboard = dashboard(showsHost: true)
+        var next = Fixture.hostSockets.filter { $0.id != 4 }
+        next[2].depth = 7
+        _ = dashboard.receive(Fixture.hostEvent(next), now: Fixture.now)
+        let host = dashboard.daemon.host
+        #expect(host?.listeners.count == 3)
+        #expect(host?.listeners[3]?.history == [0, 1, 2, 4, 5, 6, 6, 6, 7])
+        #expect(host?.listeners[4] == nil)
+    }
+
+    @Test("a click on a host row selects it")
+    func click() {
+        var dashboard = dashboard(showsHost: true)
+        let frame = dashboard.render(now: Fixture.now).text.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = frame.firstIndex { $0.contains("0.0.0.0:22") } ?? 0
+        _ = dashboard.press(.click(x: 5, y: line), now: Fixture.now)
+        #expect(dashboard.selectedHostListener?.port == 22)
+    }
+
+    @Test("the header shows the kernel queue beside the pending one")
+    func header() {
+        let text = dashboard().render(now: Fixture.now).text
+        #expect(text.contains("kernel [") && text.contains("3/4096"))
+    }
+}

@@ -77,6 +77,64 @@ enum Fixture {
         return try! JSONDecoder().decode(WireSnapshot.self, from: data)
     }
 
+    /// A host listener as the daemon reports it.
+    struct HostSocket {
+        var id: UInt64
+        var address: String
+        var port: Int
+        var depth = 0
+        var limit = 128
+        var saturatedMs: Int?
+        var drops = 0
+        var processes: [(Int32, String, String)] = []
+        var history: [Int] = []
+    }
+
+    static func hostObject(_ sockets: [HostSocket], overflowsPerSecond: Double = 0) -> [String: Any] {
+        ["at": time(0), "interval_ms": 1000, "somaxconn": 4096, "listen_overflows": 1234, "listen_drops": 1240,
+         "overflows_per_s": overflowsPerSecond, "drops_per_s": overflowsPerSecond,
+         "listeners": sockets.map { socket -> [String: Any] in
+             var object: [String: Any] = [
+                 "host": true, "id": socket.id, "address": socket.address, "family": socket.address.hasPrefix("[") || socket.address.hasPrefix("*") ? "ipv6" : "ipv4",
+                 "port": socket.port, "depth": socket.depth, "limit": socket.limit, "saturated": socket.saturatedMs != nil,
+                 "saturated_total_ms": socket.saturatedMs ?? 0, "drops_estimate": socket.drops, "uid": 0, "inode": 4000 + socket.id,
+                 "processes": socket.processes.map { ["pid": $0.0, "command": $0.1, "cmdline": $0.2, "fd": 3] },
+                 "history": socket.history,
+             ]
+             if let saturated = socket.saturatedMs { object["saturated_ms"] = saturated }
+             return object
+         }]
+    }
+
+    static func decode<Value: Decodable>(_ object: [String: Any], as type: Value.Type) -> Value {
+        try! JSONDecoder().decode(type, from: try! JSONSerialization.data(withJSONObject: object))
+    }
+
+    /// A snapshot with the host's listeners, and the gated listener's kernel queue.
+    static func snapshot(_ requests: [Pending], host sockets: [HostSocket], kernelDepth: Int) -> WireSnapshot {
+        var snapshot = snapshot(requests)
+        snapshot.host = decode(hostObject(sockets), as: WireHost.self)
+        snapshot.listeners[0].kernelDepth = kernelDepth
+        return snapshot
+    }
+
+    /// A `host` event: listeners without history.
+    static func hostEvent(_ sockets: [HostSocket]) -> ControlMessage {
+        var object = hostObject(sockets)
+        object["listeners"] = (object["listeners"] as! [[String: Any]]).map { $0.filter { $0.key != "history" } }
+        return .event(decode(["kind": "host", "at": time(0), "host": object], as: WireEvent.self))
+    }
+
+    /// A busy host: a stuck server, usher's own listener, sshd, and an IPv6 wildcard.
+    static let hostSockets: [HostSocket] = [
+        HostSocket(id: 1, address: "0.0.0.0:22", port: 22, processes: [(612, "sshd", "sshd: /usr/sbin/sshd -D")], history: [0, 0, 0]),
+        HostSocket(id: 2, address: "127.0.0.1:8080", port: 8080, depth: 3, limit: 4096, processes: [(4411, "usher", "usher serve")], history: [0, 1, 3]),
+        HostSocket(id: 3, address: "127.0.0.1:5432", port: 5432, depth: 6, limit: 5, saturatedMs: 12_400, drops: 31,
+                   processes: [(7001, "postgres", "postgres -D /var/lib/postgresql"), (7002, "postgres", "postgres: checkpointer")],
+                   history: [0, 1, 2, 4, 5, 6, 6, 6]),
+        HostSocket(id: 4, address: "*:80", port: 80, depth: 1, limit: 511, processes: [(900, "nginx", "nginx: master process")], history: [1, 0, 1]),
+    ]
+
     static let hello = WireHello(protocol: 1, version: "0.1.0", pid: 4411, uptimeMs: 60_000, role: .operator)
 
     /// A dashboard that has received `snapshot` and one refresh.

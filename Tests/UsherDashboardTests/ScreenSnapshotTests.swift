@@ -140,3 +140,34 @@ struct ScreenSnapshotTests {
         return map
     }
 }
+
+@Suite("Dashboard screens: host listeners", .timeLimit(.minutes(1)))
+struct HostListenersScreenTests {
+    func check(_ canvas: Canvas, _ name: String, filePath: String = #filePath) throws {
+        let result = try TextSnapshot.check(canvas.text + "\n", named: name, filePath: filePath)
+        #expect(result == .matches, "\(result)")
+    }
+
+    private func dashboard(width: Int = 120, height: Int = 32) -> Dashboard {
+        Fixture.dashboard(
+            Fixture.snapshot([Fixture.Pending(id: 1)], host: Fixture.hostSockets, kernelDepth: 3), width: width,
+            height: height, options: DashboardOptions(showsHost: true))
+    }
+
+    @Test("the host's listeners, deepest first, the full one marked; the kernel queue in the header")
+    func pane() throws {
+        try check(dashboard().render(now: Fixture.now), "host-listeners-120x32")
+    }
+
+    @Test("narrow: the gauge and the graph give way to the process")
+    func narrow() throws {
+        try check(dashboard(width: 80, height: 24).render(now: Fixture.now), "host-listeners-80x24")
+    }
+
+    @Test("Enter shows the processes holding the selected listener")
+    func processes() throws {
+        var dashboard = dashboard()
+        _ = dashboard.press(.enter, now: Fixture.now)
+        try check(dashboard.render(now: Fixture.now), "host-listener-processes")
+    }
+}

@@ -4,7 +4,7 @@ public enum Command: Hashable, Sendable, CaseIterable {
     case toggleTag, tagAll, untagAll
     case acceptAll, rejectAll
     case filter, clearFilter, sort, reverseSort
-    case switchPane, detail, help, quit
+    case switchPane, detail, hostListeners, help, quit
     case up, down, pageUp, pageDown, top, bottom
     case redraw
 }

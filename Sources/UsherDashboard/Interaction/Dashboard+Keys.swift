@@ -20,6 +20,10 @@ extension Dashboard {
     /// Runs a command as its key would.
     public mutating func perform(_ command: Command, now: Date) -> [DashboardAction] {
         needsRedraw = true
+        if hostPaneHasFocus, Self.hostPaneCommands.contains(command) {
+            performOnHostPane(command)
+            return []
+        }
         switch command {
         case .accept: return decide(.accept, now: now)
         case .reject: return decide(.reject(mode: .close, message: nil), now: now)
@@ -51,6 +55,7 @@ extension Dashboard {
             showsDetail.toggle()
             lowerScroll = 0
             keepSelectionVisible()
+        case .hostListeners: toggleHostPane()
         case .help: showsHelp = true
         case .quit: return quit()
         case .up: focus == .pending ? moveSelection(by: -1) : scrollLower(by: -1)
@@ -63,6 +68,11 @@ extension Dashboard {
         }
         return []
     }
+
+    /// The commands the host listeners pane takes when it has the focus.
+    private static let hostPaneCommands: Set<Command> = [
+        .up, .down, .pageUp, .pageDown, .top, .bottom, .sort, .reverseSort, .detail,
+    ]
 
     private mutating func quit() -> [DashboardAction] {
         let count = daemon.rows.count
@@ -78,6 +88,7 @@ extension Dashboard {
             select(bodyLine: y - layout.pendingBody.y)
         } else if layout.lowerBody.contains(x: x, y: y) {
             focus = .lower
+            if hostPaneHasFocus { selectHostRow(bodyLine: y - layout.lowerBody.y) }
         }
         return []
     }

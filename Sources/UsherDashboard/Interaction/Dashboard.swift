@@ -27,6 +27,16 @@ public struct Dashboard: Sendable {
     public internal(set) var focus = Pane.pending
     public internal(set) var showsDetail = false
     public internal(set) var showsHelp = false
+    /// The lower pane shows the host's listeners instead of the event log (`H`).
+    public internal(set) var showsHost = false
+    /// The host listeners pane shows the selected listener's processes (Enter).
+    public internal(set) var showsHostProcess = false
+    public internal(set) var hostSort = HostSortOrder.depth
+    public internal(set) var hostDescending = false
+    /// The selected host listener's socket ID.
+    public internal(set) var hostSelectedID: UInt64?
+    /// The first visible row of the host listeners pane.
+    public internal(set) var hostScroll = 0
     public internal(set) var prompt: Prompt?
     public internal(set) var status: StatusMessage?
     var statusUntil = Date.distantPast
@@ -44,6 +54,7 @@ public struct Dashboard: Sendable {
         self.height = height
         self.options = options
         self.keyMap = keyMap
+        if options.showsHost { toggleHostPane() }
     }
 
     // MARK: Inputs
@@ -164,7 +175,9 @@ public struct Dashboard: Sendable {
 
     /// The layout of the current size.
     var layout: Layout {
-        Layout(width: width, height: height, listenerCount: daemon.listeners.count, showsDetail: showsDetail)
+        Layout(
+            width: width, height: height, listenerCount: daemon.listeners.count, showsDetail: showsDetail,
+            showsHost: showsHost)
     }
 }
 

@@ -11,11 +11,14 @@ public struct DashboardOptions: Hashable, Sendable {
     public var quitWarning: String?
     /// Line drawing characters.
     public var lineDrawing: LineDrawing
+    /// Open with the host listeners pane in place of the event log.
+    public var showsHost: Bool
 
     public init(
         bell: Bool = true, interval: Double = 1, defaultDeferral: String = "30s", quitWarning: String? = nil,
-        lineDrawing: LineDrawing = .unicode
+        lineDrawing: LineDrawing = .unicode, showsHost: Bool = false
     ) {
+        self.showsHost = showsHost
         self.bell = bell
         self.interval = interval
         self.defaultDeferral = defaultDeferral

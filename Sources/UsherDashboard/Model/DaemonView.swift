@@ -32,6 +32,8 @@ public struct DaemonView: Sendable {
     public private(set) var events: Deque<EventLogEntry> = []
     public private(set) var depthHistory: [Int: DepthHistory] = [:]
     public private(set) var rates: [Int: RateMeter] = [:]
+    /// Every TCP listener of the host, when the daemon samples them.
+    public private(set) var host: HostListeners?
     /// When the daemon stopped or the connection broke, and why.
     public private(set) var disconnection: String?
     public private(set) var lastSequence: UInt64 = 0
@@ -112,6 +114,7 @@ public struct DaemonView: Sendable {
         update(counters: snapshot.counters, listeners: snapshot.listeners)
         connections = snapshot.connections
         maxConnections = snapshot.maxConnections
+        host = snapshot.host.map(HostListeners.init)
         rows = OrderedDictionary(uniqueKeysWithValues: snapshot.pending.map { ($0.id, PendingRow($0, messageTime: at)) })
         pendingByListener = [:]
         for request in snapshot.pending { pendingByListener[request.listener, default: 0] += 1 }
@@ -130,6 +133,10 @@ public struct DaemonView: Sendable {
         }
         let at = WireClock.parse(event.at) ?? now
         var change = Change()
+        if event.kind == "host", let report = event.host {
+            if host == nil { host = HostListeners(report) } else { host?.update(with: report) }
+            return change
+        }
         if event.kind == "stats" {
             if let counters = event.counters { update(counters: counters, listeners: event.listeners ?? listeners) }
             if let connections = event.connections { self.connections = connections }

@@ -37,6 +37,12 @@ extension Dashboard {
     private func drawLower(into canvas: inout Canvas, layout: Layout, now: Date) {
         let drawing = options.lineDrawing
         let events = EventLogPane(dashboard: self, drawing: drawing)
+        if showsHost && !showsDetail {
+            let host = HostListenersPane(dashboard: self, drawing: drawing)
+            canvas.drawRule(y: layout.lowerTitleRow, left: drawing.teeLeft, right: drawing.teeRight, titles: host.titles, drawing: drawing)
+            host.draw(into: &canvas, body: layout.lowerBody)
+            return
+        }
         guard showsDetail else {
             canvas.drawRule(y: layout.lowerTitleRow, left: drawing.teeLeft, right: drawing.teeRight, titles: [events.title], drawing: drawing)
             events.draw(into: &canvas, body: layout.lowerBody, scrolledBack: lowerScroll)

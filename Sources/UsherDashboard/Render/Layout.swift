@@ -24,7 +24,9 @@ struct Layout: Hashable {
 
     var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
 
-    init(width: Int, height: Int, listenerCount: Int, showsDetail: Bool) {
+    /// `showsHost`: the lower pane holds the host listeners, and gets half the height as the
+    /// detail does.
+    init(width: Int, height: Int, listenerCount: Int, showsDetail: Bool, showsHost: Bool = false) {
         self.width = width
         self.height = height
         let inner = Rect(x: 1, y: 1, width: width - 2, height: max(0, height - 3))
@@ -33,7 +35,7 @@ struct Layout: Hashable {
         meters = meterArea
         let (countersArea, middle) = belowMeters.splitRows(at: 1)
         counters = countersArea
-        let lowerShare = showsDetail ? middle.height / 2 : max(4, middle.height * 35 / 100)
+        let lowerShare = showsDetail || showsHost ? middle.height / 2 : max(4, middle.height * 35 / 100)
         let (pendingArea, lowerArea) = middle.splitRows(at: middle.height - lowerShare)
         pendingTitleRow = pendingArea.y
         pendingHeader = pendingArea.row(1)

@@ -35,10 +35,11 @@ struct MeterPane {
         x += canvas.put(daemon.listenerName(listener.id).padding(to: nameWidth), x: x, y: row.y, slot: .label) + 1
         x += canvas.put("pending", x: x, y: row.y, slot: .muted) + 1
         let count = "\(pending)/\(listener.maxPending)"
-        let backlog = listener.backlog.map { "backlog \($0)" } ?? ""
+        let kernel = Self.kernelText(listener)
         let rates = rateText(listener.id)
-        let fixed = 2 + count.count + 2 + backlog.count + 2 + rates.count + (listener.paused ? 8 : 0)
-        let free = end - x - fixed
+        let fixed = 2 + count.count + 2 + (kernel.isEmpty ? 0 : kernel.count + 2) + rates.count + (listener.paused ? 8 : 0)
+        let showsKernelGauge = listener.kernelDepth != nil && end - x - fixed >= 30
+        let free = end - x - fixed - (showsKernelGauge ? Self.kernelGauge + 3 : 0)
         let gaugeWidth = max(6, min(40, free / 2))
         let sparkWidth = max(0, min(60, free - gaugeWidth - 2 - 2))
         let gauge = Meter.gauge(value: pending, limit: listener.maxPending, width: gaugeWidth, drawing: drawing)
@@ -49,12 +50,48 @@ struct MeterPane {
         x += canvas.put("]", x: x, y: row.y, slot: .border) + 1
         x += canvas.put(count.padding(to: count.count + 1), x: x, y: row.y, slot: .value, limit: end - x) + 1
         if listener.paused { x += canvas.put("PAUSED", x: x, y: row.y, slot: .gaugeFull, limit: end - x) + 2 }
-        if !backlog.isEmpty { x += canvas.put(backlog, x: x, y: row.y, slot: .muted, limit: end - x) + 2 }
+        x += drawKernel(listener, gauge: showsKernelGauge, into: &canvas, x: x, y: row.y, end: end)
         if sparkWidth >= 4 {
             let samples = daemon.depthHistory[listener.id]?.last(sparkWidth) ?? []
             x += canvas.put(Meter.sparkline(samples, width: sparkWidth, drawing: drawing), x: x, y: row.y, slot: .sparkline) + 2
         }
         canvas.put(rates, x: max(x, end - rates.count), y: row.y, slot: .value, limit: end - x)
+    }
+
+    /// Cells of the kernel queue's gauge.
+    private static let kernelGauge = 6
+
+    /// `kernel 3/128` when the daemon samples the kernel's queue, else `backlog 128`.
+    private static func kernelText(_ listener: WireListener) -> String {
+        switch (listener.kernelDepth, listener.backlog) {
+        case (let depth?, let backlog?): "kernel \(depth)/\(backlog)"
+        case (nil, let backlog?): "backlog \(backlog)"
+        default: ""
+        }
+    }
+
+    /// The kernel tier beside the pending one: the accept queue's depth against the backlog,
+    /// as a small gauge that turns full when the kernel starts refusing handshakes.
+    private func drawKernel(
+        _ listener: WireListener, gauge showsGauge: Bool, into canvas: inout Canvas, x start: Int, y: Int, end: Int
+    ) -> Int {
+        let text = Self.kernelText(listener)
+        guard !text.isEmpty else { return 0 }
+        guard let depth = listener.kernelDepth, let backlog = listener.backlog else {
+            return canvas.put(text, x: start, y: y, slot: .muted, limit: end - start) + 2
+        }
+        var x = start
+        x += canvas.put("kernel ", x: x, y: y, slot: .muted, limit: end - x)
+        let full = depth > 0 && depth >= backlog
+        if showsGauge {
+            let gauge = Meter.gauge(value: depth, limit: backlog, width: Self.kernelGauge, drawing: drawing)
+            x += canvas.put("[", x: x, y: y, slot: .border)
+            x += canvas.put(gauge.filled, x: x, y: y, slot: full ? .gaugeFull : gauge.slot)
+            x += canvas.put(gauge.empty, x: x, y: y, slot: .gaugeEmpty)
+            x += canvas.put("] ", x: x, y: y, slot: .border)
+        }
+        x += canvas.put("\(depth)/\(backlog)", x: x, y: y, slot: full ? .gaugeFull : .value, limit: end - x)
+        return x - start + 2
     }
 
     private func rateText(_ listener: Int) -> String {

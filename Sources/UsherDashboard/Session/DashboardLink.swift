@@ -11,7 +11,7 @@ public enum DashboardLink {
         do {
             try await ControlClient.withConnection(to: path) { connection in
                 inbox.post(.hello(try await connection.hello()))
-                inbox.post(.message(.snapshot(try await connection.subscribe())))
+                inbox.post(.message(.snapshot(try await connection.subscribe(host: true))))
                 while let line = try await connection.next() {
                     inbox.post(.message(line.message))
                     if case .bye = line.message { break }

@@ -17,6 +17,9 @@ struct DisplayOptions: ParsableArguments {
     @Flag(help: "Do not ring the bell (or flash) when a request arrives.")
     var noBell = false
 
+    @Flag(help: "Open with the host listeners pane (every LISTEN socket's kernel queue) in place of the event log; H toggles it.")
+    var host = false
+
     @Option(
         help: ArgumentHelp("Refresh of ages, rates and graphs: 100ms to 1m. (default: 1s)", valueName: "duration"),
         transform: DisplayOptions.interval)
@@ -52,6 +55,6 @@ struct DisplayOptions: ParsableArguments {
     func dashboardOptions(lineDrawing: LineDrawing, quitWarning: String? = nil) -> DashboardOptions {
         DashboardOptions(
             bell: !noBell, interval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18,
-            quitWarning: quitWarning, lineDrawing: lineDrawing)
+            quitWarning: quitWarning, lineDrawing: lineDrawing, showsHost: host)
     }
 }

@@ -17,12 +17,20 @@ struct Top: AsyncParsableCommand {
 
             Keys: a accept, r reject, R reset, d defer, Space tag, A/X accept/reject all \
             tagged (or all shown), / filter, s sort, Enter detail (conditions and caller \
-            data in hex), Tab switch pane, ? help, q quit. F1-F10 mirror them; a click \
-            selects a row.
+            data in hex), Tab switch pane, H host listeners, ? help, q quit. F1-F10 \
+            mirror them; a click selects a row.
+
+            H (or --host) puts the host's listeners in the lower pane: every TCP socket \
+            in LISTEN on the host, gated or not, with its kernel accept queue (Recv-Q \
+            against Send-Q, as ss -lnt shows it), a graph of its depth, FULL when the \
+            kernel is refusing handshakes there, and the process holding it. With the \
+            focus there (Tab), s sorts by depth, fill, address or process, and Enter \
+            shows the processes.
 
             Examples:
               usher top                             the default socket
               usher top --control /run/usher/control.sock --theme light
+              usher top --host                      start with the host's listeners
               usher top --once                      one plain-text frame, for scripts and bug reports
               COLUMNS=200 LINES=50 usher top --once
 
@@ -49,7 +57,7 @@ struct Top: AsyncParsableCommand {
 
     private func printFrame(_ initial: Dashboard) async throws {
         var dashboard = initial
-        let snapshot = try await ControlSession.run(control) { try await $0.snapshot() }
+        let snapshot = try await ControlSession.run(control) { try await $0.snapshot(host: true) }
         let now = Date()
         _ = dashboard.receive(.snapshot(snapshot), now: now)
         dashboard.settle()
