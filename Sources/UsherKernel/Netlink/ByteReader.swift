@@ -19,23 +19,22 @@ struct ByteReader {
 
     /// A 16-bit field in the host's byte order (little-endian on every Linux this runs on).
     func uint16(at offset: Int) -> UInt16? {
-        littleEndian(at: offset, width: 2).map { UInt16(truncatingIfNeeded: $0) }
+        load(UInt16.self, at: offset).map(UInt16.init(littleEndian:))
     }
 
     /// A 16-bit field in network byte order (ports).
     func uint16BigEndian(at offset: Int) -> UInt16? {
-        guard let high = uint8(at: offset), let low = uint8(at: offset + 1) else { return nil }
-        return UInt16(high) << 8 | UInt16(low)
+        load(UInt16.self, at: offset).map(UInt16.init(bigEndian:))
     }
 
     /// A 32-bit field in the host's byte order.
     func uint32(at offset: Int) -> UInt32? {
-        littleEndian(at: offset, width: 4).map { UInt32(truncatingIfNeeded: $0) }
+        load(UInt32.self, at: offset).map(UInt32.init(littleEndian:))
     }
 
     /// A 64-bit field in the host's byte order.
     func uint64(at offset: Int) -> UInt64? {
-        littleEndian(at: offset, width: 8)
+        load(UInt64.self, at: offset).map(UInt64.init(littleEndian:))
     }
 
     /// `length` bytes from `offset`, or `nil` when they are not all there.
@@ -45,9 +44,11 @@ struct ByteReader {
         return bytes[start..<start + length]
     }
 
-    private func littleEndian(at offset: Int, width: Int) -> UInt64? {
-        guard let field = slice(at: offset, length: width) else { return nil }
-        return field.reversed().reduce(0) { $0 << 8 | UInt64($1) }
+    /// The raw bits of a fixed-width integer at `offset`, when all its bytes are there.
+    private func load<Value: FixedWidthInteger>(_ type: Value.Type, at offset: Int) -> Value? {
+        let width = MemoryLayout<Value>.size
+        guard offset >= 0, offset <= bytes.count - width else { return nil }
+        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: Value.self) }
     }
 }
 

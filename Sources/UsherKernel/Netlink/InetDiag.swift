@@ -53,9 +53,8 @@ enum InetDiag {
             family: family, address: Array(source.prefix(family == .ipv4 ? 4 : 16)), port: port,
             interfaceIndex: interfaceIndex, depth: Int(depth), limit: Int(limit), uid: uid, inode: UInt64(inode),
             cookie: UInt64(cookieHigh) << 32 | UInt64(cookieLow))
-        let attributes = payload.dropFirst(messageLength)
-        for attribute in NetlinkAttribute.all(in: attributes) where attribute.type == attributeV6Only {
-            if let flag = attribute.value.first { socket.v6Only = flag != 0 }
+        if let flag = NetlinkAttribute.first(ofType: attributeV6Only, in: payload.dropFirst(messageLength))?.first {
+            socket.v6Only = flag != 0
         }
         return socket
     }

@@ -46,7 +46,8 @@ public final class SockDiagSocket {
         var reply = ListenerDump(sequence: sequence)
         try send(InetDiag.listenerDumpRequest(family: family, sequence: sequence))
         while true {
-            switch try reply.consume(buffer[0..<receive()]) {
+            let length = try receive()
+            switch try reply.consume(buffer[0..<length]) {
             case .more: continue
             case .done(let interrupted): return interrupted ? nil : reply.sockets
             }
