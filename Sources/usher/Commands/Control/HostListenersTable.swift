@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import UsherControl
 
 /// The host's listeners as `usher listeners --host` prints them: `ss -lnt`'s columns, a mark for
@@ -11,7 +14,11 @@ enum HostListenersTable {
                 listener.processText,
             ])
         }
-        return table.render() + "\n" + summary(host)
+        var text = table.render() + "\n" + summary(host)
+        if geteuid() != 0, host.listeners.contains(where: { $0.processes.isEmpty }) {
+            text += "\n- in PROCESS: held by another user's process (or none); run as root to see it"
+        }
+        return text
     }
 
     /// `FULL`, with how long and the estimated drops when a daemon has followed it.
