@@ -98,22 +98,9 @@ struct HostListenersPane {
             let line = Meter.sparkline(listener.history ?? [], width: columns.graph, drawing: drawing)
             x += canvas.put(line + " ", x: x, y: rect.y, slot: .sparkline, limit: end - x)
         }
-        x += canvas.put(Self.fullText(listener).padding(to: columns.full) + " ", x: x, y: rect.y,
+        x += canvas.put(listener.fullText.padding(to: columns.full) + " ", x: x, y: rect.y,
                         slot: listener.saturated && !focused ? .gaugeFull : slot, limit: end - x)
         canvas.put(listener.processText, x: x, y: rect.y, slot: slot, limit: end - x)
-    }
-
-    /// `FULL 12s ≈30`: full for how long, and the handshakes estimated refused.
-    static func fullText(_ listener: WireHostListener) -> String {
-        var parts: [String] = []
-        if listener.saturated {
-            parts.append("FULL")
-            if let milliseconds = listener.saturatedMs, milliseconds >= 1000 {
-                parts.append(DurationText.format(.milliseconds(milliseconds / 1000 * 1000)))
-            }
-        }
-        if listener.dropsEstimate > 0 { parts.append("≈\(Numbers.grouped(Int(clamping: listener.dropsEstimate)))") }
-        return parts.joined(separator: " ")
     }
 
     private func drawProcesses(of listener: WireHostListener, into canvas: inout Canvas, body: Rect) {

@@ -10,7 +10,7 @@ enum HostListenersTable {
         var table = TextTable("STATE", "RECV-Q", "SEND-Q", "LOCAL ADDRESS:PORT", "FULL", "PROCESS")
         for listener in host.listeners {
             table.add([
-                "LISTEN", "\(listener.depth)", "\(listener.limit)", listener.address, fullText(listener),
+                "LISTEN", "\(listener.depth)", "\(listener.limit)", listener.address, listener.fullText,
                 listener.processText,
             ])
         }
@@ -19,19 +19,6 @@ enum HostListenersTable {
             text += "\n- in PROCESS: held by another user's process (or none); run as root to see it"
         }
         return text
-    }
-
-    /// `FULL`, with how long and the estimated drops when a daemon has followed it.
-    private static func fullText(_ listener: WireHostListener) -> String {
-        guard listener.saturated else { return listener.dropsEstimate > 0 ? "drops≈\(listener.dropsEstimate)" : "" }
-        var parts = ["FULL"]
-        if let milliseconds = listener.saturatedMs, milliseconds > 0 { parts.append(seconds(milliseconds)) }
-        if listener.dropsEstimate > 0 { parts.append("drops≈\(listener.dropsEstimate)") }
-        return parts.joined(separator: " ")
-    }
-
-    private static func seconds(_ milliseconds: Int64) -> String {
-        milliseconds < 10_000 ? "\(Double(milliseconds / 100) / 10)s" : "\(milliseconds / 1000)s"
     }
 
     /// The line under the table: counts, somaxconn and the host's listen counters.

@@ -24,9 +24,10 @@ struct Listeners: AsyncParsableCommand {
             most net.core.somaxconn). FULL marks a queue at its limit: the kernel is \
             refusing new handshakes there. PROCESS is command[pid] of the process holding \
             the socket (+N when several do); reading other users' processes needs root. \
-            With a daemon, FULL also shows for how long and DROPS≈ the handshakes refused \
+            With a daemon, FULL also shows for how long, and ≈N the handshakes refused \
             there, estimated from the host's TcpExtListenOverflows. --host works without \
-            a daemon too: then only the host table is printed.
+            a daemon too: then only the host table is printed. See \
+            docs/usher-listeners.md.
 
             Examples:
               usher listeners
