@@ -72,6 +72,11 @@ struct SocketOwnerIndexTests {
         #expect(index.walks == 2)
     }
 
+    @Test("control characters in a command line become spaces")
+    func printableCommandLine() {
+        #expect(SocketOwnerIndex.printable("python3 -c import os\nprint(1)\t\u{1b}[2J") == "python3 -c import os print(1)  [2J")
+    }
+
     @Test("descriptor links are read as socket inodes only when they are sockets", arguments: [
         ("socket:[123]", UInt64(123) as UInt64?), ("pipe:[123]", nil), ("socket:[]", nil), ("socket:[12", nil),
         ("/dev/null", nil),
