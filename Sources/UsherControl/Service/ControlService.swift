@@ -36,21 +36,19 @@ public final class ControlService: Sendable {
         let clock = WireClock(now: snapshot.at)
         var wire = WireSnapshot(
             snapshot, startedAt: startedAt, maxConnections: gate.configuration.provider.maxConnections, clock: clock)
-        if let view = host?.latest {
-            wire.listeners = withKernelDepth(wire.listeners, snapshot.listeners, from: view)
-            if includingHost { wire.host = WireHost(view, clock: clock, history: true) }
-        }
+        wire.listeners = wireListeners(snapshot.listeners)
+        if includingHost, let view = host?.latest { wire.host = WireHost(view, clock: clock, history: true) }
         return wire
     }
 
-    /// The gated listeners with the depth of their kernel accept queue, found among the host's
-    /// listeners by address and by this process holding them.
-    private func withKernelDepth(
-        _ wire: [WireListener], _ statuses: [ListenerStatus], from view: HostView
-    ) -> [WireListener] {
-        zip(wire, statuses).map { listener, status in
-            var listener = listener
-            listener.kernelDepth = view.listener(on: status.endpoint.host, port: status.endpoint.port, heldBy: pid)?
+    /// The gated listeners on the wire, each with the depth of its kernel accept queue when the
+    /// host is sampled (found among the host's listeners by address and by this process
+    /// holding it).
+    private func wireListeners(_ statuses: [ListenerStatus]) -> [WireListener] {
+        let view = host?.latest
+        return statuses.map { status in
+            var listener = WireListener(status)
+            listener.kernelDepth = view?.listener(on: status.endpoint.host, port: status.endpoint.port, heldBy: pid)?
                 .socket.depth
             return listener
         }
@@ -69,7 +67,7 @@ public final class ControlService: Sendable {
         let snapshot = gate.snapshot(includingPending: false)
         return WireStats(
             uptimeMs: WireClock.milliseconds(from: startedAt, to: snapshot.at),
-            counters: WireCounters(snapshot.counters), listeners: snapshot.listeners.map(WireListener.init),
+            counters: WireCounters(snapshot.counters), listeners: wireListeners(snapshot.listeners),
             connections: snapshot.connections, maxConnections: gate.configuration.provider.maxConnections,
             seq: snapshot.lastEventSequence, controlClients: controlClients, subscribers: subscribers,
             eventsMissed: eventsMissed)
@@ -133,10 +131,7 @@ public final class ControlService: Sendable {
         let clock = WireClock(now: snapshot.at)
         var event = WireEvent(seq: nil, kind: "stats", at: clock.text(snapshot.at))
         event.counters = WireCounters(snapshot.counters)
-        event.listeners = snapshot.listeners.map(WireListener.init)
-        if let view = host?.latest, let listeners = event.listeners {
-            event.listeners = withKernelDepth(listeners, snapshot.listeners, from: view)
-        }
+        event.listeners = wireListeners(snapshot.listeners)
         event.connections = snapshot.connections
         return event
     }
