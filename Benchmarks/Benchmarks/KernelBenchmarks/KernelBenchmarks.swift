@@ -11,39 +11,35 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(5))
 
     Benchmark("netlink dump of every TCP listener (1,000 extra open)") { benchmark in
-        let listeners = OpenListeners(count: 1000)
-        defer { listeners.close() }
         let socket = try SockDiagSocket()
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(try socket.listeners()) }
-        benchmark.stopMeasurement()  // closing 1,000 sockets is not part of it
+        try measureWithListeners(benchmark) { blackHole(try socket.listeners()) }
     }
 
     Benchmark("ss -lnt as a process (1,000 extra open)") { benchmark in
-        let listeners = OpenListeners(count: 1000)
-        defer { listeners.close() }
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(runQuietly(["ss", "-lnt"])) }
-        benchmark.stopMeasurement()  // closing 1,000 sockets is not part of it
+        try measureWithListeners(benchmark) { blackHole(runQuietly(["ss", "-lnt"])) }
     }
 
     Benchmark("full sample: dump, owners (cached), counters, somaxconn (1,000 extra open)") { benchmark in
-        let listeners = OpenListeners(count: 1000)
-        defer { listeners.close() }
         let probe = try HostProbe()
-        _ = try probe.sample()  // the first walk of /proc fills the owner cache
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(try probe.sample()) }
-        benchmark.stopMeasurement()  // closing 1,000 sockets is not part of it
+        try measureWithListeners(benchmark, warmUp: { _ = try probe.sample() }) { blackHole(try probe.sample()) }
     }
 
     Benchmark("ss -lntp as a process (1,000 extra open)") { benchmark in
-        let listeners = OpenListeners(count: 1000)
-        defer { listeners.close() }
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(runQuietly(["ss", "-lntp"])) }
-        benchmark.stopMeasurement()  // closing 1,000 sockets is not part of it
+        try measureWithListeners(benchmark) { blackHole(runQuietly(["ss", "-lntp"])) }
     }
+}
+
+/// Opens 1,000 listeners, runs `warmUp` (the first walk of /proc fills the owner cache), then
+/// measures `body` once per scaled iteration; opening and closing the sockets is not measured.
+func measureWithListeners(
+    _ benchmark: Benchmark, warmUp: () throws -> Void = {}, _ body: () throws -> Void
+) throws {
+    let listeners = OpenListeners(count: 1000)
+    defer { listeners.close() }
+    try warmUp()
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations { try body() }
+    benchmark.stopMeasurement()
 }
 
 /// `count` TCP sockets listening on loopback ports chosen by the kernel.

@@ -45,4 +45,9 @@ extension Duration {
         if overflow2 { return seconds < 0 ? .min : .max }
         return sum
     }
+
+    /// The duration in seconds, as a floating-point number (for rates).
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
 }

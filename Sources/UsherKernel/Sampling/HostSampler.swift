@@ -78,17 +78,10 @@ public struct HostSampler: Sendable {
 
     private func rate(_ count: UInt64?, over interval: Duration?) -> Double? {
         guard let count, let interval, interval > .zero else { return nil }
-        return Double(count) / interval.seconds
+        return Double(count) / interval.inSeconds
     }
 
     private static func portThenAddress(_ lhs: HostListener, _ rhs: HostListener) -> Bool {
         (lhs.socket.port, lhs.address, lhs.id) < (rhs.socket.port, rhs.address, rhs.id)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

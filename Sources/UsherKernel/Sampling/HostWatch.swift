@@ -85,7 +85,7 @@ public final class HostWatch: Sendable {
     /// `true` when a stop was asked for; otherwise waits up to `interval` for one.
     fileprivate func waitForStop() -> Bool {
         var descriptor = pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0)
-        let milliseconds = Int32(clamping: interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int32(clamping: interval.nanosecondsClamped / 1_000_000)
         return poll(&descriptor, 1, max(1, milliseconds)) > 0
     }
 

@@ -54,7 +54,7 @@ struct DisplayOptions: ParsableArguments {
     /// The dashboard's options.
     func dashboardOptions(lineDrawing: LineDrawing, quitWarning: String? = nil) -> DashboardOptions {
         DashboardOptions(
-            bell: !noBell, interval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18,
+            bell: !noBell, interval: interval.inSeconds,
             quitWarning: quitWarning, lineDrawing: lineDrawing, showsHost: host)
     }
 }
