@@ -83,6 +83,23 @@ struct HostListenersCommandTests {
         }
     }
 
+    @Test("as another user: root's listener is still listed, without its process, and the table says why")
+    func withoutPermission() async throws {
+        guard getuid() == 0 else {
+            Issue.record("skipped: needs root to run the command as another user (setpriv)")
+            return
+        }
+        try await Self.withStuckServer { _, port in
+            let output = try await ProcessRunner.run(
+                "setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", try UsherExecutable.path(),
+                            "listeners", "--host", "--control", "/nonexistent/control.sock"])
+            #expect(output.exitCode == 0, "\(output.standardError)")
+            let row = output.standardOutput.split(separator: "\n").first { $0.contains("127.0.0.1:\(port) ") }
+            #expect(row?.split(separator: " ", omittingEmptySubsequences: true).last == "-")
+            #expect(output.standardOutput.contains("run as root to see it"))
+        }
+    }
+
     @Test("without --host and without a daemon: exit 69 as before")
     func noDaemon() async throws {
         let folder = try TemporaryDirectory()
