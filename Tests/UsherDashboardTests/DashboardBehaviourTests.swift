@@ -263,6 +263,22 @@ struct HostListenersBehaviourTests {
         #expect(host?.listeners[4] == nil)
     }
 
+    @Test("a host listener that fills up, or has room again, gets a line in the event log")
+    func saturationEvents() {
+        var dashboard = dashboard()
+        var next = Fixture.hostSockets
+        next[0].depth = 128
+        next[0].saturatedMs = 0
+        next[2].saturatedMs = nil
+        next[2].depth = 2
+        _ = dashboard.receive(Fixture.hostEvent(next), now: Fixture.now)
+        let lines = dashboard.daemon.events.map { "\($0.subject) \($0.text)" }
+        #expect(lines.contains("0.0.0.0:22 accept queue full (128/128) held by sshd[612]: the kernel refuses new connections"))
+        #expect(lines.contains("127.0.0.1:5432 accept queue has room again (2/5)"))
+        _ = dashboard.receive(Fixture.hostEvent(next), now: Fixture.now)
+        #expect(dashboard.daemon.events.count == lines.count, "no new line without a change")
+    }
+
     @Test("a click on a host row selects it")
     func click() {
         var dashboard = dashboard(showsHost: true)

@@ -134,7 +134,9 @@ public struct DaemonView: Sendable {
         let at = WireClock.parse(event.at) ?? now
         var change = Change()
         if event.kind == "host", let report = event.host {
+            let before = host
             if host == nil { host = HostListeners(report) } else { host?.update(with: report) }
+            logSaturationChanges(from: before, at: at)
             return change
         }
         if event.kind == "stats" {
@@ -164,6 +166,19 @@ public struct DaemonView: Sendable {
             log(EventLogEntry(at: at, subject: subject, text: "\(event.kind) \(text)", slot: EventKinds.slot(event.kind)))
         }
         return change
+    }
+
+    /// One log line for each host listener whose queue filled up or has room again.
+    private mutating func logSaturationChanges(from before: HostListeners?, at: Date) {
+        guard let before, let now = host else { return }
+        for listener in now.listeners.values {
+            let was = before.listeners[listener.id]?.saturated ?? false
+            guard listener.saturated != was else { continue }
+            let text = listener.saturated
+                ? "accept queue full (\(listener.depth)/\(listener.limit)) held by \(listener.processText): the kernel refuses new connections"
+                : "accept queue has room again (\(listener.depth)/\(listener.limit))"
+            log(EventLogEntry(at: at, subject: listener.address, text: text, slot: listener.saturated ? .overflowed : .accepted))
+        }
     }
 
     private mutating func log(_ entry: EventLogEntry) {
