@@ -11,7 +11,8 @@ struct Listeners: AsyncParsableCommand {
         abstract: "List gated listeners: address, pending queue, state and counters; --host adds every listener of the host.",
         discussion: """
             One row per --listen address of the daemon: requests pending now and the \
-            --max-pending limit, the kernel backlog of its socket, whether usher is \
+            --max-pending limit, the kernel accept queue of its socket against its \
+            backlog (BACKLOG 3/4096: three connections wait there), whether usher is \
             accepting from that backlog or has paused (queue full), and what became of \
             every request so far. The last line \
             sums all listeners and checks the invariant \
