@@ -279,6 +279,33 @@ struct HostListenersBehaviourTests {
         #expect(dashboard.daemon.events.count == lines.count, "no new line without a change")
     }
 
+    @Test("/ in the host pane filters by port, process or address as you type; Esc undoes, \\ clears")
+    func hostFilter() {
+        var dashboard = dashboard(showsHost: true)
+        _ = dashboard.press(.character("/"), now: Fixture.now)
+        for key in ":22" { _ = dashboard.press(.character(key), now: Fixture.now) }
+        #expect(dashboard.hostRows().map(\.port) == [22])
+        #expect(dashboard.filter.isEmpty, "the pending table's filter did not move")
+        _ = dashboard.press(.enter, now: Fixture.now)
+        #expect(dashboard.render(now: Fixture.now).text.contains("Host listeners (1 of 4)"))
+        _ = dashboard.press(.character("/"), now: Fixture.now)
+        _ = dashboard.press(.control("u"), now: Fixture.now)
+        for key in "POSTGRES" { _ = dashboard.press(.character(key), now: Fixture.now) }
+        #expect(dashboard.hostRows().map(\.port) == [5432])
+        _ = dashboard.press(.escape, now: Fixture.now)
+        #expect(dashboard.hostRows().map(\.port) == [22])
+        _ = dashboard.press(.character("/"), now: Fixture.now)
+        _ = dashboard.press(.control("u"), now: Fixture.now)
+        for key in "nothing-here" { _ = dashboard.press(.character(key), now: Fixture.now) }
+        _ = dashboard.press(.enter, now: Fixture.now)
+        #expect(dashboard.render(now: Fixture.now).text.contains("No listener matches 'nothing-here'"))
+        _ = dashboard.press(.character("\\"), now: Fixture.now)
+        #expect(dashboard.hostRows().count == 4)
+        _ = dashboard.press(.character("/"), now: Fixture.now)
+        for key in "7002" { _ = dashboard.press(.character(key), now: Fixture.now) }
+        #expect(dashboard.hostRows().map(\.port) == [5432], "a pid of the second holder")
+    }
+
     @Test("a click on a host row selects it")
     func click() {
         var dashboard = dashboard(showsHost: true)

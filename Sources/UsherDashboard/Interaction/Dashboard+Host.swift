@@ -4,7 +4,27 @@ extension Dashboard {
     /// The host's listeners in the pane's order.
     public func hostRows() -> [WireHostListener] {
         guard let host = daemon.host else { return [] }
-        return host.listeners.values.sorted { hostDescending ? hostSort.precedes($1, $0) : hostSort.precedes($0, $1) }
+        return host.listeners.values
+            .filter { Self.matches($0, hostFilter) }
+            .sorted { hostDescending ? hostSort.precedes($1, $0) : hostSort.precedes($0, $1) }
+    }
+
+    /// `true` when `listener` passes the host filter: `:5432` matches the port; any other text,
+    /// without regard to case, the address, a process's command or command line, or its pid.
+    static func matches(_ listener: WireHostListener, _ filter: String) -> Bool {
+        guard !filter.isEmpty else { return true }
+        if filter.hasPrefix(":"), let port = Int(filter.dropFirst()) { return listener.port == port }
+        let needle = filter.lowercased()
+        return listener.address.lowercased().contains(needle) || listener.processes.contains { process in
+            "\(process.pid)" == filter || process.command.lowercased().contains(needle)
+                || process.commandLine.lowercased().contains(needle)
+        }
+    }
+
+    mutating func applyHostFilter(_ text: String) {
+        hostFilter = text
+        hostScroll = 0
+        moveHostSelection(by: 0)
     }
 
     /// The selected host listener, or the first row when none is selected yet.
@@ -57,6 +77,8 @@ extension Dashboard {
         case .sort: hostSort = hostSort.next
         case .reverseSort: hostDescending.toggle()
         case .detail: showsHostProcess.toggle()
+        case .filter: prompt = .hostFilter(text: hostFilter, previous: hostFilter)
+        case .clearFilter: applyHostFilter("")
         default: break
         }
         if command == .sort || command == .reverseSort { moveHostSelection(by: 0) }

@@ -71,7 +71,7 @@ extension Dashboard {
 
     /// The commands the host listeners pane takes when it has the focus.
     private static let hostPaneCommands: Set<Command> = [
-        .up, .down, .pageUp, .pageDown, .top, .bottom, .sort, .reverseSort, .detail,
+        .up, .down, .pageUp, .pageDown, .top, .bottom, .sort, .reverseSort, .detail, .filter, .clearFilter,
     ]
 
     private mutating func quit() -> [DashboardAction] {
@@ -111,6 +111,7 @@ extension Dashboard {
         switch key {
         case .escape:
             if case .filter(_, let previous) = prompt { applyFilter(previous) }
+            if case .hostFilter(_, let previous) = prompt { applyHostFilter(previous) }
             self.prompt = nil
             return []
         case .enter:
@@ -127,6 +128,7 @@ extension Dashboard {
         }
         self.prompt = prompt.with(text: text)
         if case .filter = prompt { applyFilter(text) }
+        if case .hostFilter = prompt { applyHostFilter(text) }
         return []
     }
 
@@ -134,6 +136,9 @@ extension Dashboard {
         switch prompt {
         case .filter(let text, _):
             applyFilter(text)
+            return []
+        case .hostFilter(let text, _):
+            applyHostFilter(text)
             return []
         case .deferral(let text, let ids):
             do {

@@ -33,6 +33,8 @@ public struct Dashboard: Sendable {
     public internal(set) var showsHostProcess = false
     public internal(set) var hostSort = HostSortOrder.depth
     public internal(set) var hostDescending = false
+    /// The host listeners pane's filter: `:5432`, or text in the address or a process.
+    public internal(set) var hostFilter = ""
     /// The selected host listener's socket ID.
     public internal(set) var hostSelectedID: UInt64?
     /// The first visible row of the host listeners pane.

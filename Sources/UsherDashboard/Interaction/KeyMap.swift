@@ -35,7 +35,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.character("S")], command: .reverseSort, label: "S", short: nil, help: "reverse the sort order"),
         Binding(keys: [.enter, .function(9)], command: .detail, label: "Enter", short: "Detail", help: "show or hide the detail of the selected request: conditions, caller data in hex"),
         Binding(keys: [.tab, .backTab], command: .switchPane, label: "Tab", short: "Pane", help: "move the focus between the pending table and the lower pane"),
-        Binding(keys: [.character("H")], command: .hostListeners, label: "H", short: nil, help: "host listeners: every LISTEN socket's kernel queue (s sorts, Enter shows the process)"),
+        Binding(keys: [.character("H")], command: .hostListeners, label: "H", short: nil, help: "host listeners: every LISTEN socket's kernel queue (s sorts, / filters, Enter: process)"),
         Binding(keys: [.character("?"), .character("h"), .function(1)], command: .help, label: "?", short: "Help", help: "show this help"),
         Binding(keys: [.character("q"), .function(10)], command: .quit, label: "q", short: "Quit", help: "quit"),
         Binding(keys: [.up, .character("k"), .scrollUp], command: .up, label: "Up/k", short: nil, help: "select the row above"),

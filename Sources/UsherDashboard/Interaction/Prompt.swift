@@ -4,6 +4,8 @@ import UsherControl
 public enum Prompt: Hashable, Sendable {
     /// `/`: the filter as typed so far; the table follows each key.
     case filter(text: String, previous: String)
+    /// `/` in the host listeners pane: its filter as typed so far; the pane follows each key.
+    case hostFilter(text: String, previous: String)
     /// `d`: the deferral as typed so far, for these requests.
     case deferral(text: String, ids: [String])
     /// A bulk decision or a quit that waits for `y`.
@@ -18,7 +20,7 @@ public enum Prompt: Hashable, Sendable {
     /// The text being typed, if the prompt takes text.
     var typed: String? {
         switch self {
-        case .filter(let text, _), .deferral(let text, _): text
+        case .filter(let text, _), .hostFilter(let text, _), .deferral(let text, _): text
         case .confirm: nil
         }
     }
@@ -27,6 +29,7 @@ public enum Prompt: Hashable, Sendable {
     func with(text: String) -> Prompt {
         switch self {
         case .filter(_, let previous): .filter(text: text, previous: previous)
+        case .hostFilter(_, let previous): .hostFilter(text: text, previous: previous)
         case .deferral(_, let ids): .deferral(text: text, ids: ids)
         case .confirm: self
         }

@@ -31,6 +31,8 @@ struct FunctionBar {
         switch prompt {
         case .filter(let text, _):
             (question, hint) = ("Filter: \(text)_", "  peer 10.0.0.0/8, listener :8080 or text · Enter keep · Esc undo")
+        case .hostFilter(let text, _):
+            (question, hint) = ("Filter host listeners: \(text)_", "  port :5432, address, process or pid · Enter keep · Esc undo")
         case .deferral(let text, let ids):
             let which = ids.count == 1 ? ids[0] : "\(ids.count) requests"
             (question, hint) = ("Defer \(which) for: \(text)_", "  500ms, 30s, 5m · Enter defer · Esc cancel")

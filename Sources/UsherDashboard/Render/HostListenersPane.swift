@@ -11,9 +11,12 @@ struct HostListenersPane {
     var titles: [(String, Slot)] {
         let focused = dashboard.hostPaneHasFocus
         guard let host = dashboard.daemon.host else { return [("Host listeners", focused ? .paneTitle : .label)] }
-        var titles: [(String, Slot)] = [("Host listeners (\(host.listeners.count))", focused ? .paneTitle : .label)]
+        let count = dashboard.hostFilter.isEmpty
+            ? "\(host.listeners.count)" : "\(dashboard.hostRows().count) of \(host.listeners.count)"
+        var titles: [(String, Slot)] = [("Host listeners (\(count))", focused ? .paneTitle : .label)]
         let full = host.saturatedCount
         titles.append(("\(full) full", full > 0 ? .gaugeFull : .muted))
+        if !dashboard.hostFilter.isEmpty { titles.append(("filter: \(dashboard.hostFilter)", .prompt)) }
         titles.append(("sort: \(dashboard.hostSort.rawValue)\(dashboard.hostDescending ? " (reversed)" : "")", .muted))
         if let somaxconn = host.latest.somaxconn { titles.append(("somaxconn \(somaxconn)", .muted)) }
         if let overflows = host.latest.overflowsPerSecond {
@@ -24,7 +27,7 @@ struct HostListenersPane {
 
     func draw(into canvas: inout Canvas, body: Rect) {
         guard body.height > 0 else { return }
-        guard let host = dashboard.daemon.host else {
+        guard dashboard.daemon.host != nil else {
             canvas.put(
                 "usher is not sampling the host's listeners (it could not open a netlink socket; see its log).",
                 x: body.x + 1, y: body.y, slot: .muted, limit: body.width - 2)
@@ -38,7 +41,10 @@ struct HostListenersPane {
         canvas.fill(body.row(0), slot: .columnHeader)
         canvas.put(columns.header, x: body.x + 1, y: body.y, slot: .columnHeader, limit: body.width - 2)
         guard !rows.isEmpty else {
-            canvas.put("No TCP listener on this host.", x: body.x + 1, y: body.y + 1, slot: .muted, limit: body.width - 2)
+            let message = dashboard.hostFilter.isEmpty
+                ? "No TCP listener on this host."
+                : "No listener matches '\(dashboard.hostFilter)'. Press \\ to clear the filter."
+            canvas.put(message, x: body.x + 1, y: body.y + 1, slot: .muted, limit: body.width - 2)
             return
         }
         let selected = dashboard.selectedHostListener?.id
@@ -47,7 +53,7 @@ struct HostListenersPane {
             drawRow(listener, columns: columns, selected: listener.id == selected, into: &canvas, rect: body.row(line + 1))
         }
         if rows.count > body.height - 1 {
-            let position = "\(dashboard.hostScroll + 1)-\(dashboard.hostScroll + visible.count) of \(host.listeners.count)"
+            let position = "\(dashboard.hostScroll + 1)-\(dashboard.hostScroll + visible.count) of \(rows.count)"
             canvas.put(" \(position) ", x: body.maxX - position.count - 3, y: body.maxY, slot: .muted)
         }
     }
