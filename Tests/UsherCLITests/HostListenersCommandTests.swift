@@ -100,6 +100,19 @@ struct HostListenersCommandTests {
         }
     }
 
+    @Test("usher serve logs when the kernel queue of its own socket fills up, and when it has room again")
+    func kernelQueueLog() async throws {
+        let arguments = ["serve", "--listen", "127.0.0.1:0", "--backlog", "2", "--max-pending", "1", "--interval", "100ms"]
+        _ = try await UsherDaemon.with(arguments) { usher, _ in
+            let port = try await usher.readyPort()
+            let clients = try HalfOpenClients(count: 6, host: "127.0.0.1", port: port)
+            let full = try await usher.log.waitForLine(containing: "kernel accept queue full", "listener=127.0.0.1:\(port)")
+            #expect(full.contains("backlog=2"))
+            clients.close()
+            try await usher.log.waitForLine(containing: "kernel accept queue has room", "listener=127.0.0.1:\(port)")
+        }
+    }
+
     @Test("without --host and without a daemon: exit 69 as before")
     func noDaemon() async throws {
         let folder = try TemporaryDirectory()

@@ -22,13 +22,15 @@ enum GateLauncher {
         } catch {
             throw CommandFailure(error.description, code: error.isUsageError ? .usage : .runtime)
         }
+        let host = watchHost(every: hostInterval, logger: logger)
+        host?.observe(KernelQueueLog(gate: gate, logger: logger).observe)
         do {
             let server = try await ControlServer.start(
-                at: control.path,
-                service: ControlService(gate: gate, version: Usher.version, host: watchHost(every: hostInterval, logger: logger)),
+                at: control.path, service: ControlService(gate: gate, version: Usher.version, host: host),
                 access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
             return (gate, server)
         } catch {
+            host?.stop()
             await gate.shutdown()
             throw CommandFailure(error.description, code: .runtime)
         }
