@@ -34,6 +34,7 @@ let package = Package(
             name: "UsherGate",
             dependencies: [
                 "UsherCore",
+                "UsherKernel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import UsherCore
 
 /// An IPv4 or IPv6 network in CIDR notation (`10.0.0.0/8`, `::1/128`), or a single address.
 public struct AddressPrefix: Hashable, Sendable, CustomStringConvertible {
@@ -29,7 +27,7 @@ public struct AddressPrefix: Hashable, Sendable, CustomStringConvertible {
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         var host = String(parts[0])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard let bytes = Self.addressBytes(host) else { throw .notAnAddress(text) }
+        guard let bytes = IPAddressText.bytes(of: host) else { throw .notAnAddress(text) }
         let maximum = bytes.count * 8
         guard parts.count == 2 else { return AddressPrefix(bytes: bytes, length: maximum) }
         guard let length = Int(parts[1]), (0...maximum).contains(length), parts[1].allSatisfy(\.isNumber) else {
@@ -46,7 +44,7 @@ public struct AddressPrefix: Hashable, Sendable, CustomStringConvertible {
     /// `true` when `host` (an IP literal) lies in the network. An IPv4-mapped IPv6 address
     /// (`::ffff:10.0.0.1`) matches an IPv4 network.
     public func contains(_ host: String) -> Bool {
-        guard var candidate = Self.addressBytes(host) else { return false }
+        guard var candidate = IPAddressText.bytes(of: host) else { return false }
         if bytes.count == 4, candidate.count == 16, candidate.prefix(12).elementsEqual(Self.mappedPrefix) {
             candidate = Array(candidate.suffix(4))
         }
@@ -61,30 +59,9 @@ public struct AddressPrefix: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         let maximum = bytes.count * 8
-        let address = Self.text(of: bytes)
+        let address = IPAddressText.text(of: bytes)
         return length == maximum ? address : "\(address)/\(length)"
     }
 
     private static let mappedPrefix: [UInt8] = Array(repeating: 0, count: 10) + [0xFF, 0xFF]
-
-    static func addressBytes(_ host: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, host, &v4) == 1 {
-            return withUnsafeBytes(of: &v4) { Array($0) }
-        }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, host, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { Array($0) }
-        }
-        return nil
-    }
-
-    private static func text(of bytes: [UInt8]) -> String {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        let family = bytes.count == 4 ? AF_INET : AF_INET6
-        let ok = bytes.withUnsafeBytes { raw in
-            inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)) != nil
-        }
-        return ok ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
-    }
 }

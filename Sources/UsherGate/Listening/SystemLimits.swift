@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import UsherKernel
 
 /// Kernel settings that shape listening sockets.
 public enum SystemLimits {
@@ -9,7 +10,7 @@ public enum SystemLimits {
 
     /// `net.core.somaxconn`, the most a `listen()` backlog can be; `nil` when it cannot be read.
     public static func somaxconn() -> Int? {
-        readInteger(atPath: "/proc/sys/net/core/somaxconn")
+        HostSettings.somaxconn()
     }
 
     /// The soft limit on open files (`ulimit -n`); `nil` when unlimited or unknown.
@@ -19,14 +20,5 @@ public enum SystemLimits {
               limits.rlim_cur != rlim_t.max
         else { return nil }
         return Int(clamping: limits.rlim_cur)
-    }
-
-    static func readInteger(atPath path: String) -> Int? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var buffer = [CChar](repeating: 0, count: 64)
-        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
-        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return Int(text.filter { !$0.isWhitespace })
     }
 }

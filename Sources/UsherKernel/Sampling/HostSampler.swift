@@ -30,13 +30,13 @@ public struct HostSampler: Sendable {
             current[listener.id] = listener
         }
         let overflows = growth(of: \.overflows, from: previous?.counters, to: sample.counters)
+        let drops = growth(of: \.drops, from: previous?.counters, to: sample.counters)
         share(overflows, among: &current)
         listeners = current
-        defer { previous = (sample.at, sample.counters) }
+        previous = (sample.at, sample.counters)
         return HostView(
             at: sample.at, interval: interval, somaxconn: sample.somaxconn, counters: sample.counters,
-            overflowsPerSecond: rate(overflows, over: interval),
-            dropsPerSecond: rate(growth(of: \.drops, from: previous?.counters, to: sample.counters), over: interval),
+            overflowsPerSecond: rate(overflows, over: interval), dropsPerSecond: rate(drops, over: interval),
             listeners: current.values.sorted(by: Self.portThenAddress))
     }
 
