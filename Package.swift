@@ -1,13 +1,30 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
+// usher runs on Linux only: it holds connections with SwiftNIO's epoll loops, reads the host's
+// listeners through netlink sock_diag and /proc, and peer credentials with SO_PEERCRED.
+#if !os(Linux)
+#error("usher builds and runs on Linux only (netlink, /proc, SO_PEERCRED)")
+#endif
+
+// The module graph (see ARCHITECTURE.md):
+//   UsherCore      sans-IO values and state machines
+//   UsherWire      the control protocol's values        -> UsherCore
+//   UsherKernel    the host's listeners (netlink, /proc) -> UsherCore
+//   UsherGate      the gate: sockets, proxy             -> UsherCore, SwiftNIO
+//   UsherControl   control socket server and client     -> UsherCore, UsherWire, SwiftNIO
+//   UsherDashboard the dashboard as values, on a canvas  -> UsherCore, UsherWire
+//   UsherTerminal  the curses backend                   -> UsherDashboard, CNCurses
+//   usher          the commands, wiring it all together
 let package = Package(
     name: "usher",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "usher", targets: ["usher"]),
+        // The library surface: the core, the protocol's values and the gate.
         .library(name: "UsherCore", targets: ["UsherCore"]),
+        .library(name: "UsherWire", targets: ["UsherWire"]),
         .library(name: "UsherGate", targets: ["UsherGate"]),
+        // Modules of the executable, products only so that Benchmarks/ can measure them.
         .library(name: "UsherControl", targets: ["UsherControl"]),
         .library(name: "UsherKernel", targets: ["UsherKernel"]),
         .library(name: "UsherDashboard", targets: ["UsherDashboard"]),
@@ -34,7 +51,6 @@ let package = Package(
             name: "UsherGate",
             dependencies: [
                 "UsherCore",
-                "UsherKernel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -48,16 +64,17 @@ let package = Package(
             dependencies: ["UsherCore"]
         ),
         .target(
+            name: "UsherWire",
+            dependencies: ["UsherCore"]
+        ),
+        .target(
             name: "UsherControl",
             dependencies: [
                 "UsherCore",
-                "UsherGate",
-                "UsherKernel",
+                "UsherWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
@@ -66,7 +83,7 @@ let package = Package(
             name: "UsherDashboard",
             dependencies: [
                 "UsherCore",
-                "UsherControl",
+                "UsherWire",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
@@ -76,12 +93,13 @@ let package = Package(
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
         .target(
             name: "UsherTerminal",
-            dependencies: ["CNCurses", "UsherDashboard", "UsherControl"]
+            dependencies: ["CNCurses", "UsherDashboard", "UsherWire"]
         ),
         .executableTarget(
             name: "usher",
             dependencies: [
                 "UsherCore",
+                "UsherWire",
                 "UsherGate",
                 "UsherControl",
                 "UsherDashboard",
@@ -108,6 +126,10 @@ let package = Package(
             dependencies: [
                 "UsherCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                // SwiftNIO's SNIHandler is the oracle of the ClientHello reader.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
         .testTarget(
@@ -127,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "UsherControlTests",
             dependencies: [
-                "UsherControl", "UsherGate", "UsherCore", "UsherTestSupport",
+                "UsherControl", "UsherWire", "UsherGate", "UsherCore", "UsherTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UsherDashboardTests",
-            dependencies: ["UsherDashboard", "UsherControl", "UsherTestSupport"],
+            dependencies: ["UsherDashboard", "UsherWire", "UsherCore", "UsherTestSupport"],
             exclude: ["__Snapshots__"]
         ),
         .testTarget(

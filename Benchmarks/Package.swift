@@ -5,7 +5,6 @@ import PackageDescription
 
 let package = Package(
     name: "usher-benchmarks",
-    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "usher", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -25,7 +24,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "UsherCore", package: "usher"),
-                .product(name: "UsherControl", package: "usher"),
+                .product(name: "UsherWire", package: "usher"),
                 .product(name: "UsherDashboard", package: "usher"),
             ],
             path: "Benchmarks/DashboardBenchmarks",

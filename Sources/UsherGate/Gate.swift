@@ -13,7 +13,7 @@ import UsherCore
 /// // … later
 /// await gate.shutdown()
 /// ```
-public final class Gate: Sendable {
+public final class Gate: Provider {
     /// The bound address of each listener, by ``ListenerID`` index.
     public let listenerAddresses: [SocketAddress]
     /// Where accepted connections go (the demo upstream's address when none was configured).
@@ -66,9 +66,7 @@ public final class Gate: Sendable {
             core: ProviderCore(configuration: configuration.provider, listeners: configuration.listeners),
             upstream: upstream, connectTimeout: configuration.connectTimeout,
             lingerTimeout: configuration.lingerTimeout, timerLoop: group.next(), events: fanout)
-        let binder = ListenerBinder(
-            group: group, driver: driver, logger: logger,
-            somaxconn: SystemLimits.somaxconn() ?? SystemLimits.defaultSomaxconn)
+        let binder = ListenerBinder(group: group, driver: driver, logger: logger, somaxconn: configuration.somaxconn)
         let channels: [any Channel]
         do {
             channels = try await binder.bindAll(zip(configuration.listeners, listenAddresses))
@@ -112,7 +110,7 @@ public final class Gate: Sendable {
     /// never above what the descriptors allow (a clamp is logged). See ``DescriptorBudget``.
     private static func fittedMaxConnections(_ configuration: GateConfiguration, logger: Logger) -> Int? {
         let requested = configuration.provider.maxConnections
-        guard let openFiles = SystemLimits.openFileLimit() else { return requested }
+        guard let openFiles = configuration.openFileLimit else { return requested }
         let fitted = DescriptorBudget.maxConnections(
             openFileLimit: openFiles, descriptorsPerConnection: configuration.upstream == nil ? 3 : 2)
         guard let requested else { return fitted }
@@ -142,6 +140,8 @@ public final class Gate: Sendable {
         ])
         return (address, demo)
     }
+
+    public var providerConfiguration: ProviderConfiguration { configuration.provider }
 
     /// Adds an observer of every later event. Events arrive in the order they happened, one at a
     /// time; an observer may call back into the gate.

@@ -17,6 +17,12 @@ public struct GateConfiguration: Sendable {
     /// How long a rejected connection is kept half-open to read what the client still sends, so
     /// that the reply arrives before a FIN rather than being destroyed by an RST.
     public var lingerTimeout: Duration
+    /// The host's `net.core.somaxconn`: every listener's kernel backlog is clamped to it (and the
+    /// clamp logged), as the kernel would do silently.
+    public var somaxconn: Int
+    /// The process's open-file limit (`ulimit -n`), to which the connection limit is fitted;
+    /// `nil` when unlimited or unknown.
+    public var openFileLimit: Int?
 
     public init(
         listeners: [ListenerConfiguration] = [.standard],
@@ -24,7 +30,9 @@ public struct GateConfiguration: Sendable {
         provider: ProviderConfiguration = ProviderConfiguration(),
         connectTimeout: Duration = .seconds(5),
         drainTimeout: Duration = .seconds(10),
-        lingerTimeout: Duration = .seconds(2)
+        lingerTimeout: Duration = .seconds(2),
+        somaxconn: Int = Backlog.linuxDefaultSomaxconn,
+        openFileLimit: Int? = nil
     ) {
         self.listeners = listeners
         self.upstream = upstream
@@ -32,5 +40,7 @@ public struct GateConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.drainTimeout = drainTimeout
         self.lingerTimeout = lingerTimeout
+        self.somaxconn = somaxconn
+        self.openFileLimit = openFileLimit
     }
 }

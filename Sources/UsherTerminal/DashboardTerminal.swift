@@ -1,5 +1,5 @@
 import Foundation
-import UsherControl
+import UsherWire
 import UsherDashboard
 
 /// Runs a ``Dashboard`` in the terminal: a loop that owns the screen, applies inputs from the

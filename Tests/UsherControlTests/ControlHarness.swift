@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import Testing
 import UsherControl
+import UsherWire
 import UsherCore
 import UsherGate
 import UsherTestSupport
@@ -29,7 +30,7 @@ struct ControlHarness {
         let control: ControlServer
         do {
             control = try await ControlServer.start(
-                at: path, service: ControlService(gate: gate, version: "test"), access: AccessPolicy(), group: group,
+                at: path, service: ControlService(provider: gate, version: "test"), access: AccessPolicy(), group: group,
                 logger: logger, subscriberQueue: subscriberQueue, statsInterval: statsInterval)
         } catch {
             await gate.shutdown()

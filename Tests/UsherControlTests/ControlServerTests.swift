@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UsherControl
+import UsherWire
 import UsherCore
 import UsherTestSupport
 
@@ -43,15 +44,15 @@ struct ControlServerTests {
                 let client = try await TCPClient.connect(to: "127.0.0.1", port: harness.port)
                 try await client.send(httpRequest)
                 _ = try await client.readToEnd()
-                var kinds: [String] = []
+                var kinds: [WireEventKind] = []
                 var last = snapshot.seq
-                while kinds.last != "accepted", let line = try await control.next() {
+                while kinds.last != .accepted, let line = try await control.next() {
                     guard case .event(let event) = line.message, let seq = event.seq else { continue }
                     #expect(seq == last + 1)
                     last = seq
                     kinds.append(event.kind)
                 }
-                #expect(kinds == ["arrived", "outcome", "accepted"])
+                #expect(kinds == [.arrived, .outcome, .accepted])
             }
         }
     }

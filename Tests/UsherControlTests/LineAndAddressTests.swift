@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 import UsherCore
 @testable import UsherControl
+import UsherWire
 
 @Suite("Control protocol: lines, networks, roles")
 struct LineAndAddressTests {

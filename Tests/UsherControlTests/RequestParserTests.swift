@@ -1,6 +1,7 @@
 import Testing
 import UsherCore
 @testable import UsherControl
+import UsherWire
 
 @Suite("Control protocol: request lines")
 struct RequestParserTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import UsherControl
+import UsherWire
 
 @Suite("Control protocol: a slow subscriber's queue")
 struct SubscriberQueueTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import UsherControl
+import UsherWire
 import UsherDashboard
 
 @Suite("Dashboard keys and messages", .timeLimit(.minutes(1)))

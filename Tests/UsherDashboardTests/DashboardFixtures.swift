@@ -1,5 +1,5 @@
 import Foundation
-import UsherControl
+import UsherWire
 import UsherDashboard
 
 /// Control messages as a daemon would send them, at fixed times, for screens that read the

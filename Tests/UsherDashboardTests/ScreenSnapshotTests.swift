@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import UsherControl
+import UsherWire
 import UsherDashboard
 import UsherTestSupport
 

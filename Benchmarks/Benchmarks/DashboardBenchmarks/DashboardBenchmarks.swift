@@ -1,6 +1,6 @@
 import Benchmark
 import Foundation
-import UsherControl
+import UsherWire
 import UsherCore
 import UsherDashboard
 
@@ -54,8 +54,8 @@ func arrivals(count: Int) -> ([ControlMessage], Date) {
         guard case .queued(let id) = core.arrive(on: ListenerID(0), peer: peer, local: local, at: at).0 else { continue }
         _ = try? core.received(Array("GET /item/\(index) HTTP/1.1\r\nHost: example.com\r\n\r\n".utf8), for: id, at: at)
         guard let request = core.request(id) else { continue }
-        var event = WireEvent(seq: UInt64(index + 1), kind: "arrived", at: clock.text(at))
-        event.request = WireRequest(request, clock: clock, at: at)
+        let event = WireEvent(
+            seq: UInt64(index + 1), at: clock.text(at), detail: .request(.arrived, WireRequest(request, clock: clock, at: at)))
         events.append(.event(event))
     }
     return (events, clock.wallNow)

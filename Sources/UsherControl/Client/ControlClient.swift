@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import UsherCore
+import UsherWire
 
 /// A connection to a daemon's control socket, for one task at a time.
 ///

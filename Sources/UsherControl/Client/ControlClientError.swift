@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import UsherWire
 
 /// Why a control client could not talk to a daemon.
 public enum ControlClientError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import UsherWire
 
 /// Who may use the control socket, and as what: the daemon's own user and root are operators;
 /// members of the `--observers` group may read and subscribe; everyone else is refused.

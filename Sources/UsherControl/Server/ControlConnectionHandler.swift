@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import UsherCore
+import UsherWire
 
 /// One control connection: reads request lines, answers each, and streams events once the client
 /// subscribes. Every bad line gets an error reply; the connection stays open.

@@ -1,7 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
-import UsherGate
+import UsherWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +11,7 @@ import Glibc
 ///
 /// ```swift
 /// let control = try await ControlServer.start(
-///     at: path, service: ControlService(gate: gate, version: "0.1.0"), access: AccessPolicy(), group: group,
+///     at: path, service: ControlService(provider: gate, version: "0.1.0"), access: AccessPolicy(), group: group,
 ///     logger: logger)
 /// // … later
 /// await control.close(reason: "usher stopped")
@@ -74,10 +74,10 @@ public final class ControlServer: Sendable {
             try? await channel.close()
             throw StartError(description: error.description)
         }
-        service.gate.observe { hub.publish($0) }
+        service.provider.observe { hub.publish($0) }
         service.host?.observe { hub.publishHost($0) }
         let statsTask = channel.eventLoop.scheduleRepeatedTask(
-            initialDelay: statsInterval.timeAmount, delay: statsInterval.timeAmount
+            initialDelay: .nanoseconds(statsInterval.nanosecondsClamped), delay: .nanoseconds(statsInterval.nanosecondsClamped)
         ) { _ in hub.publishStats() }
         return ControlServer(
             path: path, channel: channel, hub: hub, statsTask: statsTask, inode: ControlSocketFile.inode(of: path),
@@ -116,10 +116,9 @@ public final class ControlServer: Sendable {
     public var connectionCount: Int { hub.counts.connections }
 
     /// Stops accepting, sends every client a `bye` line with `reason`, closes, and removes the
-    /// socket file; stops the service's sampling of the host.
+    /// socket file.
     public func close(reason: String) async {
         statsTask.cancel()
-        service.host?.stop()
         try? await channel.close()
         try? await hub.closeAll(reason: reason, on: channel.eventLoop).get()
         ControlSocketFile.remove(path, inode: inode)

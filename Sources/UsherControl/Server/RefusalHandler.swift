@@ -1,4 +1,5 @@
 import NIOCore
+import UsherWire
 
 /// Answers a peer that may not use the control socket with one error line, then closes.
 final class RefusalHandler: ChannelInboundHandler {

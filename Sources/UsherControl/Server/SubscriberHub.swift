@@ -1,7 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
-import UsherGate
-import UsherKernel
+import UsherCore
+import UsherWire
 
 /// Every open control connection, and the fan-out of events to those that subscribed.
 ///
@@ -66,19 +66,17 @@ final class SubscriberHub: Sendable {
         guard !targets.isEmpty else { return }
         let event = service.statsEvent()
         let changed = state.withLockedValue { state in
-            var comparable = event
-            comparable.at = state.lastStats?.at ?? ""
             defer { state.lastStats = event }
-            return state.lastStats != comparable
+            return state.lastStats?.detail != event.detail
         }
         if changed { send(event, to: targets) }
     }
 
     /// Sends a `host` event to the subscribers that asked for the host's listeners.
-    func publishHost(_ view: HostView) {
+    func publishHost(_ host: WireHost) {
         let targets = subscriberHandlers(host: true)
         guard !targets.isEmpty else { return }
-        send(service.hostEvent(view), to: targets)
+        send(service.hostEvent(host), to: targets)
     }
 
     private func send(_ event: WireEvent, to targets: [NIOLoopBound<ControlConnectionHandler>]) {

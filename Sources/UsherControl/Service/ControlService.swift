@@ -2,22 +2,21 @@
 import Glibc
 #endif
 import UsherCore
-import UsherGate
-import UsherKernel
+import UsherWire
 
-/// The operations of the control protocol, carried out on a running ``Gate``; the socket server
-/// and in-process clients share it.
+/// The operations of the control protocol, carried out on a running ``Provider`` (the gate, or a
+/// guard); the socket server and in-process clients share it.
 public final class ControlService: Sendable {
-    public let gate: Gate
+    public let provider: any Provider
     /// usher's version, for `hello`.
     public let version: String
-    /// The sampler of the host's listeners, when the host is watched.
-    public let host: HostWatch?
+    /// The host's listeners, when the host is sampled.
+    public let host: (any HostListenerFeed)?
     let startedAt: Moment
     let pid: Int32
 
-    public init(gate: Gate, version: String, host: HostWatch? = nil) {
-        self.gate = gate
+    public init(provider: any Provider, version: String, host: (any HostListenerFeed)? = nil) {
+        self.provider = provider
         self.version = version
         self.host = host
         self.startedAt = .now
@@ -32,43 +31,37 @@ public final class ControlService: Sendable {
 
     /// Listeners, counters and pending requests; `host` adds every TCP listener of the host.
     public func snapshot(host includingHost: Bool = false) -> WireSnapshot {
-        let snapshot = gate.snapshot()
+        let snapshot = provider.snapshot(includingPending: true)
         let clock = WireClock(now: snapshot.at)
         var wire = WireSnapshot(
-            snapshot, startedAt: startedAt, maxConnections: gate.configuration.provider.maxConnections, clock: clock)
+            snapshot, startedAt: startedAt, maxConnections: provider.providerConfiguration.maxConnections, clock: clock)
         wire.listeners = wireListeners(snapshot.listeners)
-        if includingHost, let view = host?.latest { wire.host = WireHost(view, clock: clock, history: true) }
+        if includingHost { wire.host = host?.latest(history: true) }
         return wire
     }
 
     /// The gated listeners on the wire, each with the depth of its kernel accept queue when the
-    /// host is sampled (found among the host's listeners by address and by this process
-    /// holding it).
+    /// host is sampled.
     private func wireListeners(_ statuses: [ListenerStatus]) -> [WireListener] {
-        let view = host?.latest
-        return statuses.map { status in
+        statuses.map { status in
             var listener = WireListener(status)
-            listener.kernelDepth = view?.listener(on: status.endpoint.host, port: status.endpoint.port, heldBy: pid)?
-                .socket.depth
+            listener.kernelDepth = host?.kernelDepth(of: status.endpoint)
             return listener
         }
     }
 
-    /// A `host` event: the host's listeners at the latest sample.
-    func hostEvent(_ view: HostView) -> WireEvent {
-        let clock = WireClock(now: .now)
-        var event = WireEvent(seq: nil, kind: "host", at: clock.text(view.at))
-        event.host = WireHost(view, clock: clock, history: false)
-        return event
+    /// A `host` event: the host's listeners at a sample.
+    func hostEvent(_ host: WireHost) -> WireEvent {
+        WireEvent(seq: nil, at: host.at, detail: .host(host))
     }
 
-    /// The gate's statistics with the control plane's own numbers.
+    /// The provider's statistics with the control plane's own numbers.
     public func stats(controlClients: Int, subscribers: Int, eventsMissed: Int) -> WireStats {
-        let snapshot = gate.snapshot(includingPending: false)
+        let snapshot = provider.snapshot(includingPending: false)
         return WireStats(
             uptimeMs: WireClock.milliseconds(from: startedAt, to: snapshot.at),
             counters: WireCounters(snapshot.counters), listeners: wireListeners(snapshot.listeners),
-            connections: snapshot.connections, maxConnections: gate.configuration.provider.maxConnections,
+            connections: snapshot.connections, maxConnections: provider.providerConfiguration.maxConnections,
             seq: snapshot.lastEventSequence, controlClients: controlClients, subscribers: subscribers,
             eventsMissed: eventsMissed)
     }
@@ -79,7 +72,7 @@ public final class ControlService: Sendable {
         let chosen = decision(for: operation.decision)
         return targets(of: operation).map { id in
             do throws(LifecycleError) {
-                try gate.decide(id, chosen, by: .operator(person))
+                try provider.decide(id, chosen, by: .operator(person), reason: nil)
                 return WireDecision(request: id.description, ok: true, state: Self.stateName(after: chosen))
             } catch {
                 return WireDecision(request: id.description, ok: false, error: error.description)
@@ -91,7 +84,7 @@ public final class ControlService: Sendable {
     private func targets(of operation: DecideOperation) -> [RequestID] {
         let named = operation.ids.compactMap(RequestID.init)
         guard let selector = operation.selector else { return named }
-        let snapshot = gate.snapshot()
+        let snapshot = provider.snapshot(includingPending: true)
         let wanted = Set(named)
         return snapshot.pending
             .filter { $0.state.isUndecided && selector.matches($0, listeners: snapshot.listeners) }
@@ -104,7 +97,8 @@ public final class ControlService: Sendable {
         case .accept:
             return .accept
         case .reject(let mode, let message):
-            return .reject(Rejection(mode: mode, message: message ?? gate.configuration.provider.defaultRejection.message))
+            let standard = provider.providerConfiguration.defaultRejection.message
+            return .reject(Rejection(mode: mode, message: message ?? standard))
         case .deferral(let duration):
             return .deferral(duration)
         }
@@ -118,21 +112,17 @@ public final class ControlService: Sendable {
         }
     }
 
-    /// The wire form of a gate event.
+    /// The wire form of a provider event.
     func wireEvent(_ event: GateEvent) -> WireEvent {
-        let listeners: [ListenerStatus] =
-            if case .listener = event.event { gate.snapshot(includingPending: false).listeners } else { [] }
-        return WireEvent(event, listeners: listeners, clock: WireClock(now: .now))
+        WireEvent(event, clock: WireClock(now: .now))
     }
 
     /// A `stats` tick: counters and listeners now.
     func statsEvent() -> WireEvent {
-        let snapshot = gate.snapshot(includingPending: false)
-        let clock = WireClock(now: snapshot.at)
-        var event = WireEvent(seq: nil, kind: "stats", at: clock.text(snapshot.at))
-        event.counters = WireCounters(snapshot.counters)
-        event.listeners = wireListeners(snapshot.listeners)
-        event.connections = snapshot.connections
-        return event
+        let snapshot = provider.snapshot(includingPending: false)
+        let tick = WireStatsTick(
+            counters: WireCounters(snapshot.counters), listeners: wireListeners(snapshot.listeners),
+            connections: snapshot.connections)
+        return WireEvent(seq: nil, at: WireClock(now: snapshot.at).text(snapshot.at), detail: .stats(tick))
     }
 }

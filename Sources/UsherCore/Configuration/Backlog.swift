@@ -4,6 +4,9 @@
 /// "silently ignore requests to extend the size of the backlog queue". usher computes the same
 /// clamp and reports it.
 public struct Backlog: Hashable, Sendable {
+    /// `net.core.somaxconn` on Linux since 5.4, for when the host's cannot be read.
+    public static let linuxDefaultSomaxconn = 4096
+
     /// What was asked for.
     public var requested: Int
     /// What the kernel will use.

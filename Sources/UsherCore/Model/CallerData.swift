@@ -10,6 +10,9 @@ public struct CallerData: Hashable, Sendable {
     public private(set) var bytes: [UInt8] = []
     /// How many bytes the client sent while pending, including any beyond `capacity`.
     public private(set) var totalCount = 0
+    /// What the bytes say at a glance (printable text, HTTP request, TLS server name), read
+    /// once as the bytes arrive rather than by every observer.
+    public private(set) var preview = CallerDataPreview([])
 
     public init(bytes: [UInt8] = []) {
         append(bytes)
@@ -22,8 +25,8 @@ public struct CallerData: Hashable, Sendable {
     public mutating func append(_ more: some Collection<UInt8>) {
         totalCount += more.count
         let room = Self.capacity - bytes.count
-        if room > 0 {
-            bytes.append(contentsOf: more.prefix(room))
-        }
+        guard room > 0, !more.isEmpty else { return }
+        bytes.append(contentsOf: more.prefix(room))
+        if !preview.isSettled { preview = CallerDataPreview(bytes) }
     }
 }

@@ -395,10 +395,9 @@ public struct ProviderCore: Sendable {
     }
 
     private func listenerEvent(_ kind: ListenerEvent.Kind, _ listener: ListenerID, at now: Moment) -> ListenerEvent {
-        let status = listeners[listener.index]
-        return ListenerEvent(
-            kind: kind, listener: listener, pending: status.counters.pending, limit: status.limit,
-            connections: openConnections.count, maxConnections: configuration.maxConnections, at: now)
+        ListenerEvent(
+            kind: kind, status: listeners[listener.index], connections: openConnections.count,
+            maxConnections: configuration.maxConnections, at: now)
     }
 }
 

@@ -36,7 +36,7 @@ public struct RequestEvent: Hashable, Sendable {
     }
 }
 
-/// A change in a listener's admission.
+/// A change in a listener's admission, with the listener's status after it.
 public struct ListenerEvent: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
         /// usher stopped accepting from the kernel backlog, for this reason.
@@ -46,27 +46,23 @@ public struct ListenerEvent: Hashable, Sendable {
     }
 
     public var kind: Kind
-    public var listener: ListenerID
-    /// Requests pending on the listener, and its `--max-pending`.
-    public var pending: Int
-    public var limit: Int
+    /// The listener right after the change: its pending count, limit, counters, pause.
+    public var status: ListenerStatus
     /// Client connections held over all listeners, and `--max-connections`.
     public var connections: Int
     public var maxConnections: Int?
     public var at: Moment
 
-    public init(
-        kind: Kind, listener: ListenerID, pending: Int, limit: Int, connections: Int, maxConnections: Int?,
-        at: Moment
-    ) {
+    public init(kind: Kind, status: ListenerStatus, connections: Int, maxConnections: Int?, at: Moment) {
         self.kind = kind
-        self.listener = listener
-        self.pending = pending
-        self.limit = limit
+        self.status = status
         self.connections = connections
         self.maxConnections = maxConnections
         self.at = at
     }
+
+    /// The listener that changed.
+    public var listener: ListenerID { status.id }
 }
 
 /// Which limit stops a listener from taking more connections.
@@ -75,4 +71,33 @@ public enum AdmissionLimit: Hashable, Sendable {
     case pendingQueue
     /// The gate holds as many connections as it may (`--max-connections`).
     case connections
+}
+
+extension RequestEvent.Kind {
+    /// The event's name in logs and on the wire: `arrived`, `data`, `outcome`, `deferred`,
+    /// `undeferred`, `accepted`, `rejected`, `withdrawn`, `expired`, `overflowed`.
+    public var name: String {
+        switch self {
+        case .arrived: "arrived"
+        case .callerData: "data"
+        case .evaluated: "outcome"
+        case .deferred: "deferred"
+        case .undeferred: "undeferred"
+        case .accepted: "accepted"
+        case .rejected: "rejected"
+        case .withdrawn: "withdrawn"
+        case .expired: "expired"
+        case .overflowed: "overflowed"
+        }
+    }
+}
+
+extension ListenerEvent.Kind {
+    /// `paused` or `resumed`.
+    public var name: String {
+        switch self {
+        case .paused: "paused"
+        case .resumed: "resumed"
+        }
+    }
 }

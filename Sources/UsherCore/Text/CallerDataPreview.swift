@@ -1,20 +1,40 @@
-/// What people see of caller data at a glance: printable text, and the HTTP request line and
-/// `Host` when the client speaks HTTP.
+/// What people see of caller data at a glance: printable text, the HTTP request line and `Host`
+/// when the client speaks HTTP, the server name when it starts TLS.
+///
+/// ``CallerData`` keeps one, made again only while more bytes can still change it, so that
+/// observers (the wire, logs, the dashboard) never parse the bytes themselves.
 public struct CallerDataPreview: Hashable, Sendable {
+    /// How many bytes the printable text shows.
+    public static let textLimit = 96
+
     /// Printable ASCII as is, `␍␊` for line ends, `.` for any other byte; at most `limit` bytes.
     public var text: String
     /// `GET /path HTTP/1.1`, when the data starts with an HTTP request line.
     public var httpRequestLine: String?
     /// The `Host` header, when present in the captured bytes.
     public var httpHost: String?
+    /// The server name of a TLS ClientHello (SNI), when the client starts TLS.
+    public var tlsServerName: String?
+    /// `true` when more bytes cannot change the preview: the text is full, the HTTP head has
+    /// ended (or is not HTTP), the ClientHello is complete (or is not TLS).
+    public let isSettled: Bool
 
-    public init(_ data: CallerData, limit: Int = 96) {
-        text = Self.printable(data.bytes.prefix(limit))
-        let lines = Self.lines(data.bytes)
-        if let first = lines.first, Self.isHTTPRequestLine(first) {
+    public init(_ bytes: [UInt8]) {
+        text = Self.printable(bytes.prefix(Self.textLimit))
+        let (lines, headEnded) = Self.lines(bytes)
+        let isHTTP = lines.first.map(Self.isHTTPRequestLine) ?? false
+        if isHTTP, let first = lines.first {
             httpRequestLine = first
             httpHost = lines.dropFirst().lazy.compactMap(Self.hostValue).first
         }
+        let tls = TLSClientHello.read(bytes)
+        if case .serverName(let name) = tls { tlsServerName = name }
+        let httpSettled = headEnded || (!lines.isEmpty && !isHTTP)
+        isSettled = bytes.count >= Self.textLimit && httpSettled && tls != .incomplete
+    }
+
+    public init(_ data: CallerData) {
+        self.init(data.bytes)
     }
 
     static func printable(_ bytes: some Collection<UInt8>) -> String {
@@ -30,23 +50,24 @@ public struct CallerDataPreview: Hashable, Sendable {
         return text
     }
 
-    /// The CRLF- or LF-separated lines of printable ASCII at the start of the data.
-    private static func lines(_ bytes: [UInt8]) -> [String] {
+    /// The CRLF- or LF-separated lines of printable ASCII at the start of the data, and whether
+    /// they ended (an empty line or a byte that is not text) before the bytes did.
+    private static func lines(_ bytes: [UInt8]) -> (lines: [String], ended: Bool) {
         var lines: [String] = []
         var current: [UInt8] = []
         for byte in bytes {
             if byte == 0x0A {
                 if current.last == 0x0D { current.removeLast() }
-                if current.isEmpty { break }
+                if current.isEmpty { return (lines, true) }
                 lines.append(String(decoding: current, as: UTF8.self))
                 current = []
             } else if (0x20..<0x7F).contains(byte) || byte == 0x0D || byte == 0x09 {
                 current.append(byte)
             } else {
-                break
+                return (lines, true)
             }
         }
-        return lines
+        return (lines, false)
     }
 
     private static func isHTTPRequestLine(_ line: String) -> Bool {

@@ -1,4 +1,4 @@
-import UsherControl
+import UsherWire
 
 extension Dashboard {
     /// The host's listeners in the pane's order.

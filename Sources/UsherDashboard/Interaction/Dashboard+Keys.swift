@@ -1,5 +1,5 @@
 import Foundation
-import UsherControl
+import UsherWire
 import UsherCore
 
 extension Dashboard {

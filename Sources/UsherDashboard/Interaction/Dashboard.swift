@@ -1,5 +1,5 @@
 import Foundation
-import UsherControl
+import UsherWire
 
 /// The dashboard as a value: what the daemon said (``DaemonView``) and what the operator is
 /// doing (selection, tags, filter, sort, focus, prompt). Keys and control messages go in;

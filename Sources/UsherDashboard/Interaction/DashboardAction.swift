@@ -1,4 +1,4 @@
-import UsherControl
+import UsherWire
 
 /// What the dashboard asks its host to do after a key or a message.
 public enum DashboardAction: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import UsherControl
+import UsherWire
 
 /// How the host listeners pane orders its rows (`s` cycles, `S` reverses).
 public enum HostSortOrder: String, Hashable, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import UsherControl
+import UsherWire
 
 /// A question on the bottom line: text being typed, or a yes/no.
 public enum Prompt: Hashable, Sendable {

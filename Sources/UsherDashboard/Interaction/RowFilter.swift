@@ -1,4 +1,4 @@
-import UsherControl
+import UsherWire
 
 /// The `/` filter: a peer network (`10.0.0.0/8`, `::1`), a listener (`:8080`), or text found in
 /// the ID, peer, listener, state or caller data (case-insensitive).

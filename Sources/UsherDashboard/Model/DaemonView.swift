@@ -2,7 +2,7 @@ import DequeModule
 import Foundation
 import OrderedCollections
 import Synchronization
-import UsherControl
+import UsherWire
 import UsherCore
 
 /// What the daemon has told the dashboard: who it is, its listeners and counters, every pending
@@ -133,39 +133,45 @@ public struct DaemonView: Sendable {
         }
         let at = WireClock.parse(event.at) ?? now
         var change = Change()
-        if event.kind == "host", let report = event.host {
+        switch event.detail {
+        case .host(let report):
             let before = host
             if host == nil { host = HostListeners(report) } else { host?.update(with: report) }
             logSaturationChanges(from: before, at: at)
             return change
-        }
-        if event.kind == "stats" {
-            if let counters = event.counters { update(counters: counters, listeners: event.listeners ?? listeners) }
-            if let connections = event.connections { self.connections = connections }
+        case .stats(let tick):
+            update(counters: tick.counters, listeners: tick.listeners)
+            connections = tick.connections
+            return change
+        case .paused(let listener, _, _), .resumed(let listener, _):
+            if let index = listeners.firstIndex(where: { $0.id == listener.id }) {
+                listeners[index].paused = listener.paused
+            }
+        case .request(let step, let request):
+            apply(step, to: request, at: at, into: &change)
+        case .unknown:
             return change
         }
-        if let listener = event.listener, let index = listeners.firstIndex(where: { $0.id == listener.id }) {
-            listeners[index].paused = listener.paused
-        }
-        if let request = event.request {
-            if EventKinds.final.contains(event.kind) {
-                if let removed = rows.removeValue(forKey: request.id) {
-                    change.removed.append(request.id)
-                    pendingByListener[removed.request.listener, default: 1] -= 1
-                }
-            } else {
-                if rows[request.id] == nil {
-                    change.arrivals += 1
-                    pendingByListener[request.listener, default: 0] += 1
-                }
-                rows[request.id] = PendingRow(request, messageTime: at)
-            }
-        }
-        if let text = EventText.detail(event), event.kind != "outcome", event.kind != "data" {
+        if let text = EventText.detail(event), event.kind != .outcome, event.kind != .data {
             let subject = event.request?.id ?? event.listener?.address ?? "usher"
             log(EventLogEntry(at: at, subject: subject, text: "\(event.kind) \(text)", slot: EventKinds.slot(event.kind)))
         }
         return change
+    }
+
+    private mutating func apply(_ step: RequestStep, to request: WireRequest, at: Date, into change: inout Change) {
+        if step.kind.endsRequest {
+            if let removed = rows.removeValue(forKey: request.id) {
+                change.removed.append(request.id)
+                pendingByListener[removed.request.listener, default: 1] -= 1
+            }
+            return
+        }
+        if rows[request.id] == nil {
+            change.arrivals += 1
+            pendingByListener[request.listener, default: 0] += 1
+        }
+        rows[request.id] = PendingRow(request, messageTime: at)
     }
 
     /// One log line for each host listener whose queue filled up or has room again.
@@ -187,21 +193,18 @@ public struct DaemonView: Sendable {
     }
 }
 
-/// Event kinds as the dashboard groups them.
+/// Event kinds as the dashboard colours them.
 enum EventKinds {
-    /// Kinds after which a request is no longer pending.
-    static let final: Set<String> = ["accepted", "rejected", "withdrawn", "expired", "overflowed"]
-
-    static func slot(_ kind: String) -> Slot {
+    static func slot(_ kind: WireEventKind) -> Slot {
         switch kind {
-        case "accepted": .accepted
-        case "rejected": .rejected
-        case "withdrawn": .withdrawn
-        case "expired": .expired
-        case "overflowed", "paused": .overflowed
-        case "deferred": .deferred
-        case "arrived", "undeferred": .pending
-        default: .normal
+        case .accepted: .accepted
+        case .rejected: .rejected
+        case .withdrawn: .withdrawn
+        case .expired: .expired
+        case .overflowed, .paused: .overflowed
+        case .deferred: .deferred
+        case .arrived, .undeferred: .pending
+        case .resumed, .data, .outcome, .stats, .host, .unknown: .normal
         }
     }
 }

@@ -1,5 +1,5 @@
 import OrderedCollections
-import UsherControl
+import UsherWire
 
 /// The host's TCP listeners as the daemon last reported them, each with its depth history
 /// (from the snapshot, then one sample per `host` event).

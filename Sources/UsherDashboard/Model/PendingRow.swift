@@ -1,5 +1,5 @@
 import Foundation
-import UsherControl
+import UsherWire
 import UsherCore
 
 /// A pending request as the dashboard shows it: the wire request and its times as dates.

@@ -1,6 +1,6 @@
 import DequeModule
 import Foundation
-import UsherControl
+import UsherWire
 
 /// Accepted, rejected and withdrawn per second for one listener, from counters sampled at each
 /// refresh, over the last few seconds.

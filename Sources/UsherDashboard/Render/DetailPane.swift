@@ -1,5 +1,5 @@
 import Foundation
-import UsherControl
+import UsherWire
 
 /// The detail of one request: where from, when, its state and deadlines, every condition
 /// outcome with its reason, and the caller data in hex and ASCII.

@@ -1,4 +1,4 @@
-import UsherControl
+import UsherWire
 import UsherCore
 
 /// The host listeners pane: every TCP listener of the host with its kernel accept queue (like a

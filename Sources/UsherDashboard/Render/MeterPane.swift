@@ -1,5 +1,5 @@
 import Foundation
-import UsherControl
+import UsherWire
 
 /// The header: one meter row per gated listener (pending gauge, kernel backlog, sparkline of
 /// depth, rates), then the counters with the conservation invariant.

@@ -1,5 +1,5 @@
 import Foundation
-import UsherControl
+import UsherWire
 import UsherCore
 
 /// Numbers and times as the dashboard writes them.

@@ -1,5 +1,5 @@
 import Foundation
-import UsherControl
+import UsherWire
 
 /// The pending table: one row per request the filter shows, the selected one highlighted and
 /// kept in view, tagged ones marked.

@@ -1,5 +1,5 @@
 import Foundation
-import UsherControl
+import UsherWire
 
 /// What reaches the dashboard from its connections to the daemon.
 public enum DashboardInput: Sendable {

@@ -28,7 +28,8 @@ public struct EventLog: Sendable {
 
     private func record(_ event: ListenerEvent) {
         var metadata: Logger.Metadata = [
-            "listener": "\(name(of: event.listener))", "pending": "\(event.pending)", "limit": "\(event.limit)",
+            "listener": "\(name(of: event.listener))", "pending": "\(event.status.counters.pending)",
+            "limit": "\(event.status.limit)",
             "connections": "\(event.connections)",
         ]
         if let maxConnections = event.maxConnections { metadata["max_connections"] = "\(maxConnections)" }
@@ -88,21 +89,5 @@ extension RequestEvent.Kind {
         if case .evaluated = self { return .debug }
         if case .callerData = self { return .debug }
         return .info
-    }
-
-    /// The event's name in logs and streams.
-    public var name: String {
-        switch self {
-        case .arrived: "arrived"
-        case .callerData: "data"
-        case .evaluated: "outcome"
-        case .deferred: "deferred"
-        case .undeferred: "undeferred"
-        case .accepted: "accepted"
-        case .rejected: "rejected"
-        case .withdrawn: "withdrawn"
-        case .expired: "expired"
-        case .overflowed: "overflowed"
-        }
     }
 }

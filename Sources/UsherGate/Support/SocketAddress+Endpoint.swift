@@ -19,9 +19,7 @@ extension Endpoint {
 }
 
 extension Moment {
-    /// The current moment on NIO's monotonic clock.
-    public static var now: Moment { Moment(nanoseconds: NIODeadline.now().uptimeNanoseconds) }
-
+    /// The moment as a SwiftNIO deadline (both count on `CLOCK_MONOTONIC`).
     var deadline: NIODeadline { .uptimeNanoseconds(nanoseconds) }
 }
 

@@ -21,7 +21,7 @@ public final class HostProbe {
 
     /// One sample now.
     public func sample() throws(KernelError) -> HostSample {
-        let at = Moment.monotonicNow
+        let at = Moment.now
         let sockets = try socket.listeners()
         let owned = findsOwners
             ? owners.owners(of: Set(sockets.map(\.inode)), now: .nanoseconds(Int64(clamping: at.nanoseconds))) : [:]
@@ -39,14 +39,5 @@ public final class HostProbe {
             }
         }
         return names
-    }
-}
-
-extension Moment {
-    /// Now on `CLOCK_MONOTONIC`, the clock the gate's moments come from.
-    static var monotonicNow: Moment {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Moment(nanoseconds: UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec))
     }
 }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import UsherControl
+import UsherWire
 import UsherCore
 import UsherGate
 
@@ -84,12 +85,12 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func serve(on group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
-        let (running, controlServer) = try await GateLauncher.start(
+        let daemon = try await GateLauncher.start(
             gate, control: control, observers: observers, hostInterval: interval, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: GateService(gate: running, control: controlServer, logger: logger))],
+            services: [.init(service: GateService(daemon: daemon, logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: quiet))
         try await services.run()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import UsherControl
+import UsherWire
 
 /// `--control PATH`: where the daemon's control socket is.
 struct ControlOptions: ParsableArguments {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import UsherControl
+import UsherWire
 import UsherCore
 
 /// `--peer CIDR` and `--listener PORT`: filters over pending requests.

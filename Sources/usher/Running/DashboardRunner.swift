@@ -1,5 +1,8 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import UsherControl
+import UsherWire
 import UsherDashboard
 import UsherTerminal
 
@@ -7,8 +10,10 @@ import UsherTerminal
 /// connections as tasks, the terminal loop on its own thread (curses is not thread-safe and
 /// must not block the cooperative pool).
 enum DashboardRunner {
+    /// `group` carries the two connections (the process's own event-loop group).
     static func run(
-        controlPath: String, dashboard: Dashboard, theme: Theme
+        controlPath: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, dashboard: Dashboard,
+        theme: Theme
     ) async throws -> (Dashboard, DashboardTerminal.Ending) {
         let terminal: DashboardTerminal
         do {
@@ -18,8 +23,8 @@ enum DashboardRunner {
         }
         let inbox = Inbox(wake: { terminal.wake() })
         let (decisions, sender) = AsyncStream.makeStream(of: DecideOperation.self)
-        let subscription = Task { await DashboardLink.subscribe(path: controlPath, inbox: inbox) }
-        let decider = Task { await DashboardLink.decide(path: controlPath, decisions: decisions, inbox: inbox) }
+        let subscription = Task { await DashboardLink.subscribe(path: controlPath, group: group, inbox: inbox) }
+        let decider = Task { await DashboardLink.decide(path: controlPath, group: group, decisions: decisions, inbox: inbox) }
         defer {
             sender.finish()
             subscription.cancel()

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import UsherControl
+import UsherWire
 import UsherCore
 import UsherGate
 import UsherKernel
@@ -14,11 +15,14 @@ enum GateLauncher {
     static func start(
         _ options: GateOptions, control: ControlOptions, observers: ObserverGroup?, hostInterval: Duration,
         group: MultiThreadedEventLoopGroup, logger: Logger
-    ) async throws -> (Gate, ControlServer) {
+    ) async throws -> Daemon {
         OpenFileLimit.raiseToHardLimit()
+        var configuration = options.gateConfiguration
+        configuration.somaxconn = HostSettings.somaxconn() ?? Backlog.linuxDefaultSomaxconn
+        configuration.openFileLimit = HostSettings.openFileLimit()
         let gate: Gate
         do {
-            gate = try await Gate.start(options.gateConfiguration, on: group, logger: logger)
+            gate = try await Gate.start(configuration, on: group, logger: logger)
         } catch {
             throw CommandFailure(error.description, code: error.isUsageError ? .usage : .runtime)
         }
@@ -26,9 +30,9 @@ enum GateLauncher {
         host?.observe(KernelQueueLog(gate: gate, logger: logger).observe)
         do {
             let server = try await ControlServer.start(
-                at: control.path, service: ControlService(gate: gate, version: Usher.version, host: host),
+                at: control.path, service: ControlService(provider: gate, version: Usher.version, host: host.map(HostFeed.init)),
                 access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
-            return (gate, server)
+            return Daemon(gate: gate, control: server, host: host)
         } catch {
             host?.stop()
             await gate.shutdown()
@@ -48,12 +52,14 @@ enum GateLauncher {
     /// Stops a started gate: stop listening, give pending requests the timeout action, drain
     /// proxied connections, say goodbye on the control socket. Logs and returns the counters.
     @discardableResult
-    static func stop(_ gate: Gate, control: ControlServer, logger: Logger) async -> Counters {
+    static func stop(_ daemon: Daemon, logger: Logger) async -> Counters {
+        let (gate, control, host) = (daemon.gate, daemon.control, daemon.host)
         logger.notice("stopping", metadata: [
             "note": "pending requests get the timeout action (\(gate.configuration.provider.timeoutAction.rawValue))",
         ])
         await gate.shutdown()
         await control.close(reason: "usher stopped")
+        host?.stop()
         let counters = gate.snapshot().counters
         logger.notice("stopped", metadata: [
             "arrived": "\(counters.arrived)", "accepted": "\(counters.accepted)",
@@ -62,4 +68,11 @@ enum GateLauncher {
         ])
         return counters
     }
+}
+
+/// What `usher serve` and `usher run` run: the gate, its control socket, the host's sampler.
+struct Daemon: Sendable {
+    let gate: Gate
+    let control: ControlServer
+    let host: HostWatch?
 }

@@ -1,4 +1,5 @@
 import UsherControl
+import UsherWire
 
 /// Runs a client command against the daemon, turning client errors into the exit codes of the
 /// command-line contract: 69 when no daemon answers, 1 when it refuses.

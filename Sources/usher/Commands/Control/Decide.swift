@@ -1,5 +1,6 @@
 import ArgumentParser
 import UsherControl
+import UsherWire
 
 /// What `accept`, `reject` and `defer` share: send one decide operation, print one line per
 /// request, exit 1 when any could not be decided.

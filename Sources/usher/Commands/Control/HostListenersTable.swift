@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import UsherControl
+import UsherWire
 
 /// The host's listeners as `usher listeners --host` prints them: `ss -lnt`'s columns, a mark for
 /// full queues, and the process.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import UsherControl
+import UsherWire
 import UsherCore
 
 /// `usher ls`: the pending requests of a running daemon.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import UsherControl
+import UsherWire
 import UsherCore
-import UsherGate
 import UsherKernel
 
 /// `usher listeners`: the gated listeners of a running daemon; with `--host`, every TCP

@@ -1,5 +1,6 @@
 import ArgumentParser
 import UsherControl
+import UsherWire
 
 /// `usher watch`: the event stream.
 struct Watch: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import UsherControl
+import UsherWire
 import UsherCore
 import UsherDashboard
 import UsherGate
@@ -67,26 +68,27 @@ struct Run: AsyncParsableCommand {
     }
 
     private func run(on group: MultiThreadedEventLoopGroup, logger: Logger, choice: ThemeChoice, redirection: LogRedirection) async throws {
-        let (running, controlServer): (Gate, ControlServer)
+        let daemon: Daemon
         do {
-            (running, controlServer) = try await GateLauncher.start(
+            daemon = try await GateLauncher.start(
                 gate, control: control, observers: nil, hostInterval: display.interval, group: group, logger: logger)
         } catch {
             redirection.restore()
             throw error
         }
-        logger.notice("ready", metadata: ReadyLine.metadata(for: running, control: controlServer.path))
-        let action = running.configuration.provider.timeoutAction.rawValue
+        logger.notice("ready", metadata: ReadyLine.metadata(for: daemon.gate, control: daemon.control.path))
+        let action = daemon.gate.configuration.provider.timeoutAction.rawValue
         let dashboard = Dashboard(options: display.dashboardOptions(
             lineDrawing: choice.lineDrawing, quitWarning: "will get the timeout action (\(action)) as usher stops."))
         let outcome: Result<Void, any Error>
         do {
-            _ = try await DashboardRunner.run(controlPath: controlServer.path, dashboard: dashboard, theme: choice.theme)
+            _ = try await DashboardRunner.run(
+                controlPath: daemon.control.path, group: group, dashboard: dashboard, theme: choice.theme)
             outcome = .success(())
         } catch {
             outcome = .failure(error)
         }
-        let counters = await GateLauncher.stop(running, control: controlServer, logger: logger)
+        let counters = await GateLauncher.stop(daemon, logger: logger)
         redirection.restore()
         try outcome.get()
         StandardError.writeLine("usher: stopped; " + Self.summary(counters))

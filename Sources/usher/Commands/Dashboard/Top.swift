@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import UsherControl
+import UsherWire
 import UsherDashboard
 
 /// `usher top`: the dashboard attached to a running daemon.

@@ -1,15 +1,18 @@
+import NIOCore
 import UsherControl
+import UsherDashboard
+import UsherWire
 
 /// The dashboard's two connections to a daemon's control socket: a subscription that posts
 /// every line to the inbox, and a command connection that sends decisions one at a time.
 /// `usher run` and `usher top` both use it, so the dashboard sees the daemon only through the
 /// control protocol.
-public enum DashboardLink {
+enum DashboardLink {
     /// Subscribes and posts until the daemon says goodbye or the connection breaks; posts
     /// `.disconnected` at the end. Returns when the task is cancelled, too.
-    public static func subscribe(path: String, inbox: Inbox) async {
+    static func subscribe(path: String, group: any EventLoopGroup, inbox: Inbox) async {
         do {
-            try await ControlClient.withConnection(to: path) { connection in
+            try await ControlClient.withConnection(to: path, group: group) { connection in
                 inbox.post(.hello(try await connection.hello()))
                 inbox.post(.message(.snapshot(try await connection.subscribe(host: true))))
                 while let line = try await connection.next() {
@@ -27,11 +30,13 @@ public enum DashboardLink {
     }
 
     /// Sends each decision of `decisions` and posts its answer, until the stream ends.
-    public static func decide(path: String, decisions: AsyncStream<DecideOperation>, inbox: Inbox) async {
+    static func decide(
+        path: String, group: any EventLoopGroup, decisions: AsyncStream<DecideOperation>, inbox: Inbox
+    ) async {
         var iterator = decisions.makeAsyncIterator()
         while let first = await iterator.next() {
             do {
-                try await ControlClient.withConnection(to: path) { connection in
+                try await ControlClient.withConnection(to: path, group: group) { connection in
                     var next: DecideOperation? = first
                     while let operation = next {
                         inbox.post(.decided(try await connection.decide(operation)))

@@ -15,48 +15,47 @@ public enum EventText {
     public static func line(_ event: WireEvent) -> String? {
         guard let detail = detail(event) else { return nil }
         let subject = event.request?.id ?? event.listener.map { "l\($0.id)" } ?? "-"
-        return [localTime(event.at), subject.padding(to: 5), event.kind.padding(to: 10), detail].joined(separator: "  ")
+        return [localTime(event.at), subject.padding(to: 5), event.kind.name.padding(to: 10), detail]
+            .joined(separator: "  ")
     }
 
     /// What happened, without time and subject: `by pid 4411, waited 2.4s`; `nil` for stats
-    /// ticks.
+    /// ticks, host samples and kinds this usher does not know.
     public static func detail(_ event: WireEvent) -> String? {
-        if let request = event.request { return detail(event, request) }
-        guard let listener = event.listener else { return nil }
-        switch event.kind {
-        case "paused":
-            let reason = event.limit == "connections" ? "connection limit reached" : "pending queue full"
+        switch event.detail {
+        case .request(let step, let request):
+            return detail(step, request)
+        case .paused(let listener, let limit, _):
+            let reason = limit == .connections ? "connection limit reached" : "pending queue full"
             return "\(listener.address) \(reason) (\(listener.pending)/\(listener.maxPending)); new clients wait in the kernel backlog"
-        case "resumed":
+        case .resumed(let listener, _):
             return "\(listener.address) accepting again (\(listener.pending)/\(listener.maxPending))"
-        default:
+        case .stats, .host, .unknown:
             return nil
         }
     }
 
-    private static func detail(_ event: WireEvent, _ request: WireRequest) -> String {
+    private static func detail(_ step: RequestStep, _ request: WireRequest) -> String {
         let waited = "waited \(DurationText.format(.milliseconds(request.ageMs)))"
         let by = request.decidedBy.map { "by \($0)" }
-        switch event.kind {
-        case "arrived":
+        switch step {
+        case .arrived:
             return "\(request.peer) -> \(request.local)"
-        case "data":
+        case .data:
             return "\(request.callerData.total) bytes: \(request.callerData.summary)"
-        case "outcome":
-            guard let outcome = event.outcome else { return "" }
+        case .outcome(let outcome):
             return "\(outcome.condition): \(outcome.verdict) (\(outcome.reason))"
-        case "deferred":
-            let until = event.until.map { "until \(localTime($0))" }
-            return [until, by].compactMap { $0 }.joined(separator: " ")
-        case "undeferred":
+        case .deferred(let until):
+            return ["until \(localTime(until))", by].compactMap { $0 }.joined(separator: " ")
+        case .undeferred:
             return "pending again, \(waited)"
-        case "rejected":
-            return [[event.mode ?? "close", by].compactMap { $0 }.joined(separator: " "), waited].joined(separator: ", ")
-        case "expired":
-            return [["action \(event.action ?? "?")", by].compactMap { $0 }.joined(separator: " "), waited].joined(separator: ", ")
-        case "accepted", "overflowed":
+        case .rejected(let mode):
+            return [[mode.rawValue, by].compactMap { $0 }.joined(separator: " "), waited].joined(separator: ", ")
+        case .expired(let action):
+            return [["action \(action.rawValue)", by].compactMap { $0 }.joined(separator: " "), waited].joined(separator: ", ")
+        case .accepted, .overflowed:
             return [by, waited].compactMap { $0 }.joined(separator: ", ")
-        default:
+        case .withdrawn:
             return waited
         }
     }

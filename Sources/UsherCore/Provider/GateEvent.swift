@@ -1,5 +1,3 @@
-import UsherCore
-
 /// A provider event with its place in the gate's event sequence.
 ///
 /// Sequence numbers start at 1 and increase by one per event, in the order the core produced the

@@ -1,8 +1,5 @@
-import NIOCore
-import UsherCore
-
-/// A consistent picture of a running gate at one moment.
-public struct GateSnapshot: Sendable {
+/// A consistent picture of a running provider at one moment.
+public struct GateSnapshot: Hashable, Sendable {
     public var counters: Counters
     public var listeners: [ListenerStatus]
     /// Client connections held now, pending or proxied.
@@ -13,4 +10,16 @@ public struct GateSnapshot: Sendable {
     public var at: Moment
     /// The sequence number of the last event whose effect the snapshot includes (0 before any).
     public var lastEventSequence: UInt64
+
+    public init(
+        counters: Counters, listeners: [ListenerStatus], connections: Int, pending: [Request], at: Moment,
+        lastEventSequence: UInt64
+    ) {
+        self.counters = counters
+        self.listeners = listeners
+        self.connections = connections
+        self.pending = pending
+        self.at = at
+        self.lastEventSequence = lastEventSequence
+    }
 }

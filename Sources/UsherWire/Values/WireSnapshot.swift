@@ -1,5 +1,4 @@
 import UsherCore
-import UsherGate
 
 /// Everything a dashboard needs at one moment: listeners, counters, and every pending request.
 public struct WireSnapshot: Hashable, Sendable, Codable {

@@ -20,6 +20,21 @@ public struct WireStats: Hashable, Sendable, Codable {
         case controlClients = "control_clients"
         case eventsMissed = "events_missed"
     }
+
+    public init(
+        uptimeMs: Int64, counters: WireCounters, listeners: [WireListener], connections: Int, maxConnections: Int?,
+        seq: UInt64, controlClients: Int, subscribers: Int, eventsMissed: Int
+    ) {
+        self.uptimeMs = uptimeMs
+        self.counters = counters
+        self.listeners = listeners
+        self.connections = connections
+        self.maxConnections = maxConnections
+        self.seq = seq
+        self.controlClients = controlClients
+        self.subscribers = subscribers
+        self.eventsMissed = eventsMissed
+    }
 }
 
 /// The answer to `decide`: one result per request, in the order they were decided.
@@ -45,6 +60,11 @@ public struct WireDecision: Hashable, Sendable, Codable {
 public struct WireResync: Hashable, Sendable, Codable {
     public var missed: Int
     public var snapshot: WireSnapshot
+
+    public init(missed: Int, snapshot: WireSnapshot) {
+        self.missed = missed
+        self.snapshot = snapshot
+    }
 }
 
 /// The last line on every control connection when the daemon stops.

@@ -74,13 +74,12 @@ public struct WireCallerData: Hashable, Sendable, Codable {
     }
 
     public init(_ data: CallerData) {
-        let preview = CallerDataPreview(data)
         total = data.totalCount
         base64 = Data(data.bytes).base64EncodedString()
-        self.preview = preview.text
-        httpRequest = preview.httpRequestLine
-        httpHost = preview.httpHost
-        tlsServerName = TLSServerName.read(data.bytes)
+        preview = data.preview.text
+        httpRequest = data.preview.httpRequestLine
+        httpHost = data.preview.httpHost
+        tlsServerName = data.preview.tlsServerName
     }
 
     /// The captured bytes.
@@ -103,6 +102,13 @@ public struct WireOutcome: Hashable, Sendable, Codable {
     public var verdict: String
     public var reason: String
     public var at: String
+
+    public init(condition: String, verdict: String, reason: String, at: String) {
+        self.condition = condition
+        self.verdict = verdict
+        self.reason = reason
+        self.at = at
+    }
 
     public init(_ outcome: ConditionOutcome, clock: WireClock) {
         condition = outcome.condition

@@ -1,5 +1,3 @@
-import UsherCore
-import UsherKernel
 
 /// Every TCP listener of the host, as the kernel reports it, with the host's listen counters.
 ///
@@ -30,17 +28,18 @@ public struct WireHost: Hashable, Sendable, Codable {
         case dropsPerSecond = "drops_per_s"
     }
 
-    /// The wire form of a view; `history` includes each listener's depth history (snapshots do,
-    /// events do not: subscribers append each event's depth themselves).
-    public init(_ view: HostView, clock: WireClock, history: Bool) {
-        at = clock.text(view.at)
-        intervalMs = view.interval.map { $0.nanosecondsClamped / 1_000_000 }
-        somaxconn = view.somaxconn
-        listenOverflows = view.counters?.overflows
-        listenDrops = view.counters?.drops
-        overflowsPerSecond = view.overflowsPerSecond
-        dropsPerSecond = view.dropsPerSecond
-        listeners = view.listeners.map { WireHostListener($0, at: view.at, history: history) }
+    public init(
+        at: String, intervalMs: Int64?, somaxconn: Int?, listenOverflows: UInt64?, listenDrops: UInt64?,
+        overflowsPerSecond: Double?, dropsPerSecond: Double?, listeners: [WireHostListener]
+    ) {
+        self.at = at
+        self.intervalMs = intervalMs
+        self.somaxconn = somaxconn
+        self.listenOverflows = listenOverflows
+        self.listenDrops = listenDrops
+        self.overflowsPerSecond = overflowsPerSecond
+        self.dropsPerSecond = dropsPerSecond
+        self.listeners = listeners
     }
 }
 
@@ -78,22 +77,26 @@ public struct WireHostListener: Hashable, Sendable, Codable, Identifiable {
         case dropsEstimate = "drops_estimate"
     }
 
-    public init(_ listener: HostListener, at now: Moment, history: Bool) {
+    public init(
+        id: UInt64, address: String, family: String, port: Int, depth: Int, limit: Int, saturated: Bool,
+        saturatedMs: Int64?, saturatedTotalMs: Int64, dropsEstimate: UInt64, uid: UInt32, inode: UInt64,
+        processes: [WireProcess], history: [Int]?
+    ) {
         host = true
-        id = listener.id
-        address = listener.address
-        family = listener.socket.family.rawValue
-        port = Int(listener.socket.port)
-        depth = listener.socket.depth
-        limit = listener.socket.limit
-        saturated = listener.isSaturated
-        saturatedMs = listener.saturatedSince.map { (now - $0).nanosecondsClamped / 1_000_000 }
-        saturatedTotalMs = listener.saturatedTime.nanosecondsClamped / 1_000_000
-        dropsEstimate = listener.dropsEstimate
-        uid = listener.socket.uid
-        inode = listener.socket.inode
-        processes = listener.owners.map(WireProcess.init)
-        self.history = history ? listener.history : nil
+        self.id = id
+        self.address = address
+        self.family = family
+        self.port = port
+        self.depth = depth
+        self.limit = limit
+        self.saturated = saturated
+        self.saturatedMs = saturatedMs
+        self.saturatedTotalMs = saturatedTotalMs
+        self.dropsEstimate = dropsEstimate
+        self.uid = uid
+        self.inode = inode
+        self.processes = processes
+        self.history = history
     }
 
     /// `command[pid]` of the first process, with `+N` for the others; `-` when unknown.
@@ -115,10 +118,10 @@ public struct WireProcess: Hashable, Sendable, Codable {
         case commandLine = "cmdline"
     }
 
-    public init(_ owner: SocketOwner) {
-        pid = owner.pid
-        command = owner.command
-        commandLine = owner.commandLine
-        fd = owner.descriptor
+    public init(pid: Int32, command: String, commandLine: String, fd: Int32) {
+        self.pid = pid
+        self.command = command
+        self.commandLine = commandLine
+        self.fd = fd
     }
 }

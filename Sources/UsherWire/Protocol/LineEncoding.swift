@@ -1,17 +1,14 @@
 import Foundation
-import NIOCore
 
 extension ControlLine {
     /// The line as sent: compact JSON and a newline.
-    public func encoded() -> ByteBuffer {
-        var buffer = ByteBuffer(bytes: WireJSON.encode(self))
-        buffer.writeInteger(UInt8(ascii: "\n"))
-        return buffer
+    public func encodedLine() -> [UInt8] {
+        WireJSON.encode(self) + [UInt8(ascii: "\n")]
     }
 
-    /// Reads one server line.
-    public static func decode(_ bytes: ByteBuffer) throws -> ControlLine {
-        try JSONDecoder().decode(ControlLine.self, from: Data(bytes.readableBytesView))
+    /// Reads one server line (without its newline).
+    public static func decode(_ bytes: some Collection<UInt8>) throws -> ControlLine {
+        try JSONDecoder().decode(ControlLine.self, from: Data(bytes))
     }
 }
 

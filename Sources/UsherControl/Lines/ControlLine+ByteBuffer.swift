@@ -1,0 +1,14 @@
+import NIOCore
+import UsherWire
+
+extension ControlLine {
+    /// The line as sent, in a buffer: compact JSON and a newline.
+    package func encoded() -> ByteBuffer {
+        ByteBuffer(bytes: encodedLine())
+    }
+
+    /// Reads one server line from a buffer.
+    public static func decode(_ bytes: ByteBuffer) throws -> ControlLine {
+        try decode(bytes.readableBytesView)
+    }
+}
