@@ -64,7 +64,8 @@ public final class Gate: Provider {
         let fanout = EventFanout()
         let driver = GateDriver(
             core: ProviderCore(configuration: configuration.provider, listeners: configuration.listeners),
-            upstream: upstream, connectTimeout: configuration.connectTimeout,
+            connectUpstream: { loop, timeout in UpstreamConnector.connect(to: upstream, on: loop, timeout: timeout) },
+            connectTimeout: configuration.connectTimeout,
             lingerTimeout: configuration.lingerTimeout, timerLoop: group.next(), events: fanout)
         let binder = ListenerBinder(group: group, driver: driver, logger: logger, somaxconn: configuration.somaxconn)
         let channels: [any Channel]

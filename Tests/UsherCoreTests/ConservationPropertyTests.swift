@@ -12,6 +12,7 @@ struct ConservationPropertyTests {
         case decide(pick: Int, Decision)
         case withdraw(pick: Int)
         case connectionClosed(pick: Int)
+        case callerFinishedSending(pick: Int)
         case upstreamConnected(pick: Int)
         case upstreamFailed(pick: Int)
         case advance(milliseconds: Int)
@@ -26,7 +27,7 @@ struct ConservationPropertyTests {
             case 6: self = .decide(pick: pick, .reject(.reset))
             case 7: self = .decide(pick: pick, .deferral(.milliseconds(pick % 5000)))
             case 8: self = .withdraw(pick: pick)
-            case 9: self = .connectionClosed(pick: pick)
+            case 9: self = pick % 2 == 0 ? .connectionClosed(pick: pick) : .callerFinishedSending(pick: pick)
             case 10, 11: self = .upstreamConnected(pick: pick)
             case 12: self = .upstreamFailed(pick: pick)
             case 13, 14: self = .advance(milliseconds: pick % 3000)
@@ -40,6 +41,7 @@ struct ConservationPropertyTests {
             case .decide(let pick, let decision): "decide(\(pick), \(decision))"
             case .withdraw(let pick): "withdraw(\(pick))"
             case .connectionClosed(let pick): "closed(\(pick))"
+            case .callerFinishedSending(let pick): "halfClosed(\(pick))"
             case .upstreamConnected(let pick): "connected(\(pick))"
             case .upstreamFailed(let pick): "failed(\(pick))"
             case .advance(let ms): "advance(\(ms)ms)"
@@ -72,6 +74,8 @@ struct ConservationPropertyTests {
                 _ = try? core.withdraw(target(pick), at: now)
             case .connectionClosed(let pick):
                 _ = core.connectionClosed(target(pick), at: now)
+            case .callerFinishedSending(let pick):
+                _ = core.callerFinishedSending(target(pick), at: now)
             case .upstreamConnected(let pick):
                 _ = try? core.upstreamConnected(target(pick), at: now)
             case .upstreamFailed(let pick):

@@ -25,6 +25,6 @@ struct DeadlineQueueTests {
         #expect(core.advance(to: CoreFixtures.seconds(3)).requestEventKinds == [.undeferred])
         #expect(core.nextDeadline == CoreFixtures.seconds(10))
         let expired = core.advance(to: CoreFixtures.seconds(11))
-        #expect(expired.actions == [.reject(first, .close), .reject(second, .close)])
+        #expect(expired.actions == [.connection(first, .reject(.close)), .connection(second, .reject(.close))])
     }
 }

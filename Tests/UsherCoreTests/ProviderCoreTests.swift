@@ -24,7 +24,7 @@ struct ProviderCoreTests {
         var core = F.core(policy: .accept)
         let (queued, output) = core.queued()
         let id = try #require(queued)
-        #expect(output.actions == [.connectUpstream(id)])
+        #expect(output.actions == [.connection(id, .connectUpstream)])
         #expect(core.request(id)?.state == .admitting(timedOut: false))
         let connected = try core.upstreamConnected(id, at: F.seconds(0.01))
         #expect(connected.requestEventKinds == [.accepted])
@@ -38,7 +38,7 @@ struct ProviderCoreTests {
         var core = F.core(policy: .reject, rejection: busy)
         let (queued, output) = core.queued()
         let id = try #require(queued)
-        #expect(output.actions == [.reject(id, busy)])
+        #expect(output.actions == [.connection(id, .reject(busy))])
         #expect(output.requestEventKinds == [.arrived, .evaluated, .rejected(.close)])
         #expect(core.counters.rejected == 1 && core.counters.isConserved)
     }
@@ -72,7 +72,7 @@ struct ProviderCoreTests {
         #expect(ended.requestEventKinds == [.undeferred])
         #expect(core.request(id)?.state == .pending)
         let expired = core.advance(to: F.seconds(10))
-        #expect(expired.actions == [.reject(id, .close)])
+        #expect(expired.actions == [.connection(id, .reject(.close))])
         #expect(expired.requestEventKinds == [.evaluated, .expired(.reject)])
         #expect(core.counters.expired == 1 && core.counters.isConserved)
     }
@@ -93,7 +93,7 @@ struct ProviderCoreTests {
         var core = F.core(timeout: .seconds(1), timeoutAction: .accept)
         let id = try #require(core.queued().0)
         let output = core.advance(to: F.seconds(1))
-        #expect(output.actions == [.connectUpstream(id)])
+        #expect(output.actions == [.connection(id, .connectUpstream)])
         let connected = try core.upstreamConnected(id, at: F.seconds(1.01))
         #expect(connected.requestEventKinds == [.expired(.accept)])
         #expect(core.counters.expired == 1 && core.counters.accepted == 0 && core.counters.isConserved)
@@ -113,12 +113,40 @@ struct ProviderCoreTests {
         }
     }
 
+    @Test("a half-close withdraws an undecided request and closes it; keep, or being accepted, keeps it",
+          arguments: [(HalfClosePolicy.withdraw, 0), (.withdraw, 1), (.keep, 0), (.withdraw, 2)])
+    func halfClose(policy: HalfClosePolicy, phase: Int) throws {
+        var core = ProviderCore(
+            configuration: ProviderConfiguration(halfClose: policy), listeners: [.standard])
+        let id = try #require(core.queued().0)
+        if phase == 1 { _ = try core.decide(id, .deferral(.seconds(5)), by: .policy, at: .zero) }
+        if phase == 2 { _ = try core.decide(id, .accept, by: .policy, at: .zero) }
+        let output = core.callerFinishedSending(id, at: F.seconds(1))
+        if policy == .withdraw && phase < 2 {
+            #expect(output.actions == [.connection(id, .close)])
+            #expect(output.requestEventKinds == [.withdrawn])
+            #expect(core.request(id)?.state == .withdrawn)
+        } else {
+            #expect(output.actions.isEmpty && output.events.isEmpty)
+            #expect(core.request(id)?.callerFinishedSending == true)
+        }
+        #expect(core.counters.isConserved)
+    }
+
+    @Test("a half-close after the request finished leaves the action under way alone")
+    func halfCloseAfterRejection() throws {
+        var core = F.core(policy: .reject)
+        let id = try #require(core.queued().0)
+        #expect(core.callerFinishedSending(id, at: F.seconds(1)) == ProviderOutput())
+        #expect(core.request(id)?.state == .rejected(.close))
+    }
+
     @Test("an unreachable upstream rejects the request with the reason")
     func upstreamFailure() throws {
         var core = F.core(policy: .accept)
         let id = try #require(core.queued().0)
         let output = try core.upstreamFailed(id, reason: "connection refused", at: F.seconds(0.1))
-        #expect(output.actions == [.reject(id, .close)])
+        #expect(output.actions == [.connection(id, .reject(.close))])
         let request = try #require(core.request(id))
         #expect(request.state == .rejected(.close))
         #expect(request.decider == .upstream)
@@ -155,13 +183,13 @@ struct ProviderCoreTests {
         let first = try #require(core.queued(port: 1).0)
         let (second, full) = core.queued(port: 2)
         #expect(second != nil)
-        #expect(full.actions == [.pauseAccepting(ListenerID(0))])
+        #expect(full.actions == [.listener(ListenerID(0), .pauseAccepting)])
         #expect(full.listenerEventKinds == [.paused(.pendingQueue)])
         let (outcome, parked) = core.arrive(on: ListenerID(0), peer: F.peer(3), local: F.local, at: .zero)
         #expect(outcome == .parked && parked.actions.isEmpty)
         #expect(core.counters.arrived == 2)
         let resumed = try core.decide(first, .reject(.close), by: .policy, at: F.seconds(1))
-        #expect(resumed.actions == [.reject(first, .close), .resumeAccepting(ListenerID(0))])
+        #expect(resumed.actions == [.connection(first, .reject(.close)), .listener(ListenerID(0), .resumeAccepting)])
         #expect(core.queued(port: 3).0 != nil)
         #expect(core.counters.isConserved)
     }
@@ -179,9 +207,9 @@ struct ProviderCoreTests {
         #expect(full.listenerEventKinds == [.paused(.connections)])
         let (outcome, parked) = core.arrive(on: ListenerID(0), peer: F.peer(3), local: F.local, at: .zero)
         #expect(outcome == .parked, "the other listener is held back too")
-        #expect(parked.actions == [.pauseAccepting(ListenerID(0))])
+        #expect(parked.actions == [.listener(ListenerID(0), .pauseAccepting)])
         let closed = core.connectionClosed(first, at: F.seconds(1))
-        #expect(closed.actions == [.resumeAccepting(ListenerID(0)), .resumeAccepting(ListenerID(1))])
+        #expect(closed.actions == [.listener(ListenerID(0), .resumeAccepting), .listener(ListenerID(1), .resumeAccepting)])
         #expect(core.connectionCount == 1 && core.counters.accepted == 2 && core.counters.isConserved)
         #expect(core.connectionClosed(first, at: F.seconds(1)).actions.isEmpty, "a second close changes nothing")
     }
@@ -200,7 +228,7 @@ struct ProviderCoreTests {
         _ = try #require(core.queued(port: 1).0)
         let (outcome, output) = core.arrive(on: ListenerID(0), peer: F.peer(2), local: F.local, at: .zero)
         #expect(outcome == .overflowed(RequestID(2)))
-        #expect(output.actions == [.reject(RequestID(2), .reset)])
+        #expect(output.actions == [.connection(RequestID(2), .reject(.reset))])
         #expect(output.requestEventKinds == [.overflowed])
         #expect(core.counters.overflowed == 1 && core.counters.arrived == 2 && core.counters.isConserved)
     }
@@ -220,10 +248,10 @@ struct ProviderCoreTests {
         let deferred = try #require(core.queued(port: 2).0)
         _ = try core.decide(deferred, .deferral(.seconds(30)), by: .policy, at: .zero)
         let output = core.shutDown(at: F.seconds(1))
-        #expect(output.actions == [.connectUpstream(waiting), .connectUpstream(deferred)])
+        #expect(output.actions == [.connection(waiting, .connectUpstream), .connection(deferred, .connectUpstream)])
         #expect(core.request(waiting)?.decider == .shutdown)
         let late = core.queued(port: 3)
-        #expect(late.1.actions == [.connectUpstream(try #require(late.0))])
+        #expect(late.1.actions == [.connection(try #require(late.0), .connectUpstream)])
     }
 
     @Test("caller data keeps at most 4 KiB but counts every byte")

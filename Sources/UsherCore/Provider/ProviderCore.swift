@@ -106,7 +106,7 @@ public struct ProviderCore: Sendable {
         counters.recordOverflow()
         listeners[request.listener.index].counters.recordOverflow()
         finished.insert(request)
-        output.actions.append(.reject(request.id, .reset))
+        output.actions.append(.connection(request.id, .reject(.reset)))
         output.events.append(.request(RequestEvent(kind: .overflowed, request: request, at: now)))
     }
 
@@ -182,18 +182,22 @@ public struct ProviderCore: Sendable {
         return output
     }
 
-    /// The client stopped sending (a FIN). Returns `true` when the request stays, its client
-    /// taken to wait for the answer (accepted already, or ``HalfClosePolicy/keep``); `false` when
-    /// the client is taken as gone, and the IO layer closes the connection (a withdrawal).
-    public mutating func callerFinishedSending(_ id: RequestID) -> Bool {
-        guard let request = live[id] else { return false }
-        let keep = switch request.state {
-        case .admitting: true
-        case .pending, .deferred: configuration.halfClose == .keep
-        default: false
+    /// The client stopped sending (a FIN). A request being accepted keeps its client, which waits
+    /// for the answer, and so does an undecided one with ``HalfClosePolicy/keep``: the IO layer
+    /// passes the half-close on to the upstream after the caller data. An undecided one with
+    /// ``HalfClosePolicy/withdraw`` was withdrawn: the output closes the connection. A request
+    /// already finished has its action under way, which ends the connection.
+    public mutating func callerFinishedSending(_ id: RequestID, at now: Moment) -> ProviderOutput {
+        guard let request = live[id] else { return ProviderOutput() }
+        switch (request.state, configuration.halfClose) {
+        case (.pending, .withdraw), (.deferred, .withdraw):
+            var output = (try? withdraw(id, at: now)) ?? ProviderOutput()
+            output.actions.append(.connection(id, .close))
+            return output
+        default:
+            live[id]?.callerFinishedSending = true
+            return ProviderOutput()
         }
-        if keep { live[id]?.callerFinishedSending = true }
-        return keep
     }
 
     /// The IO layer closed a client connection, for whatever reason. A request still pending was
@@ -238,7 +242,7 @@ public struct ProviderCore: Sendable {
         request.outcomes.append(ConditionOutcome(
             condition: "upstream", verdict: .decided(.reject(.close)), reason: reason, at: now))
         var output = ProviderOutput()
-        output.actions.append(.reject(id, .close))
+        output.actions.append(.connection(id, .reject(.close)))
         finish(request, kind: .rejected(.close), at: now, into: &output)
         return output
     }
@@ -315,9 +319,9 @@ public struct ProviderCore: Sendable {
         switch decision {
         case .accept:
             transition(id, .accept, at: now, event: nil, into: &output)
-            output.actions.append(.connectUpstream(id))
+            output.actions.append(.connection(id, .connectUpstream))
         case .reject(let rejection):
-            output.actions.append(.reject(id, rejection))
+            output.actions.append(.connection(id, .reject(rejection)))
             transition(id, .reject(rejection.mode), at: now, event: .rejected(rejection.mode), into: &output)
         case .deferral(let duration):
             let until = now + duration
@@ -340,9 +344,9 @@ public struct ProviderCore: Sendable {
         switch action {
         case .accept:
             transition(id, .timeout(.accept), at: now, event: nil, into: &output)
-            output.actions.append(.connectUpstream(id))
+            output.actions.append(.connection(id, .connectUpstream))
         case .reject:
-            output.actions.append(.reject(id, configuration.defaultRejection))
+            output.actions.append(.connection(id, .reject(configuration.defaultRejection)))
             transition(id, .timeout(.reject), at: now, event: .expired(.reject), into: &output)
         }
     }
@@ -383,14 +387,14 @@ public struct ProviderCore: Sendable {
               let limit = admissionLimit(for: listener)
         else { return }
         listeners[listener.index].isPaused = true
-        output.actions.append(.pauseAccepting(listener))
+        output.actions.append(.listener(listener, .pauseAccepting))
         output.events.append(.listener(listenerEvent(.paused(limit), listener, at: now)))
     }
 
     private mutating func resumeIfRoom(_ listener: ListenerID, at now: Moment, into output: inout ProviderOutput) {
         guard listeners[listener.index].isPaused, admissionLimit(for: listener) == nil else { return }
         listeners[listener.index].isPaused = false
-        output.actions.append(.resumeAccepting(listener))
+        output.actions.append(.listener(listener, .resumeAccepting))
         output.events.append(.listener(listenerEvent(.resumed, listener, at: now)))
     }
 

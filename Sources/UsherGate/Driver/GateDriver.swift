@@ -12,7 +12,13 @@ final class GateDriver: Sendable {
     struct State {
         var core: ProviderCore
         var connections: [RequestID: HeldConnection] = [:]
+        /// Connections queued by an admission handler and not yet given their pending handler
+        /// by the child channel initializer.
+        var awaitingHandler: [ObjectIdentifier: RequestID] = [:]
         var admissions: [ListenerID: NIOLoopBound<AdmissionHandler>] = [:]
+        /// How many listener actions were routed to each listener: their order, so that an
+        /// admission handler can ignore one that arrives after a newer one.
+        var listenerActionCount: [ListenerID: UInt64] = [:]
         var timer: Scheduled<Void>?
         var timerDeadline: Moment?
         var drained: EventLoopPromise<Void>?
@@ -21,24 +27,27 @@ final class GateDriver: Sendable {
 
     /// Work to run on an event loop once the lock is released.
     private enum Delivery {
-        case connection(NIOLoopBound<PendingHandler>, GateAction)
-        case listener(NIOLoopBound<AdmissionHandler>)
+        case connection(NIOLoopBound<PendingHandler>, ConnectionAction)
+        case listener(NIOLoopBound<AdmissionHandler>, ListenerAction, order: UInt64)
     }
 
     private let state: NIOLockedValueBox<State>
     private let timerLoop: any EventLoop
     private let events: EventFanout
-    /// Where accepted connections go.
-    let upstream: SocketAddress
+    /// Opens the upstream connection of an accepted request on the client's event loop, with
+    /// reading off, within the time given.
+    typealias UpstreamConnect = @Sendable (any EventLoop, Duration) -> EventLoopFuture<any Channel>
+
+    let connectUpstream: UpstreamConnect
     let connectTimeout: Duration
     let lingerTimeout: Duration
 
     init(
-        core: ProviderCore, upstream: SocketAddress, connectTimeout: Duration, lingerTimeout: Duration,
-        timerLoop: any EventLoop, events: EventFanout
+        core: ProviderCore, connectUpstream: @escaping UpstreamConnect, connectTimeout: Duration,
+        lingerTimeout: Duration, timerLoop: any EventLoop, events: EventFanout
     ) {
         self.state = NIOLockedValueBox(State(core: core))
-        self.upstream = upstream
+        self.connectUpstream = connectUpstream
         self.connectTimeout = connectTimeout
         self.lingerTimeout = lingerTimeout
         self.timerLoop = timerLoop
@@ -55,11 +64,9 @@ final class GateDriver: Sendable {
         state.withLockedValue { $0.core.listener(listener, isBoundTo: endpoint, backlog: backlog) }
     }
 
-    func isPaused(_ listener: ListenerID) -> Bool {
-        state.withLockedValue { $0.core.listeners[listener.index].isPaused }
-    }
-
-    /// Offers a connection the kernel completed; called on the listener's event loop.
+    /// Offers a connection the kernel completed; called on the listener's event loop. A queued
+    /// (or overflowed) connection gets its ``PendingHandler`` from
+    /// ``takeRequestID(of:)`` in the child channel initializer.
     func arrive(on listener: ListenerID, channel: any Channel) -> ArrivalOutcome {
         let peer = Endpoint(channel.remoteAddress) ?? Endpoint(host: "unknown", port: 0)
         let local = Endpoint(channel.localAddress) ?? Endpoint(host: "unknown", port: 0)
@@ -67,6 +74,7 @@ final class GateDriver: Sendable {
             let (outcome, output) = state.core.arrive(on: listener, peer: peer, local: local, at: .now)
             if let id = outcome.requestID {
                 state.connections[id] = HeldConnection(channel: channel)
+                state.awaitingHandler[ObjectIdentifier(channel)] = id
             }
             return (outcome, output)
         }
@@ -78,8 +86,14 @@ final class GateDriver: Sendable {
 
     // MARK: Connections
 
+    /// The request of a connection that ``arrive(on:channel:)`` queued, for its pending handler;
+    /// `nil` for a channel it never saw.
+    func takeRequestID(of channel: any Channel) -> RequestID? {
+        state.withLockedValue { $0.awaitingHandler.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
     /// The handler of a held connection is ready: returns the actions decided before it was.
-    func attach(_ id: RequestID, handler: NIOLoopBound<PendingHandler>) -> [GateAction] {
+    func attach(_ id: RequestID, handler: NIOLoopBound<PendingHandler>) -> [ConnectionAction] {
         state.withLockedValue { state in
             guard var connection = state.connections[id] else { return [] }
             let mailbox = connection.mailbox
@@ -91,10 +105,10 @@ final class GateDriver: Sendable {
         }
     }
 
-    /// The client stopped sending: `true` when its request stays (see
-    /// ``ProviderCore/callerFinishedSending(_:)``).
-    func callerFinishedSending(_ id: RequestID) -> Bool {
-        state.withLockedValue { $0.core.callerFinishedSending(id) }
+    /// The client stopped sending; the core answers (see
+    /// ``ProviderCore/callerFinishedSending(_:at:)``), with a `close` when it was a withdrawal.
+    func callerFinishedSending(_ id: RequestID) {
+        step { state in ((), state.core.callerFinishedSending(id, at: .now)) }
     }
 
     /// Caller data arrived.
@@ -114,7 +128,9 @@ final class GateDriver: Sendable {
     /// client withdrew it.
     private func clientClosed(_ id: RequestID) {
         step { state in
-            state.connections[id] = nil
+            if let channel = state.connections.removeValue(forKey: id)?.channel {
+                state.awaitingHandler[ObjectIdentifier(channel)] = nil
+            }
             let output = state.core.connectionClosed(id, at: .now)
             if state.connections.isEmpty, let drained = state.drained {
                 drained.succeed()
@@ -220,7 +236,7 @@ final class GateDriver: Sendable {
         var deliveries: [Delivery] = []
         for action in output.actions {
             switch action {
-            case .connectUpstream(let id), .reject(let id, _):
+            case .connection(let id, let action):
                 guard var connection = state.connections[id] else { continue }
                 if let handler = connection.handler {
                     deliveries.append(.connection(handler, action))
@@ -228,10 +244,11 @@ final class GateDriver: Sendable {
                     connection.mailbox.append(action)
                     state.connections[id] = connection
                 }
-            case .pauseAccepting(let listener), .resumeAccepting(let listener):
-                if let admission = state.admissions[listener] {
-                    deliveries.append(.listener(admission))
-                }
+            case .listener(let listener, let action):
+                guard let admission = state.admissions[listener] else { continue }
+                let order = state.listenerActionCount[listener, default: 0] + 1
+                state.listenerActionCount[listener] = order
+                deliveries.append(.listener(admission, action, order: order))
             }
         }
         armTimer(&state)
@@ -244,8 +261,8 @@ final class GateDriver: Sendable {
             switch delivery {
             case .connection(let handler, let action):
                 handler.eventLoop.execute { handler.value.perform(action) }
-            case .listener(let admission):
-                admission.eventLoop.execute { admission.value.synchronizeAccepting() }
+            case .listener(let admission, let action, let order):
+                admission.eventLoop.execute { admission.value.perform(action, order: order) }
             }
         }
     }

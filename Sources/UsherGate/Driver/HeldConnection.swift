@@ -7,5 +7,5 @@ struct HeldConnection {
     /// The handler that executes actions, once the channel is active.
     var handler: NIOLoopBound<PendingHandler>?
     /// Actions decided before the handler was ready, executed when it attaches.
-    var mailbox: [GateAction] = []
+    var mailbox: [ConnectionAction] = []
 }

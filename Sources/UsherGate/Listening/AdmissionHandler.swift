@@ -6,10 +6,11 @@ import UsherCore
 /// Sits in a listening channel's pipeline, before NIO's accept handler, and offers every
 /// connection the kernel completed to the provider core.
 ///
-/// Queued connections get a ``PendingHandler`` and continue to registration. When the core says
-/// the queue is full, the connection is *parked* here, unread, and the listener stops accepting
-/// (`autoRead` off) so that further clients wait in the kernel backlog; parked connections are
-/// offered again, in order, when the queue has room.
+/// Queued connections continue to SwiftNIO's accept handler, whose child channel initializer
+/// gives them their ``PendingHandler`` before they are registered. When the core says the queue
+/// is full, the connection is *parked* here, unread, and the listener stops accepting (`autoRead`
+/// off) so that further clients wait in the kernel backlog; the core's `resumeAccepting` offers
+/// parked connections again, in order.
 final class AdmissionHandler: ChannelInboundHandler {
     typealias InboundIn = any Channel
     typealias InboundOut = any Channel
@@ -22,6 +23,8 @@ final class AdmissionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     /// Set by ``stopAccepting()``: the listener takes nothing more, whatever the queue says.
     private var stopped = false
+    /// The order of the last listener action carried out (see ``perform(_:order:)``).
+    private var lastAction: UInt64 = 0
 
     init(listener: ListenerID, driver: GateDriver, logger: Logger) {
         self.listener = listener
@@ -57,14 +60,22 @@ final class AdmissionHandler: ChannelInboundHandler {
         ])
     }
 
-    /// Aligns accepting with the core: offers parked connections while there is room, then
-    /// accepts from the kernel again only if nothing is left parked and the queue is not full.
-    func synchronizeAccepting() {
-        guard let context, !stopped else { return }
-        while let child = parked.first, offer(child, context: context) {
-            parked.removeFirst()
+    /// Carries out the core's action on this listener. Actions reach the loop in the order the
+    /// core gave them per thread; `order` (increasing per listener) lets one that arrives after a
+    /// newer one be ignored, so the newest always wins.
+    func perform(_ action: ListenerAction, order: UInt64) {
+        guard let context, !stopped, order > lastAction else { return }
+        lastAction = order
+        switch action {
+        case .pauseAccepting:
+            setAccepting(false, context: context)
+        case .resumeAccepting:
+            while let child = parked.first, offer(child, context: context) {
+                parked.removeFirst()
+            }
+            // Offering may have filled the queue again: the core then sends a newer pause.
+            setAccepting(parked.isEmpty, context: context)
         }
-        setAccepting(parked.isEmpty && !driver.isPaused(listener), context: context)
     }
 
     /// Stops taking connections from the kernel and offers what is parked (the core queues
@@ -79,25 +90,11 @@ final class AdmissionHandler: ChannelInboundHandler {
         setAccepting(false, context: context)
     }
 
+    /// Offers a connection to the core; a queued one continues to registration.
     private func offer(_ child: any Channel, context: ChannelHandlerContext) -> Bool {
-        let outcome = driver.arrive(on: listener, channel: child)
-        guard let id = outcome.requestID else { return false }
-        installPendingHandler(for: id, on: child)
+        guard driver.arrive(on: listener, channel: child).requestID != nil else { return false }
         context.fireChannelRead(wrapInboundOut(child))
         return true
-    }
-
-    /// Adds the pending handler before NIO registers the child: at once on a shared event loop,
-    /// else as the first task queued on the child's loop (ahead of NIO's registration).
-    private func installPendingHandler(for id: RequestID, on child: any Channel) {
-        let driver = self.driver
-        if child.eventLoop.inEventLoop {
-            try? child.pipeline.syncOperations.addHandler(PendingHandler(id: id, driver: driver))
-        } else {
-            child.eventLoop.execute {
-                try? child.pipeline.syncOperations.addHandler(PendingHandler(id: id, driver: driver))
-            }
-        }
     }
 
     private func setAccepting(_ accepting: Bool, context: ChannelHandlerContext) {

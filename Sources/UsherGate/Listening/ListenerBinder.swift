@@ -56,6 +56,11 @@ struct ListenerBinder {
             }
             .childChannelOption(.autoRead, value: false)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { child in
+                child.eventLoop.makeCompletedFuture {
+                    try PendingHandler.install(on: child, driver: driver, logger: logger)
+                }
+            }
         if address.protocol == .inet6 {
             // Like nginx: [::]:PORT takes IPv6 only, so 0.0.0.0:PORT can be listed beside it.
             bootstrap = bootstrap.serverChannelOption(

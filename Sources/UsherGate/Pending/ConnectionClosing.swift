@@ -19,14 +19,18 @@ enum ConnectionClosing {
 
     /// An orderly close: the reply, then FIN, then reading (and dropping) whatever the client
     /// still sends until it closes or `linger` passes. Closing with unread data would make the
-    /// kernel send RST, which can destroy the reply before the client reads it.
-    static func closeGracefully(context: ChannelHandlerContext, reply: [UInt8], linger: Duration) {
-        if !reply.isEmpty {
-            context.write(NIOAny(ByteBuffer(bytes: reply)), promise: nil)
-        }
-        context.flush()
-        context.close(mode: .output, promise: nil)
+    /// kernel send RST, which can destroy the reply before the client reads it. A client that has
+    /// already stopped sending (`linger` `nil`) is closed once the reply is out.
+    static func closeGracefully(context: ChannelHandlerContext, reply: [UInt8], linger: Duration?) {
         let channel = context.channel
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(NIOAny(ByteBuffer(bytes: reply)), promise: written)
+        guard let linger else {
+            // Its end of input was read, so nothing unread is left to turn the close into a reset.
+            written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+            return
+        }
+        context.close(mode: .output, promise: nil)
         context.eventLoop.scheduleTask(in: linger.timeAmount) {
             channel.close(promise: nil)
         }

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import UsherCore
 
@@ -26,7 +27,7 @@ final class PendingHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var captured: ByteBuffer?
     /// How many bytes went to the core as caller data.
     private var reported = 0
-    /// The client half-closed after its request was accepted.
+    /// The client half-closed (while pending with --half-close keep, or once accepted).
     private var clientFinishedSending = false
     /// When connecting to the upstream must have succeeded, across retries.
     private var connectDeadline: NIODeadline?
@@ -36,6 +37,29 @@ final class PendingHandler: ChannelInboundHandler, RemovableChannelHandler {
     init(id: RequestID, driver: GateDriver) {
         self.id = id
         self.driver = driver
+    }
+
+    /// Why a connection could not be given its pending handler.
+    struct InstallError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Gives a connection the admission handler queued its pending handler, from the child
+    /// channel initializer (before SwiftNIO registers it). A failure is logged and closes the
+    /// connection; the core then counts its request withdrawn.
+    static func install(on child: any Channel, driver: GateDriver, logger: Logger) throws {
+        do {
+            guard let id = driver.takeRequestID(of: child) else {
+                throw InstallError(description: "no request was queued for it")
+            }
+            try child.pipeline.syncOperations.addHandler(PendingHandler(id: id, driver: driver))
+        } catch {
+            logger.error("cannot hold a connection", metadata: [
+                "peer": "\(Endpoint(child.remoteAddress).map(String.init(describing:)) ?? "unknown")",
+                "reason": "\(error)",
+            ])
+            throw error
+        }
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -84,15 +108,12 @@ final class PendingHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.fireUserInboundEventTriggered(event)
             return
         }
+        clientFinishedSending = true
         switch phase {
         case .holding, .connecting:
-            if driver.callerFinishedSending(id) {
-                // The client waits for the answer (accepted already, or --half-close keep): the
-                // upstream gets the same half-close after the caller data.
-                clientFinishedSending = true
-            } else {
-                context.close(promise: nil)  // undecided: the client is taken as gone (withdrawn)
-            }
+            // The core answers: a withdrawal closes the connection; a client waiting for its
+            // answer keeps it, and the upstream gets the same half-close after the caller data.
+            driver.callerFinishedSending(id)
         case .rejecting, .spliced:
             context.close(promise: nil)  // the client has read the reply and is done
         }
@@ -103,15 +124,15 @@ final class PendingHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Executes an action of the provider core for this connection.
-    func perform(_ action: GateAction) {
+    func perform(_ action: ConnectionAction) {
         guard let context else { return }
         switch action {
         case .connectUpstream:
             connectUpstream(context: context)
-        case .reject(_, let rejection):
+        case .reject(let rejection):
             reject(rejection, context: context)
-        case .pauseAccepting, .resumeAccepting:
-            break
+        case .close:
+            context.close(promise: nil)
         }
     }
 
@@ -134,7 +155,8 @@ final class PendingHandler: ChannelInboundHandler, RemovableChannelHandler {
             ConnectionClosing.reset(context.channel)
         case .close:
             ConnectionClosing.closeGracefully(
-                context: context, reply: rejection.message, linger: driver.lingerTimeout)
+                context: context, reply: rejection.message,
+                linger: clientFinishedSending ? nil : driver.lingerTimeout)
         }
     }
 
@@ -150,7 +172,7 @@ final class PendingHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func attemptConnect(on eventLoop: any EventLoop) {
         guard phase == .connecting, let connectDeadline else { return }
         let remaining = Duration.nanoseconds(max(1, (connectDeadline - .now()).nanoseconds))
-        UpstreamConnector.connect(to: driver.upstream, on: eventLoop, timeout: remaining)
+        driver.connectUpstream(eventLoop, remaining)
             .assumeIsolated()
             .whenComplete { result in self.upstreamConnected(result, on: eventLoop) }
     }
