@@ -61,7 +61,7 @@ public final class Gate: Provider {
         let (upstream, demo) = try await startUpstream(configuration, group: group, logger: logger)
         var configuration = configuration
         configuration.provider.maxConnections = fittedMaxConnections(configuration, logger: logger)
-        let fanout = EventFanout()
+        let fanout = EventFanout(logger: logger)
         let driver = GateDriver(
             core: ProviderCore(configuration: configuration.provider, listeners: configuration.listeners),
             connectUpstream: { loop, timeout in UpstreamConnector.connect(to: upstream, on: loop, timeout: timeout) },
@@ -164,7 +164,8 @@ public final class Gate: Provider {
     }
 
     /// Stops gracefully: stops listening, applies the timeout action to every pending request,
-    /// lets proxied connections finish for up to the drain timeout, then closes what is left.
+    /// lets proxied connections finish for up to the drain timeout, then closes what is left;
+    /// returns once the observers have had every event so far.
     public func shutdown() async {
         for admission in driver.beginShutdown() {
             try? await admission.eventLoop.submit { admission.value.stopAccepting() }.get()
@@ -178,6 +179,7 @@ public final class Gate: Provider {
         try? await withDeadline(configuration.drainTimeout, driver.allClosed())
         driver.closeAll()
         await demo?.close()
+        await fanout.flush()
     }
 
     /// Waits for `future`, or until `limit` has passed.

@@ -204,7 +204,31 @@ struct ControlCommandTests {
         }
     }
 
+    @Test("socat: a request without its newline is not executed and says so; with it, it is answered")
+    func unterminatedRequestThroughSocat() async throws {
+        _ = try await UsherDaemon.with(serveOnFreePort) { usher, control in
+            let port = try await usher.readyPort()
+            async let curl = Curl.get(port: port, maxTime: 20)
+            try await waitForPending(1, control: control)
+            let request = #"{"v":1,"id":1,"op":"decide","ids":["r1"],"decision":"accept"}"#
+            let unterminated = try await Self.socat(request, control: control)
+            #expect(unterminated.contains(#""code":"unterminated_line""#), "\(unterminated)")
+            try await waitForPending(1, control: control)
+            let answered = try await Self.socat(request + "\n", control: control)
+            #expect(answered.contains(#""type":"decided""#) && answered.contains(#""ok":true"#), "\(answered)")
+            #expect(try await curl.exitCode == 0)
+        }
+    }
+
     // MARK: Helpers
+
+    /// What the daemon answers `input` sent through `socat -t 2` (which half-closes after it).
+    private static func socat(_ input: String, control: String) async throws -> String {
+        let escaped = input.replacingOccurrences(of: "'", with: "'\\''")
+        let output = try await ProcessRunner.run(
+            "sh", ["-c", "printf '%s' '\(escaped)' | socat -t 2 - UNIX-CONNECT:\(control)"], timeout: .seconds(15))
+        return output.standardOutput
+    }
 
     private func waitForPending(_ count: Int, control: String) async throws {
         try await poll("\(count) pending", every: .milliseconds(100), timeout: .seconds(15)) {

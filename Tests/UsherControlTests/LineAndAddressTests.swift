@@ -4,35 +4,8 @@ import UsherCore
 @testable import UsherControl
 import UsherWire
 
-@Suite("Control protocol: lines, networks, roles")
+@Suite("Control protocol: networks, roles")
 struct LineAndAddressTests {
-    private func lines(_ chunks: [String], maximum: Int) -> [String] {
-        var decoder = BoundedLineDecoder(maximum: maximum)
-        var buffer = ByteBuffer()
-        var seen: [String] = []
-        for chunk in chunks {
-            buffer.writeString(chunk)
-            while let line = decoder.next(&buffer) {
-                switch line {
-                case .line(let bytes): seen.append(String(buffer: bytes))
-                case .tooLong(let count): seen.append("<\(count) bytes>")
-                }
-            }
-        }
-        return seen
-    }
-
-    @Test("lines split on LF and CRLF, across chunks")
-    func splits() {
-        #expect(lines(["a\nb", "c\r\n", "\n"], maximum: 10) == ["a", "bc", ""])
-    }
-
-    @Test("an overlong line is reported once and skipped; the next line is read")
-    func overlong() {
-        #expect(lines(["0123456789ABCDEF", "GHIJ", "K\nok\n"], maximum: 8) == ["<21 bytes>", "ok"])
-        #expect(lines(["0123456789\nok\n"], maximum: 8) == ["<10 bytes>", "ok"])
-    }
-
     @Test("CIDR networks match IPv4, IPv6 and IPv4-mapped peers")
     func prefixes() throws {
         let ten = try AddressPrefix.parse("10.0.0.0/8")

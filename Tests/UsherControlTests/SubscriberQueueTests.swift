@@ -38,6 +38,18 @@ struct SubscriberQueueTests {
         #expect(queue.offer(5, sequence: 5, writable: true).name == "stale")
         #expect(queue.offer(6, sequence: 6, writable: true).name == "send 6")
     }
+
+    @Test("a gap in the sequence (events lost before they reached this subscriber) asks for a resync")
+    func gapResyncs() {
+        var queue = SubscriberQueue<Int>(capacity: 4, after: 0)
+        _ = queue.offer(1, sequence: 1, writable: false)
+        #expect(queue.offer(5, sequence: 5, writable: true).name == "dropped")
+        #expect(queue.needsResync)
+        #expect(queue.takeHeld().isEmpty)
+        #expect(queue.offer(6, sequence: 6, writable: true).name == "dropped")
+        #expect(queue.resynced(through: 6) == 6, "1 held, 2…4 lost, 5 and 6 covered by the snapshot")
+        #expect(queue.offer(7, sequence: 7, writable: true).name == "send 7")
+    }
 }
 
 extension SubscriberQueue.Offer {

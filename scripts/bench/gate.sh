@@ -4,23 +4,28 @@
 #   new connections/s  (HTTP with "Connection: close": one TCP connection per request)
 #   keep-alive req/s   (many requests per connection)
 #   1 MiB throughput   (MB/s of response bodies)
-# It prints each figure and usher's ratio to HAProxy and to direct.
+# It prints each figure and usher's ratio to HAProxy and to direct. With --baseline, a second
+# usher binary (an earlier build) is measured in the same run, and usher's ratio to it printed.
 #
 # usage: scripts/bench/gate.sh [--duration SECONDS] [--connections N] [--rounds N] [--usher-threads N]
-#
+#                              [--log-level LEVEL] [--baseline PATH]
+#   --log-level   usher's --log-level (default warning; info writes one line per event)
+#   --baseline    another usher executable to measure beside this one
 # Installs nginx-light, haproxy and wrk when missing; builds usher in release mode; everything
 # it starts listens on 127.0.0.1 and is stopped (by PID) on every exit path.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-duration=10 connections=50 rounds=3 usher_threads=1
+duration=10 connections=50 rounds=3 usher_threads=1 log_level=warning baseline=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --usher-threads) usher_threads="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --log-level) log_level="$2"; shift 2 ;;
+    --baseline) baseline="$2"; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gate.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -35,6 +40,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 PATH="$PATH:/usr/sbin"
+if [ -n "$baseline" ] && [ ! -x "$baseline" ]; then
+  echo "gate.sh: --baseline $baseline is not an executable" >&2; exit 64
+fi
 
 swift build -c release --product usher >&2
 usher="$(swift build -c release --show-bin-path)/usher"
@@ -63,7 +71,7 @@ wait_for_port() {
   exit 1
 }
 
-nginx_port=$(free_port) haproxy_port=$(free_port) usher_port=$(free_port)
+nginx_port=$(free_port) haproxy_port=$(free_port) usher_port=$(free_port) baseline_port=$(free_port)
 
 head -c 1048576 /dev/urandom > "$work/1m.bin"
 chmod 0644 "$work/1m.bin"
@@ -108,10 +116,19 @@ backend upstream
 CONF
 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & pids+=($!)
 
-"$usher" serve --listen "127.0.0.1:$usher_port" --upstream "127.0.0.1:$nginx_port" \
-  --policy accept --threads "$usher_threads" --log-level warning 2>"$work/usher.log" & pids+=($!)
+start_usher() {  # start_usher BINARY PORT NAME
+  USHER_CONTROL="$work/$3.sock" "$1" serve --listen "127.0.0.1:$2" --upstream "127.0.0.1:$nginx_port" \
+    --policy accept --threads "$usher_threads" --log-level "$log_level" 2>"$work/$3.log" & pids+=($!)
+}
+start_usher "$usher" "$usher_port" usher
+targets="direct:$nginx_port haproxy:$haproxy_port usher:$usher_port"
+if [ -n "$baseline" ]; then
+  start_usher "$baseline" "$baseline_port" baseline
+  targets="$targets baseline:$baseline_port"
+fi
 
 wait_for_port "$nginx_port" nginx-error; wait_for_port "$haproxy_port" haproxy; wait_for_port "$usher_port" usher
+if [ -n "$baseline" ]; then wait_for_port "$baseline_port" baseline; fi
 
 # wrk prints "Requests/sec: N" and "Transfer/sec: N(KB|MB|GB)"; print requests/s or MB/s.
 measure() {  # measure KIND PORT
@@ -139,28 +156,37 @@ median() { sort -n | awk '{ a[NR]=$1 } END { print (NR%2) ? a[(NR+1)/2] : (a[NR/
 
 declare -A results
 for kind in close keepalive throughput; do
-  for target in direct:$nginx_port haproxy:$haproxy_port usher:$usher_port; do
+  for target in $targets; do
     : > "$work/$kind-${target%%:*}"
   done
   for round in $(seq 1 "$rounds"); do
-    # Interleave the targets in every round so that drift affects all three alike.
-    for target in direct:$nginx_port haproxy:$haproxy_port usher:$usher_port; do
+    # Interleave the targets in every round so that drift affects all alike.
+    for target in $targets; do
       measure "$kind" "${target#*:}" >> "$work/$kind-${target%%:*}"
     done
   done
-  for name in direct haproxy usher; do
-    results[$kind-$name]=$(median < "$work/$kind-$name")
+  for target in $targets; do
+    results[$kind-${target%%:*}]=$(median < "$work/$kind-${target%%:*}")
   done
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "n/a" }'; }
 
-printf '\nusher gate benchmark: %s rounds of %ss, %s connections, usher --threads %s, HAProxy nbthread 1, nginx 1 worker\n' \
-  "$rounds" "$duration" "$connections" "$usher_threads"
+printf '\nusher gate benchmark: %s rounds of %ss, %s connections, usher --threads %s --log-level %s, HAProxy nbthread 1, nginx 1 worker\n' \
+  "$rounds" "$duration" "$connections" "$usher_threads" "$log_level"
+if [ -n "$baseline" ]; then printf 'baseline: %s\n' "$baseline"; fi
 printf '%s, %s, %s; %s cores\n\n' "$(nginx -v 2>&1 | sed 's/.*: //')" "$(haproxy -v | head -1 | cut -d' ' -f1-3)" \
   "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)" "$(nproc)"
-printf '| %-26s | %12s | %12s | %12s | %10s | %10s |\n' measure direct HAProxy usher "usher/HAProxy" "usher/direct"
-printf '|%s|%s|%s|%s|%s|%s|\n' "----------------------------" "--------------" "--------------" "--------------" "------------" "------------"
+if [ -n "$baseline" ]; then
+  printf '| %-26s | %12s | %12s | %12s | %12s | %10s | %10s | %10s |\n' measure direct HAProxy usher baseline \
+    "usher/HAProxy" "usher/direct" "usher/baseline"
+  printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "----------------------------" "--------------" "--------------" \
+    "--------------" "--------------" "------------" "------------" "------------"
+else
+  printf '| %-26s | %12s | %12s | %12s | %10s | %10s |\n' measure direct HAProxy usher "usher/HAProxy" "usher/direct"
+  printf '|%s|%s|%s|%s|%s|%s|\n' "----------------------------" "--------------" "--------------" "--------------" \
+    "------------" "------------"
+fi
 for kind in close keepalive throughput; do
   case "$kind" in
     close) label="new connections (req/s)" ;;
@@ -168,8 +194,16 @@ for kind in close keepalive throughput; do
     throughput) label="1 MiB responses (MB/s)" ;;
   esac
   d=${results[$kind-direct]} h=${results[$kind-haproxy]} u=${results[$kind-usher]}
-  printf '| %-26s | %12s | %12s | %12s | %10s | %10s |\n' "$label" "$d" "$h" "$u" "$(ratio "$u" "$h")" "$(ratio "$u" "$d")"
+  if [ -n "$baseline" ]; then
+    b=${results[$kind-baseline]}
+    printf '| %-26s | %12s | %12s | %12s | %12s | %10s | %10s | %10s |\n' "$label" "$d" "$h" "$u" "$b" \
+      "$(ratio "$u" "$h")" "$(ratio "$u" "$d")" "$(ratio "$u" "$b")"
+  else
+    printf '| %-26s | %12s | %12s | %12s | %10s | %10s |\n' "$label" "$d" "$h" "$u" "$(ratio "$u" "$h")" "$(ratio "$u" "$d")"
+  fi
 done
-if grep -qE ' (warning|error|critical) ' "$work/usher.log"; then
-  echo; echo "usher warnings:"; grep -E ' (warning|error|critical) ' "$work/usher.log" | tail -5
-fi
+for name in usher baseline; do
+  if [ -f "$work/$name.log" ] && grep -qE ' (warning|error|critical) ' "$work/$name.log"; then
+    echo; echo "$name warnings:"; grep -E ' (warning|error|critical) ' "$work/$name.log" | tail -5
+  fi
+done

@@ -117,6 +117,8 @@ public final class ControlClient {
         switch received {
         case .tooLong(let count):
             throw ControlClientError.badMessage("a line of \(count) bytes is longer than this client reads")
+        case .unterminated(let count):
+            throw ControlClientError.badMessage("the connection ended inside a line (\(count) bytes without a newline)")
         case .line(let bytes):
             do {
                 return try ControlLine.decode(bytes)

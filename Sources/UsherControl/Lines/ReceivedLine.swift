@@ -6,6 +6,8 @@ public enum ReceivedLine: Sendable {
     case line(ByteBuffer)
     /// A line longer than the limit was discarded; it had at least this many bytes.
     case tooLong(Int)
+    /// The stream ended after this many bytes that no newline ended: not a line, so not read.
+    case unterminated(Int)
 }
 
 /// Splits a byte stream into lines, with a limit on their length.
@@ -13,6 +15,8 @@ public enum ReceivedLine: Sendable {
 /// `NIOExtras.LineBasedFrameDecoder` has no limit, so a client that never sends a newline would
 /// make its buffer grow without end. This decoder discards a line once it passes `maximum`
 /// bytes (reporting it once, as ``ReceivedLine/tooLong(_:)``) and carries on with the next.
+/// Bytes left without a newline when the stream ends are not a line: they are reported as
+/// ``ReceivedLine/unterminated(_:)``, never passed on as one.
 public struct BoundedLineDecoder: ByteToMessageDecoder {
     public typealias InboundOut = ReceivedLine
 
@@ -38,8 +42,13 @@ public struct BoundedLineDecoder: ByteToMessageDecoder {
         while let line = next(&buffer) {
             context.fireChannelRead(NIOAny(line))
         }
-        if buffer.readableBytes > 0, discarded == 0, let rest = buffer.readSlice(length: buffer.readableBytes) {
-            context.fireChannelRead(NIOAny(ReceivedLine.line(Self.trimmed(rest))))
+        let rest = discarded + buffer.readableBytes
+        let blank = discarded == 0 && buffer.readableBytesView.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+        buffer.moveReaderIndex(to: buffer.writerIndex)
+        discarded = 0
+        scanned = 0
+        if rest > 0, !blank {
+            context.fireChannelRead(NIOAny(ReceivedLine.unterminated(rest)))
         }
         return .needMoreData
     }

@@ -56,6 +56,10 @@ final class ControlConnectionHandler: ChannelInboundHandler {
             send(ControlLine(id: nil, message: .error(ControlError(
                 .lineTooLong,
                 "a line of \(count) bytes was discarded; the limit is \(ControlProtocol.maximumRequestLine) bytes"))))
+        case .unterminated(let count):
+            send(ControlLine(id: nil, message: .error(ControlError(
+                .unterminatedLine,
+                "the last \(count) bytes had no newline and were not read as a request; end every request with \\n"))))
         case .line(let line):
             guard line.readableBytesView.contains(where: { !Self.isSpace($0) }) else { return }
             switch RequestParser.parse(line.readableBytesView) {
@@ -65,6 +69,18 @@ final class ControlConnectionHandler: ChannelInboundHandler {
                 send(ControlLine(id: failure.id, message: .error(failure.error)))
             }
         }
+    }
+
+    /// The client stopped sending: every request it sent has been answered (the decoder passed
+    /// them on first); the connection closes once those answers are written. A subscription
+    /// ends with it.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case ChannelEvent.inputClosed = event else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        let channel = context.channel
+        context.writeAndFlush(NIOAny(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -127,6 +143,8 @@ final class ControlConnectionHandler: ChannelInboundHandler {
         switch offer {
         case .send(let line):
             context.writeAndFlush(NIOAny(ByteBuffer(bytes: line)), promise: nil)
+        case .dropped where context.channel.isWritable:
+            drainSubscription()  // events were lost upstream: resync now, not at the next drain
         case .held, .dropped, .stale:
             break
         }

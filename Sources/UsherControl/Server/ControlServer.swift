@@ -23,12 +23,14 @@ public final class ControlServer: Sendable {
     private let hub: SubscriberHub
     private let statsTask: RepeatedTask
     private let inode: UInt64?
+    private let lock: ControlSocketLock
     private let service: ControlService
 
     private init(
         path: String, channel: any Channel, hub: SubscriberHub, statsTask: RepeatedTask, inode: UInt64?,
-        service: ControlService
+        lock: ControlSocketLock, service: ControlService
     ) {
+        self.lock = lock
         self.path = path
         self.service = service
         self.channel = channel
@@ -52,8 +54,11 @@ public final class ControlServer: Sendable {
         at path: String, service: ControlService, access: AccessPolicy, group: any EventLoopGroup, logger: Logger,
         subscriberQueue: Int = 4096, statsInterval: Duration = .seconds(1)
     ) async throws(StartError) -> ControlServer {
+        let lock: ControlSocketLock
         do {
-            if try ControlSocketFile.prepare(path) {
+            let prepared = try ControlSocketFile.prepare(path)
+            lock = prepared.lock
+            if prepared.removedStale {
                 logger.info("removed stale control socket", metadata: ["path": "\(path)"])
             }
         } catch {
@@ -66,12 +71,15 @@ public final class ControlServer: Sendable {
                 group: group, service: service, hub: hub, access: access, queue: subscriberQueue, logger: logger
             ).bind(unixDomainSocketPath: path).get()
         } catch {
+            lock.release()
             throw StartError(description: "cannot open the control socket \(path): \(error)")
         }
         do {
             try ControlSocketFile.restrict(path, observers: access.observerGroup)
         } catch {
             try? await channel.close()
+            ControlSocketFile.remove(path, inode: ControlSocketFile.inode(of: path))
+            lock.release()
             throw StartError(description: error.description)
         }
         service.provider.observe { hub.publish($0) }
@@ -81,7 +89,7 @@ public final class ControlServer: Sendable {
         ) { _ in hub.publishStats() }
         return ControlServer(
             path: path, channel: channel, hub: hub, statsTask: statsTask, inode: ControlSocketFile.inode(of: path),
-            service: service)
+            lock: lock, service: service)
     }
 
     private static func bootstrap(
@@ -89,7 +97,8 @@ public final class ControlServer: Sendable {
         logger: Logger
     ) -> ServerBootstrap {
         ServerBootstrap(group: group)
-            .childChannelOption(.allowRemoteHalfClosure, value: false)
+            // A client that half-closes still gets the answers to what it sent (then the close).
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 guard let options = channel as? any SocketOptionProvider else {
                     return channel.close()
@@ -122,5 +131,6 @@ public final class ControlServer: Sendable {
         try? await channel.close()
         try? await hub.closeAll(reason: reason, on: channel.eventLoop).get()
         ControlSocketFile.remove(path, inode: inode)
+        lock.release()
     }
 }

@@ -39,13 +39,25 @@ public enum ControlSocketFile {
     }
 
     /// Makes `path` ready to bind: creates its directory (mode 0700) when missing, refuses a
-    /// directory owned by another user, removes a stale socket left by a dead daemon and refuses
-    /// a live one.
+    /// directory owned by another user, takes the path's lock (refused while another daemon
+    /// holds it), removes a stale socket left by a dead daemon and refuses a live one.
     ///
-    /// - Returns: `true` when a stale socket was removed.
-    static func prepare(_ path: String) throws(Failure) -> Bool {
+    /// - Returns: the lock, to hold until the socket is removed, and whether a stale socket was
+    ///   removed.
+    static func prepare(_ path: String) throws(Failure) -> (lock: ControlSocketLock, removedStale: Bool) {
         guard path.utf8.count <= 107 else { throw .pathTooLong(path) }
         try prepareDirectory(of: path)
+        let lock = try ControlSocketLock.acquire(for: path)
+        do throws(Failure) {
+            return (lock, try removeStaleSocket(path))
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    /// Removes a socket no daemon answers on; refuses a live one or anything that is not a socket.
+    private static func removeStaleSocket(_ path: String) throws(Failure) -> Bool {
         var status = stat()
         guard lstat(path, &status) == 0 else {
             if errno == ENOENT { return false }

@@ -5,8 +5,9 @@ import DequeModule
 /// While the subscriber's socket takes data, events go straight out. When it does not (the
 /// subscriber reads slowly), up to `capacity` events wait here; one more and the queue gives up
 /// on them: it drops what it holds, counts what is missed, and asks for a *resync*, a fresh
-/// snapshot that replaces the lost events once the socket drains. The gate never waits for a
-/// subscriber.
+/// snapshot that replaces the lost events once the socket drains. Events lost before they reached
+/// the subscriber (the provider's observers fell behind) show as a gap in the sequence numbers
+/// and also call for a resync. The gate never waits for a subscriber.
 struct SubscriberQueue<Line> {
     /// What to do with an offered event.
     enum Offer {
@@ -38,7 +39,13 @@ struct SubscriberQueue<Line> {
     mutating func offer(_ line: Line, sequence: UInt64?, writable: Bool) -> Offer {
         if let sequence {
             guard sequence > lastSequence else { return .stale }
-            lastSequence = sequence
+            defer { lastSequence = sequence }
+            if sequence > lastSequence + 1 && !needsResync {
+                missed += backlog.count + Int(sequence - lastSequence - 1) + 1
+                backlog.removeAll()
+                needsResync = true
+                return .dropped
+            }
         }
         if needsResync {
             missed += 1

@@ -256,7 +256,7 @@ final class GateDriver: Sendable {
     }
 
     private func deliver(_ deliveries: [Delivery]) {
-        events.drain()
+        events.deliver()
         for delivery in deliveries {
             switch delivery {
             case .connection(let handler, let action):

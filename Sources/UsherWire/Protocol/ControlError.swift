@@ -10,6 +10,8 @@ public struct ControlError: Error, Hashable, Sendable, Codable, CustomStringConv
         case unsupportedVersion = "unsupported_version"
         case unknownOperation = "unknown_op"
         case lineTooLong = "line_too_long"
+        /// The client ended its input in the middle of a line: those bytes were not a request.
+        case unterminatedLine = "unterminated_line"
         /// The caller's role does not allow this (observers may not decide), or the caller may not
         /// use the socket at all.
         case forbidden
