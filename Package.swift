@@ -163,6 +163,14 @@ let package = Package(
             exclude: ["__Snapshots__"]
         ),
         .testTarget(
+            name: "UsherRunningTests",
+            dependencies: [
+                "usher", "UsherTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "UsherCLITests",
             dependencies: ["UsherTestSupport"],
             exclude: ["__Snapshots__"]

@@ -1,20 +1,25 @@
 import Foundation
-import UsherWire
+import Synchronization
 import UsherDashboard
+import UsherWire
 
 /// Runs a ``Dashboard`` in the terminal: a loop that owns the screen, applies inputs from the
 /// inbox and keys from the keyboard, performs the actions, and redraws only when something
 /// changed or a refresh is due. Between those it sleeps in `poll`, so an idle dashboard costs
 /// one wake-up per refresh interval.
+///
+/// Signals are not handled here: the program's one signal path (its service group) calls
+/// ``requestStop()``, which ends the loop the way `q` does, without asking.
 public final class DashboardTerminal: Sendable {
     private let pipe: WakePipe
+    private let stopRequested = Atomic<Bool>(false)
 
     /// How the loop ended.
     public enum Ending: Hashable, Sendable {
         /// `q` (or F10).
         case quit
-        /// SIGINT, SIGTERM or SIGHUP.
-        case signal(Int32)
+        /// ``requestStop()`` (a stop signal, or the rest of usher stopping).
+        case stopped
     }
 
     public init() throws(TerminalError) {
@@ -26,24 +31,27 @@ public final class DashboardTerminal: Sendable {
         pipe.wake()
     }
 
-    /// Takes over the terminal and runs until `q` or a stop signal; the terminal is restored
+    /// Ends the loop at its next turn, restoring the terminal; safe from any thread, before or
+    /// during ``run(_:theme:inbox:send:)``.
+    public func requestStop() {
+        stopRequested.store(true, ordering: .sequentiallyConsistent)
+        pipe.wake()
+    }
+
+    /// Takes over the terminal and runs until `q` or ``requestStop()``; the terminal is restored
     /// before it returns or throws. Blocks the calling thread.
     public func run(
         _ initial: Dashboard, theme: Theme, inbox: Inbox, send: (DecideOperation) -> Void
     ) throws(TerminalError) -> (Dashboard, Ending) {
         let screen = try TerminalScreen.start(theme: theme)
-        StopSignals.install(waking: pipe.writeEnd)
-        defer {
-            screen.stop()
-            StopSignals.uninstall()
-        }
+        defer { screen.stop() }
         var dashboard = initial
         let size = screen.size
         dashboard.resize(width: size.width, height: size.height)
         let interval = max(0.1, dashboard.options.interval)
         var nextTick = Date()
         var lastDraw = Date.distantPast
-        while !StopSignals.isRequested {
+        while !stopRequested.load(ordering: .sequentiallyConsistent) {
             let now = Date()
             var actions: [DashboardAction] = []
             for input in inbox.drain() { actions += dashboard.receive(input, now: now) }
@@ -76,6 +84,6 @@ public final class DashboardTerminal: Sendable {
             let wait = dashboard.needsRedraw ? min(untilTick, 1.0 / 30) : untilTick
             pipe.wait(milliseconds: Int32(max(0, min(60_000, wait * 1000)).rounded(.up)))
         }
-        return (dashboard, .signal(StopSignals.received))
+        return (dashboard, .stopped)
     }
 }

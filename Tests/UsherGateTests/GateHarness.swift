@@ -18,8 +18,14 @@ final class CapturedLog: Sendable {
         lines.withLockedValue { $0.append(line) }
     }
 
-    func contains(_ fragments: String...) -> Bool {
+    func contains(_ fragments: [String]) -> Bool {
         all.contains { line in fragments.allSatisfy(line.contains) }
+    }
+
+    /// Waits until a line holds every fragment (events are logged off the event loops, a moment
+    /// after they happen).
+    func waitFor(_ fragments: String..., timeout: Duration = .seconds(10)) async throws {
+        try await poll("a log line with \(fragments)", timeout: timeout) { contains(fragments) }
     }
 }
 

@@ -13,7 +13,7 @@ struct GateLifecycleTests {
             _ = try await gate.waitForPending(1)
             if byReset { client.reset() } else { client.close() }
             try await gate.waitForCounters("withdrawn") { $0.withdrawn == 1 && $0.pending == 0 }
-            #expect(log.contains("withdrawn", "id=r1"))
+            try await log.waitFor("withdrawn", "id=r1")
         }
     }
 
@@ -56,7 +56,7 @@ struct GateLifecycleTests {
             #expect(String(decoding: answer, as: UTF8.self) == "too late\n")
             #expect(waited >= .milliseconds(250) && waited < .seconds(5), "waited \(waited)")
             try await gate.waitForCounters("expired") { $0.expired == 1 }
-            #expect(log.contains("expired", "id=r1", "action=reject", "by=timeout"))
+            try await log.waitFor("expired", "id=r1", "action=reject", "by=timeout")
         }
     }
 
@@ -84,7 +84,7 @@ struct GateLifecycleTests {
                 try await KernelBacklog.queue(port: port)?.depth == 1
             }
             #expect(gate.snapshot().counters.arrived == 2)
-            #expect(log.contains("paused"))
+            try await log.waitFor("paused")
             let oldest = try #require(gate.snapshot().pending.first)
             try gate.decide(oldest.id, .reject(.close), by: .operator(Operator()))
             try await poll("the third arrives") { gate.snapshot().counters.arrived == 3 }
@@ -101,7 +101,7 @@ struct GateLifecycleTests {
             _ = try await gate.waitForPending(1)
             #expect(try await TCPClient.closeSeenByNewClient(port: port) == .reset)
             try await gate.waitForCounters("overflowed") { $0.overflowed == 1 && $0.pending == 1 }
-            #expect(log.contains("overflowed", "id=r2"))
+            try await log.waitFor("overflowed", "id=r2")
             _ = first
         }
     }
@@ -112,8 +112,8 @@ struct GateLifecycleTests {
         var configuration = GateHarness.configuration(backlog: somaxconn + 1000)
         configuration.somaxconn = somaxconn
         try await GateHarness.with(configuration) { _, _, log in
-            #expect(log.contains("warning", "backlog clamped", "requested=\(somaxconn + 1000)", "effective=\(somaxconn)"))
-            #expect(log.contains("listening", "backlog=\(somaxconn)"))
+            try await log.waitFor("warning", "backlog clamped", "requested=\(somaxconn + 1000)", "effective=\(somaxconn)")
+            try await log.waitFor("listening", "backlog=\(somaxconn)")
         }
     }
 
@@ -126,7 +126,7 @@ struct GateLifecycleTests {
             let answer = try await client.readToEnd()
             #expect(String(decoding: answer, as: UTF8.self) == "stopping\n")
             #expect(gate.snapshot().counters.expired == 1)
-            #expect(log.contains("expired", "by=shutdown"))
+            try await log.waitFor("expired", "by=shutdown")
             await #expect(throws: TCPClientError.self) { _ = try await TCPClient.gate(port) }
         }
     }

@@ -85,14 +85,12 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func serve(on group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
-        let daemon = try await GateLauncher.start(
+        let daemon = try await DaemonLauncher.start(
             gate, control: control, observers: observers, hostInterval: interval, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: GateService(daemon: daemon, logger: logger))],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: quiet))
+            services: daemon.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet))
         try await services.run()
     }
 

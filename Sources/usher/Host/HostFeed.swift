@@ -1,26 +1,55 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 import UsherControl
 import UsherCore
 import UsherKernel
 import UsherWire
 
-/// The host's listeners as the control server serves them, from a ``HostWatch``.
-struct HostFeed: HostListenerFeed {
-    let watch: HostWatch
+/// The latest sample of the host's listeners, and who hears of each new one: what the control
+/// server serves and what the kernel-queue log reads. ``HostSamplerService`` publishes into it.
+final class HostFeed: HostListenerFeed {
+    private struct State {
+        var latest: HostView
+        var observers: [@Sendable (HostView) -> Void] = []
+    }
+
+    private let state: Mutex<State>
     private let pid = getpid()
 
+    init(first: HostView) {
+        state = Mutex(State(latest: first))
+    }
+
+    /// The view after the latest sample.
+    var latestView: HostView { state.withLock { $0.latest } }
+
+    /// Makes `view` the latest and tells every observer, on the calling task.
+    func publish(_ view: HostView) {
+        let observers = state.withLock { state in
+            state.latest = view
+            return state.observers
+        }
+        for observer in observers { observer(view) }
+    }
+
+    /// Calls `observer` with every later sample.
+    func observeViews(_ observer: @escaping @Sendable (HostView) -> Void) {
+        state.withLock { $0.observers.append(observer) }
+    }
+
+    // MARK: HostListenerFeed
+
     func latest(history: Bool) -> WireHost? {
-        let view = watch.latest
-        return WireHost(view, clock: WireClock(now: .now), history: history)
+        WireHost(latestView, clock: WireClock(now: .now), history: history)
     }
 
     func kernelDepth(of endpoint: Endpoint) -> Int? {
-        watch.latest.listener(on: endpoint.host, port: endpoint.port, heldBy: pid)?.socket.depth
+        latestView.listener(on: endpoint.host, port: endpoint.port, heldBy: pid)?.socket.depth
     }
 
     func observe(_ observer: @escaping @Sendable (WireHost) -> Void) {
-        watch.observe { view in observer(WireHost(view, clock: WireClock(now: .now), history: false)) }
+        observeViews { view in observer(WireHost(view, clock: WireClock(now: .now), history: false)) }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import UsherControl
 import UsherWire
 import UsherCore
@@ -70,28 +71,31 @@ struct Run: AsyncParsableCommand {
     private func run(on group: MultiThreadedEventLoopGroup, logger: Logger, choice: ThemeChoice, redirection: LogRedirection) async throws {
         let daemon: Daemon
         do {
-            daemon = try await GateLauncher.start(
+            daemon = try await DaemonLauncher.start(
                 gate, control: control, observers: nil, hostInterval: display.interval, group: group, logger: logger)
         } catch {
             redirection.restore()
             throw error
         }
-        logger.notice("ready", metadata: ReadyLine.metadata(for: daemon.gate, control: daemon.control.path))
         let action = daemon.gate.configuration.provider.timeoutAction.rawValue
-        let dashboard = Dashboard(options: display.dashboardOptions(
-            lineDrawing: choice.lineDrawing, quitWarning: "will get the timeout action (\(action)) as usher stops."))
-        let outcome: Result<Void, any Error>
+        let dashboard = DashboardService(
+            controlPath: daemon.control.path, group: group,
+            dashboard: Dashboard(options: display.dashboardOptions(
+                lineDrawing: choice.lineDrawing, quitWarning: "will get the timeout action (\(action)) as usher stops.")),
+            theme: choice.theme)
+        var quiet = logger
+        quiet.logLevel = .warning
+        let services = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: daemon.services + [dashboard.configuration],
+            gracefulShutdownSignals: [.sigterm, .sigint, .sighup], logger: quiet))
         do {
-            _ = try await DashboardRunner.run(
-                controlPath: daemon.control.path, group: group, dashboard: dashboard, theme: choice.theme)
-            outcome = .success(())
+            try await services.run()
         } catch {
-            outcome = .failure(error)
+            redirection.restore()
+            throw error
         }
-        let counters = await GateLauncher.stop(daemon, logger: logger)
         redirection.restore()
-        try outcome.get()
-        StandardError.writeLine("usher: stopped; " + Self.summary(counters))
+        StandardError.writeLine("usher: stopped; " + Self.summary(daemon.gate.snapshot().counters))
     }
 
     static func summary(_ counters: Counters) -> String {

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import Logging
+import NIOPosix
+import ServiceLifecycle
 import UsherControl
 import UsherWire
 import UsherDashboard
@@ -52,8 +55,14 @@ struct Top: AsyncParsableCommand {
         let hello = try await ControlSession.run(control) { try await $0.hello() }
         dashboard.receive(hello: hello)
         if once { return try await printFrame(dashboard) }
-        let (final, _) = try await DashboardRunner.run(controlPath: control.path, dashboard: dashboard, theme: choice.theme)
-        if let reason = final.daemon.disconnection { StandardError.writeLine("usher: \(reason)") }
+        let service = DashboardService(
+            controlPath: control.path, group: MultiThreadedEventLoopGroup.singleton, dashboard: dashboard,
+            theme: choice.theme)
+        let silent = Logger(label: "usher") { _ in SwiftLogNoOpLogHandler() }
+        try await ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [service.configuration], gracefulShutdownSignals: [.sigterm, .sigint, .sighup], logger: silent)
+        ).run()
+        if let reason = service.final?.daemon.disconnection { StandardError.writeLine("usher: \(reason)") }
     }
 
     private func printFrame(_ initial: Dashboard) async throws {

@@ -1,0 +1,71 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import UsherControl
+import UsherCore
+import UsherGate
+import UsherKernel
+
+/// What `usher serve` and `usher run` run: the gate, its control socket and the sampler of the
+/// host's listeners, each a service of one service group.
+struct Daemon: Sendable {
+    let gate: Gate
+    let control: ControlServer
+    /// `nil` when the kernel refuses to tell (the daemon then runs without host data).
+    let host: HostSamplerService?
+    let logger: Logger
+
+    /// The services in the order the group stops them in reverse: last listed, first stopped.
+    /// The gate stops first (stop listening, timeout actions, drain), so that control clients
+    /// still hear every event, then the host's sampler, then the control socket says goodbye.
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] {
+        var services: [any Service] = [ControlSocketService(control: control)]
+        if let host { services.append(host) }
+        services.append(GateService(gate: gate, controlPath: control.path, logger: logger))
+        return services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+    }
+}
+
+/// Starts what `usher serve` and `usher run` share, in order: the gate on its listeners, the
+/// host's sampler, the control socket beside them. Failures become ``CommandFailure``s with the
+/// contract's exit codes, and nothing stays open.
+enum DaemonLauncher {
+    /// `hostInterval` is how often the host's listeners are sampled; a host whose kernel cannot
+    /// be read that way gets a warning and runs without.
+    static func start(
+        _ options: GateOptions, control: ControlOptions, observers: ObserverGroup?, hostInterval: Duration,
+        group: MultiThreadedEventLoopGroup, logger: Logger
+    ) async throws -> Daemon {
+        OpenFileLimit.raiseToHardLimit()
+        var configuration = options.gateConfiguration
+        configuration.somaxconn = HostSettings.somaxconn() ?? Backlog.linuxDefaultSomaxconn
+        configuration.openFileLimit = HostSettings.openFileLimit()
+        let gate: Gate
+        do {
+            gate = try await Gate.start(configuration, on: group, logger: logger)
+        } catch {
+            throw CommandFailure(error.description, code: error.isUsageError ? .usage : .runtime)
+        }
+        let host = sampleHost(every: hostInterval, logger: logger)
+        host?.feed.observeViews(KernelQueueLog(gate: gate, logger: logger).observe)
+        do {
+            let server = try await ControlServer.start(
+                at: control.path, service: ControlService(provider: gate, version: Usher.version, host: host?.feed),
+                access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
+            return Daemon(gate: gate, control: server, host: host, logger: logger)
+        } catch {
+            await gate.shutdown()
+            throw CommandFailure(error.description, code: .runtime)
+        }
+    }
+
+    private static func sampleHost(every interval: Duration, logger: Logger) -> HostSamplerService? {
+        do {
+            return try HostSamplerService(interval: interval, logger: logger)
+        } catch {
+            logger.warning("the host's listeners are not watched", metadata: ["error": "\(error.description)"])
+            return nil
+        }
+    }
+}
