@@ -115,6 +115,8 @@ let package = Package(
         .target(
             name: "UsherTestSupport",
             dependencies: [
+                "UsherCore", "UsherGate", "UsherControl",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -124,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "UsherCoreTests",
             dependencies: [
-                "UsherCore",
+                "UsherCore", "UsherTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 // SwiftNIO's SNIHandler is the oracle of the ClientHello reader.
                 .product(name: "NIOCore", package: "swift-nio"),

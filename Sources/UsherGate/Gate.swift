@@ -177,6 +177,13 @@ public final class Gate: Provider {
             "drain_timeout": "\(DurationText.format(configuration.drainTimeout))",
         ])
         try? await withDeadline(configuration.drainTimeout, driver.allClosed())
+        let left = driver.heldConnectionCount
+        if left > 0 {
+            logger.warning("drain timeout passed", metadata: [
+                "connections": "\(left)", "drain_timeout": "\(DurationText.format(configuration.drainTimeout))",
+                "note": "closing the connections still open",
+            ])
+        }
         driver.closeAll()
         await demo?.close()
         await fanout.flush()

@@ -12,8 +12,8 @@ enum Curl {
 
 /// Random bytes written to a file in a test's own folder.
 func writeRandomFile(_ path: String, count: Int) throws -> [UInt8] {
-    var generator = SystemRandomNumberGenerator()
-    let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    var generator = SeededRandom("writeRandomFile \(path)")
+    let bytes = generator.bytes(count)
     guard let file = fopen(path, "wb") else { throw TCPClientError.failed("fopen \(path)", errno: errno) }
     defer { fclose(file) }
     _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }

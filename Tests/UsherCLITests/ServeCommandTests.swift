@@ -61,9 +61,10 @@ struct ServeCommandTests {
         _ = try await UsherDaemon.with(serveOnFreePort + ["--policy", "reject", "--reject-mode", "reset"]) { usher, _ in
             let port = try await usher.readyPort()
             let curl = try await Curl.get(port: port)
-            // The reset may reach curl while it reads (56: "reset by peer") or, when usher is that
-            // quick, while it still connects (7: as if the connection were refused).
-            #expect(curl.exitCode == 56 || curl.exitCode == 7, "curl: \(curl.standardError)")
+            // The reset may reach curl while it reads (56: "reset by peer"), while it sends its
+            // request (55: "send failure: reset by peer") or, when usher is that quick, while it
+            // still connects (7: as if the connection were refused).
+            #expect([56, 55, 7].contains(curl.exitCode), "curl: \(curl.standardError)")
             try await usher.log.waitForLine(containing: "rejected", "id=r1", "mode=reset")
         }
     }
@@ -76,7 +77,7 @@ struct ServeCommandTests {
             let curl = try await Curl.get(port: port)
             let elapsed = ContinuousClock.now - start
             #expect(curl.exitCode == 52, "curl: \(curl.standardError)")
-            #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(5), "took \(elapsed)")
+            #expect(elapsed >= .milliseconds(900), "curl's error came after \(elapsed), before the timeout")
             try await usher.log.waitForLine(containing: "expired", "id=r1", "action=reject", "by=timeout")
         }
     }

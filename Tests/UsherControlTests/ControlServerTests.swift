@@ -62,14 +62,13 @@ struct ControlServerTests {
         try await ControlHarness.with(policy: .accept, subscriberQueue: 16) { harness in
             let slow = try await TCPClient.connect(unixPath: harness.path)
             try await slow.send("{\"id\":1,\"op\":\"subscribe\"}\n")
-            let started = ContinuousClock.now
+            // The gate does not wait for the stuck subscriber: all 400 go through (a gate that
+            // waited would stall here until the test's time limit).
             for _ in 0..<400 {
                 let client = try await TCPClient.connect(to: "127.0.0.1", port: harness.port)
                 try await client.send(httpRequest)
                 _ = try await client.readToEnd()
             }
-            let elapsed = ContinuousClock.now - started
-            #expect(elapsed < .seconds(30), "400 proxied requests took \(elapsed) with a stuck subscriber")
             var resync: WireResync?
             var afterResync: [UInt64] = []
             while afterResync.count < 3 {
@@ -100,7 +99,7 @@ struct ControlServerTests {
             let pending = try await TCPClient.connect(to: "127.0.0.1", port: harness.port)
             try await harness.waitForPending(1)
             let client = try await TCPClient.connect(unixPath: harness.path)
-            var generator = SystemRandomNumberGenerator()
+            var generator = SeededRandom("ControlServerTests.fuzz")
             let lines = FuzzLines.make(count: 3000, using: &generator)
             for chunk in lines.chunks(ofCount: 100) {
                 try await client.send(chunk.flatMap { $0 + [0x0A] })

@@ -3,6 +3,7 @@ import NIOEmbedded
 import NIOTLS
 import Testing
 import UsherCore
+import UsherTestSupport
 
 /// The ClientHello reader against SwiftNIO's `SNIHandler` as an oracle, on real-shaped hellos,
 /// every prefix of them, and random mutations (seeded; the seed is printed).
@@ -85,9 +86,8 @@ struct TLSClientHelloTests {
 
     @Test("5,000 random mutations of real hellos: the reader agrees with SNIHandler")
     func mutations() {
-        let seed = UInt64.random(in: 1...UInt64.max)
-        print("TLSClientHelloTests.mutations seed \(seed)")
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom("TLSClientHelloTests.mutations")
+        let seed = random.seed
         let hellos = [
             Self.clientHello(host: "api.example.com"), Self.clientHello(host: "a", padding: 7),
             Self.clientHello(host: "x.example", padding: 200),
@@ -105,22 +105,5 @@ struct TLSClientHelloTests {
             }
             #expect(Self.agree(bytes), "round \(round), seed \(seed): \(bytes)")
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so a failing run can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

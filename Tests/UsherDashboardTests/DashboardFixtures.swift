@@ -5,12 +5,8 @@ import UsherDashboard
 /// Control messages as a daemon would send them, at fixed times, for screens that read the
 /// same on every run.
 enum Fixture {
-    /// 2026-11-25T14:02:11Z; times print in UTC.
-    static let now: Date = {
-        setenv("TZ", "UTC", 1)
-        tzset()
-        return Date(timeIntervalSince1970: 1_795_615_331)
-    }()
+    /// 2026-11-25T14:02:11Z; the fixture's dashboards show times in UTC.
+    static let now = Date(timeIntervalSince1970: 1_795_615_331)
 
     static func time(_ secondsFromNow: Double) -> String {
         WireClock.format(now.addingTimeInterval(secondsFromNow))
@@ -137,10 +133,13 @@ enum Fixture {
 
     static let hello = WireHello(protocol: 1, version: "0.1.0", pid: 4411, uptimeMs: 60_000, role: .operator)
 
-    /// A dashboard that has received `snapshot` and one refresh.
+    /// A dashboard that has received `snapshot` and one refresh; its clock shows UTC, so that
+    /// screens read the same in every time zone.
     static func dashboard(
         _ snapshot: WireSnapshot, width: Int = 120, height: Int = 32, options: DashboardOptions = DashboardOptions()
     ) -> Dashboard {
+        var options = options
+        options.clockFace = .utc
         var dashboard = Dashboard(width: width, height: height, options: options)
         dashboard.receive(hello: hello)
         _ = dashboard.receive(.snapshot(snapshot), now: now)

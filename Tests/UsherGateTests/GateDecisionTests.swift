@@ -75,7 +75,7 @@ struct GateDecisionTests {
             let client = try await TCPClient.gate(port)
             try await client.send(httpRequest)
             let request = try #require(try await gate.waitForPending(1).first)
-            try gate.decide(request.id, .deferral(.milliseconds(300)), by: .operator(Operator()))
+            try gate.decide(request.id, .deferral(.seconds(2)), by: .operator(Operator()))
             guard case .deferred = gate.snapshot().pending.first?.state else {
                 Issue.record("not deferred: \(String(describing: gate.snapshot().pending.first?.state))")
                 return

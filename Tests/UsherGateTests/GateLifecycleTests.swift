@@ -54,7 +54,7 @@ struct GateLifecycleTests {
             let answer = try await client.readToEnd()
             let waited = ContinuousClock.now - start
             #expect(String(decoding: answer, as: UTF8.self) == "too late\n")
-            #expect(waited >= .milliseconds(250) && waited < .seconds(5), "waited \(waited)")
+            #expect(waited >= .milliseconds(250), "answered after \(waited), before the timeout")
             try await gate.waitForCounters("expired") { $0.expired == 1 }
             try await log.waitFor("expired", "id=r1", "action=reject", "by=timeout")
         }

@@ -1,4 +1,5 @@
 import Testing
+import UsherTestSupport
 @testable import UsherKernel
 
 @Suite("Netlink inet_diag parsing", .timeLimit(.minutes(1)))
@@ -54,7 +55,7 @@ struct NetlinkParserTests {
 
     @Test("random garbage never crashes, hangs or invents a listener with a wrong family")
     func garbage() throws {
-        var generator = SplitMix(seed: 0x5EED)
+        var generator = SeededRandom("NetlinkParserTests.garbage")
         for round in 0..<2000 {
             var bytes = (0..<Int(generator.next() % 300)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             if round % 2 == 0, bytes.count >= 16 {
@@ -140,18 +141,5 @@ struct NetlinkParserTests {
     ] as [(ListeningSocket, String?, String)])
     func addressText(socket: ListeningSocket, interface: String?, expected: String) {
         #expect(SocketAddressText.text(of: socket, interfaceName: interface) == expected)
-    }
-}
-
-/// A small deterministic random number generator for garbage inputs.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

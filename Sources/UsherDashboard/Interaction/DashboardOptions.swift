@@ -1,3 +1,5 @@
+import UsherWire
+
 /// How a dashboard behaves, from the command line.
 public struct DashboardOptions: Hashable, Sendable {
     /// Ring the bell when a request arrives.
@@ -13,11 +15,14 @@ public struct DashboardOptions: Hashable, Sendable {
     public var lineDrawing: LineDrawing
     /// Open with the host listeners pane in place of the event log.
     public var showsHost: Bool
+    /// The clock times of day are shown on.
+    public var clockFace: ClockFace
 
     public init(
         bell: Bool = true, interval: Double = 1, defaultDeferral: String = "30s", quitWarning: String? = nil,
-        lineDrawing: LineDrawing = .unicode, showsHost: Bool = false
+        lineDrawing: LineDrawing = .unicode, showsHost: Bool = false, clockFace: ClockFace = .local
     ) {
+        self.clockFace = clockFace
         self.showsHost = showsHost
         self.bell = bell
         self.interval = interval

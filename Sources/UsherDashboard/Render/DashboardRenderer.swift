@@ -31,7 +31,7 @@ extension Dashboard {
         }
         if let reason = daemon.disconnection { titles.append((reason, .statusError)) }
         canvas.drawRule(y: 0, left: options.lineDrawing.topLeft, right: options.lineDrawing.topRight, titles: titles,
-                        trailing: [(Numbers.clock(now), .value), ("? help", .muted)], drawing: options.lineDrawing)
+                        trailing: [(Numbers.clock(now, face: options.clockFace), .value), ("? help", .muted)], drawing: options.lineDrawing)
     }
 
     private func drawLower(into canvas: inout Canvas, layout: Layout, now: Date) {

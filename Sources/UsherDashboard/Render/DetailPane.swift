@@ -16,7 +16,7 @@ struct DetailPane {
         let request = row.request
         return [(request.id, dashboard.focus == .lower ? .paneTitle : .label),
                 ("\(request.peer) → \(request.local)", .value),
-                ("arrived \(EventText.localTime(row.arrivedAt))", .muted),
+                ("arrived \(EventText.time(row.arrivedAt, face: dashboard.options.clockFace))", .muted),
                 ("\(request.state) \(Numbers.duration(from: row.arrivedAt, to: now))", .muted)]
     }
 
@@ -44,7 +44,7 @@ struct DetailPane {
         var lines: [Line] = []
         var state: Line = [("State      ", .label), (request.state, request.state == "deferred" ? .deferred : .pending)]
         if let until = row.deferredUntil {
-            state.append(("  until \(EventText.localTime(until)) (in \(Numbers.duration(from: now, to: until)))", .deferred))
+            state.append(("  until \(EventText.time(until, face: dashboard.options.clockFace)) (in \(Numbers.duration(from: now, to: until)))", .deferred))
         }
         if let timeout = row.timeoutAt {
             state.append(("  timeout in \(Numbers.duration(from: now, to: timeout))", .muted))
@@ -56,7 +56,7 @@ struct DetailPane {
         let nameWidth = request.outcomes.map { $0.condition.count }.max() ?? 0
         let verdictWidth = request.outcomes.map { $0.verdict.count }.max() ?? 0
         for (index, outcome) in request.outcomes.enumerated() {
-            let time = WireClock.parse(outcome.at).map { EventText.localTime($0) } ?? outcome.at
+            let time = WireClock.parse(outcome.at).map { EventText.time($0, face: dashboard.options.clockFace) } ?? outcome.at
             lines.append([("  \(index + 1) ", .muted), (outcome.condition.padding(to: nameWidth + 2), .value),
                           (outcome.verdict.padding(to: verdictWidth + 2), verdictSlot(outcome.verdict)),
                           (outcome.reason, .row), ("  \(time)", .muted)])

@@ -21,7 +21,7 @@ struct EventLogPane {
         for (line, entry) in events[start..<end].enumerated() {
             var x = body.x + 1
             let limit = body.maxX - 1
-            x += canvas.put(Numbers.clock(entry.at) + " ", x: x, y: body.y + line, slot: .muted, limit: limit - x)
+            x += canvas.put(Numbers.clock(entry.at, face: dashboard.options.clockFace) + " ", x: x, y: body.y + line, slot: .muted, limit: limit - x)
             x += canvas.put(entry.subject + " ", x: x, y: body.y + line, slot: .value, limit: limit - x)
             canvas.put(entry.text, x: x, y: body.y + line, slot: entry.slot, limit: limit - x)
         }

@@ -28,7 +28,7 @@ enum Numbers {
     }
 
     /// `14:02:11`.
-    static func clock(_ date: Date) -> String {
-        String(EventText.localTime(date).prefix(8))
+    static func clock(_ date: Date, face: ClockFace) -> String {
+        String(EventText.time(date, face: face).prefix(8))
     }
 }

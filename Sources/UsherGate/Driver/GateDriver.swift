@@ -193,6 +193,11 @@ final class GateDriver: Sendable {
         }
     }
 
+    /// Client connections held now (pending or proxied).
+    var heldConnectionCount: Int {
+        state.withLockedValue { $0.connections.count }
+    }
+
     /// Closes every connection still held, and stops the timer.
     func closeAll() {
         let channels = state.withLockedValue { state in

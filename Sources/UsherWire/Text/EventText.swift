@@ -68,11 +68,27 @@ public enum EventText {
 
     /// `HH:MM:SS.mmm` in local time.
     public static func localTime(_ date: Date) -> String {
+        time(date, face: .local)
+    }
+
+    /// `HH:MM:SS.mmm` in local time or in UTC.
+    public static func time(_ date: Date, face: ClockFace) -> String {
         let seconds = date.timeIntervalSince1970
         var time = time_t(seconds.rounded(.down))
         var parts = tm()
-        localtime_r(&time, &parts)
+        switch face {
+        case .local: localtime_r(&time, &parts)
+        case .utc: gmtime_r(&time, &parts)
+        }
         let milliseconds = Int((seconds - seconds.rounded(.down)) * 1000)
         return String(format: "%02d:%02d:%02d.%03d", parts.tm_hour, parts.tm_min, parts.tm_sec, milliseconds)
     }
+}
+
+/// Which clock times of day are shown on.
+public enum ClockFace: Hashable, Sendable {
+    /// The local time zone (`TZ`, else the system's).
+    case local
+    /// Coordinated universal time.
+    case utc
 }

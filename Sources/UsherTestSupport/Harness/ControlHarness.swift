@@ -1,20 +1,19 @@
 import Logging
 import NIOCore
 import NIOPosix
-import Testing
 import UsherControl
-import UsherWire
 import UsherCore
 import UsherGate
-import UsherTestSupport
 
 /// A real gate on a loopback port with its control socket in a test's own folder.
-struct ControlHarness {
-    let gate: Gate
-    let port: Int
-    let path: String
+public struct ControlHarness: Sendable {
+    public let gate: Gate
+    public let port: Int
+    public let path: String
 
-    static func with(
+    /// Starts the gate and its control server, runs `body`, stops both whatever `body` did, and
+    /// throws ``HarnessFailure`` when the counters do not add up.
+    public static func with(
         policy: Policy = .ask, subscriberQueue: Int = 4096, statsInterval: Duration = .seconds(1),
         _ body: (ControlHarness) async throws -> Void
     ) async throws {
@@ -41,25 +40,14 @@ struct ControlHarness {
         let result = await Result { try await body(harness) }
         await gate.shutdown()
         await control.close(reason: "test over")
-        #expect(gate.snapshot().counters.isConserved)
         try await group.shutdownGracefully()
         try result.get()
+        let counters = gate.snapshot().counters
+        guard counters.isConserved else { throw HarnessFailure(description: "counters do not add up: \(counters)") }
     }
 
     /// Waits until `count` requests are pending.
-    func waitForPending(_ count: Int, timeout: Duration = .seconds(10)) async throws {
+    public func waitForPending(_ count: Int, timeout: Duration = .seconds(10)) async throws {
         try await poll("\(count) pending", timeout: timeout) { gate.snapshot().pending.count == count }
     }
 }
-
-extension Result where Failure == any Error {
-    init(catching body: () async throws -> Success) async {
-        do {
-            self = .success(try await body())
-        } catch {
-            self = .failure(error)
-        }
-    }
-}
-
-let httpRequest = "GET /hello HTTP/1.1\r\nHost: usher.test\r\nConnection: close\r\n\r\n"
