@@ -34,7 +34,7 @@ struct GateDecisionTests {
             #expect(request.state == .pending)
             #expect(request.outcomes.map(\.verdict) == [.ask])
             #expect(String(decoding: request.callerData.bytes, as: UTF8.self) == httpRequest)
-            #expect(client.isOpenAndQuiet(), "nothing reaches the client before the decision")
+            #expect(try await client.staysQuiet(for: .milliseconds(200)), "nothing reaches the client before the decision")
             try gate.decide(request.id, .accept, by: .operator(Operator(pid: 42)))
             let answer = String(decoding: try await client.readToEnd(), as: UTF8.self)
             #expect(answer.contains("You sent: GET /hello HTTP/1.1"))
