@@ -24,6 +24,9 @@ public struct GateConfiguration: Sendable {
     /// `nil` when unlimited or unknown.
     public var openFileLimit: Int?
 
+    /// The defaults of every field: what `usher serve` does without options.
+    public static let standard = GateConfiguration()
+
     public init(
         listeners: [ListenerConfiguration] = [.standard],
         upstream: Endpoint? = nil,

@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// The entry point: parses the command line, runs the command, and turns every failure into one
-/// line on standard error with the exit code of design §3 (64 usage, 1 runtime, 69 unreachable).
+/// line on standard error with the exit codes of the command line (64 usage, 1 runtime, 69 unreachable).
 @main
 enum UsherMain {
     static func main() async {

@@ -17,7 +17,7 @@ struct RequestLifecycleTests {
         .timeout(.accept), .timeout(.reject), .withdraw, .upstreamConnected, .upstreamFailed,
     ]
 
-    /// The legal transitions of design §1, written out independently of the implementation.
+    /// The legal transitions of docs/lifecycle.md, written out independently of the implementation.
     static let legal: [(RequestState, LifecycleEvent, RequestState)] = {
         var table: [(RequestState, LifecycleEvent, RequestState)] = [
             (.arrived, .queue, .pending),

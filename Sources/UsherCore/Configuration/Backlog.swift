@@ -1,6 +1,6 @@
 /// The kernel backlog of a listening socket, and its clamp.
 ///
-/// Linux silently truncates `listen(fd, n)` to `net.core.somaxconn`, as the seed's provider may
+/// Linux silently truncates `listen(fd, n)` to `net.core.somaxconn`, as a Winsock service provider may
 /// "silently ignore requests to extend the size of the backlog queue". usher computes the same
 /// clamp and reports it.
 public struct Backlog: Hashable, Sendable {

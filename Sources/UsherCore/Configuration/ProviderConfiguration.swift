@@ -18,6 +18,9 @@ public struct ProviderConfiguration: Hashable, Sendable {
     /// What a half-close by an undecided client means.
     public var halfClose: HalfClosePolicy
 
+    /// The defaults of every field: what `usher serve` does without options.
+    public static let standard = ProviderConfiguration()
+
     public init(
         policy: Policy = .ask,
         pendingTimeout: Duration? = .seconds(60),

@@ -1,4 +1,4 @@
-/// The transition table of the request lifecycle (design §1), as a pure function.
+/// The transition table of the request lifecycle (see docs/lifecycle.md), as a pure function.
 ///
 /// Every legal `(state, event)` pair has exactly one next state; every other pair is illegal and
 /// yields `nil`, which callers turn into a typed ``LifecycleError``.

@@ -1,4 +1,5 @@
-/// The first bytes a client sent while its request was pending: the seed's *caller user data*.
+/// The first bytes a client sent while its request was pending: the *caller user data* of
+/// Winsock's condition function (`WSPAccept`).
 ///
 /// Conditions and operators see at most `capacity` bytes; the IO layer keeps every byte it read
 /// and replays all of them upstream on accept, so capture never loses data.

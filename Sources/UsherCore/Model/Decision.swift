@@ -4,7 +4,7 @@ public enum Decision: Hashable, Sendable {
     case accept
     /// Refuse it.
     case reject(Rejection)
-    /// Postpone the decision (the seed's `CF_DEFER`): pending again after the duration.
+    /// Postpone the decision (Winsock's `CF_DEFER`): pending again after the duration.
     case deferral(Duration)
 }
 

@@ -1,3 +1,4 @@
+import UsherCore
 import UsherWire
 
 /// How a dashboard behaves, from the command line.
@@ -19,7 +20,7 @@ public struct DashboardOptions: Hashable, Sendable {
     public var clockFace: ClockFace
 
     public init(
-        bell: Bool = true, interval: Double = 1, defaultDeferral: String = "30s", quitWarning: String? = nil,
+        bell: Bool = true, interval: Double = 1, defaultDeferral: String = DurationText.format(ControlProtocol.defaultDeferral), quitWarning: String? = nil,
         lineDrawing: LineDrawing = .unicode, showsHost: Bool = false, clockFace: ClockFace = .local
     ) {
         self.clockFace = clockFace

@@ -8,6 +8,8 @@ public enum ControlProtocol {
     public static let version = 1
     /// The longest request line the server reads; longer lines are discarded with an error reply.
     public static let maximumRequestLine = 64 * 1024
+    /// How long `defer` postpones a decision when the request names no duration.
+    public static let defaultDeferral: Duration = .seconds(30)
     /// The longest line a client reads (a snapshot of many pending requests is long).
     public static let maximumMessageLine = 256 * 1024 * 1024
 }

@@ -87,7 +87,7 @@ public enum RequestParser {
             }
             return .reject(mode: mode, message: fields.message.map { Array($0.utf8) })
         case "defer":
-            let text = fields.for ?? "30s"
+            guard let text = fields.for else { return .deferral(ControlProtocol.defaultDeferral) }
             do {
                 return .deferral(try DurationText.parse(text))
             } catch {

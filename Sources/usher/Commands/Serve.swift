@@ -63,10 +63,10 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "How often the kernel's listeners are sampled (accept queues, for usher listeners --host and the dashboard): 100ms to 1m. (default: 1s)",
+            "How often the kernel's listeners are sampled (accept queues, for usher listeners --host and the dashboard): 100ms to 1m. (default: \(DurationText.format(DisplayOptions.defaultInterval)))",
             valueName: "duration"),
         transform: DisplayOptions.interval)
-    var interval: Duration = .seconds(1)
+    var interval: Duration = DisplayOptions.defaultInterval
 
     @OptionGroup(title: "Logging") var log: LogOptions
 

@@ -21,9 +21,14 @@ struct DisplayOptions: ParsableArguments {
     var host = false
 
     @Option(
-        help: ArgumentHelp("Refresh of ages, rates and graphs: 100ms to 1m. (default: 1s)", valueName: "duration"),
+        help: ArgumentHelp(
+            "Refresh of ages, rates and graphs: 100ms to 1m. (default: \(DurationText.format(DisplayOptions.defaultInterval)))",
+            valueName: "duration"),
         transform: DisplayOptions.interval)
-    var interval: Duration = .seconds(1)
+    var interval: Duration = DisplayOptions.defaultInterval
+
+    /// The refresh of the dashboard and the sampling of the host, unless told otherwise.
+    static let defaultInterval: Duration = .seconds(1)
 
     static func interval(_ text: String) throws -> Duration {
         let duration: Duration

@@ -4,10 +4,13 @@ import UsherGate
 
 /// The gate options shared by `usher serve` (and later `usher run`).
 struct GateOptions: ParsableArguments {
+    /// The defaults, from the core's own configuration, so help and behaviour cannot drift.
+    private static var standard: ProviderConfiguration { .standard }
+
     @Option(
         name: .customLong("listen"),
         help: ArgumentHelp(
-            "Address to gate; repeat for several. IPv6 in brackets: [::1]:8080. Port 0 picks a free port. (default: 127.0.0.1:8080)",
+            "Address to gate; repeat for several. IPv6 in brackets: [::1]:8080. Port 0 picks a free port. (default: \(ListenerConfiguration.standard.endpoint))",
             valueName: "host:port"),
         transform: ArgumentParsing.endpoint)
     var listen: [Endpoint] = []
@@ -25,19 +28,20 @@ struct GateOptions: ParsableArguments {
     var backlog: Int?
 
     @Option(help: ArgumentHelp("Who decides a request no operator decided: ask (hold it), accept, reject.", valueName: "policy"))
-    var policy: Policy = .ask
+    var policy: Policy = standard.policy
 
     @Option(
         help: ArgumentHelp(
-            "How long a request may stay pending (500ms, 30s, 5m), or 'none'. (default: 60s)", valueName: "duration"),
+            "How long a request may stay pending (500ms, 30s, 5m), or 'none'. (default: \(standard.pendingTimeout.map(DurationText.format) ?? "none"))",
+            valueName: "duration"),
         transform: ArgumentParsing.optionalDuration)
-    var pendingTimeout: Duration? = .seconds(60)
+    var pendingTimeout: Duration? = standard.pendingTimeout
 
     @Option(help: ArgumentHelp("What the pending timeout (and a graceful stop) does: accept or reject.", valueName: "action"))
-    var timeoutAction: TimeoutAction = .reject
+    var timeoutAction: TimeoutAction = standard.timeoutAction
 
     @Option(help: ArgumentHelp("Most requests pending at once on each listener.", valueName: "n"))
-    var maxPending: Int = 10_000
+    var maxPending: Int = standard.maxPending
 
     @Option(help: ArgumentHelp(
         "Most client connections held at once, pending or proxied (default: what the open-file limit allows).",
@@ -47,17 +51,17 @@ struct GateOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "When the pending queue is full: pause (leave new clients in the kernel backlog) or reset (refuse them at once).",
         valueName: "mode"))
-    var overflow: OverflowMode = .pause
+    var overflow: OverflowMode = standard.overflow
 
     @Option(help: ArgumentHelp(
         "A client that stops sending while it waits: withdraw (it has gone) or keep (it waits for the answer, as printf … | nc -N does).",
         valueName: "mode"))
-    var halfClose: HalfClosePolicy = .withdraw
+    var halfClose: HalfClosePolicy = standard.halfClose
 
     @Option(help: ArgumentHelp(
         "How the policy and the timeout reject: close (the reply, then FIN) or reset (RST: the client sees a reset).",
         valueName: "mode"))
-    var rejectMode: RejectMode = .close
+    var rejectMode: RejectMode = standard.defaultRejection.mode
 
     @Option(
         help: ArgumentHelp(
@@ -67,14 +71,18 @@ struct GateOptions: ParsableArguments {
     var rejectMessage: [UInt8]?
 
     @Option(
-        help: ArgumentHelp("How long connecting to the upstream may take. (default: 5s)", valueName: "duration"),
+        help: ArgumentHelp(
+            "How long connecting to the upstream may take. (default: \(DurationText.format(GateConfiguration.standard.connectTimeout)))",
+            valueName: "duration"),
         transform: ArgumentParsing.duration)
-    var connectTimeout: Duration = .seconds(5)
+    var connectTimeout: Duration = GateConfiguration.standard.connectTimeout
 
     @Option(
-        help: ArgumentHelp("On SIGINT/SIGTERM, how long proxied connections may finish. (default: 10s)", valueName: "duration"),
+        help: ArgumentHelp(
+            "On SIGINT/SIGTERM, how long proxied connections may finish. (default: \(DurationText.format(GateConfiguration.standard.drainTimeout)))",
+            valueName: "duration"),
         transform: ArgumentParsing.duration)
-    var drainTimeout: Duration = .seconds(10)
+    var drainTimeout: Duration = GateConfiguration.standard.drainTimeout
 
     @Option(help: ArgumentHelp("Event-loop threads (default: one per CPU core).", valueName: "n"))
     var threads: Int?

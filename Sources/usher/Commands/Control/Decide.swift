@@ -1,4 +1,5 @@
 import ArgumentParser
+import UsherCore
 import UsherControl
 import UsherWire
 
@@ -113,12 +114,12 @@ struct Defer: AsyncParsableCommand {
         commandName: "defer",
         abstract: "Defer pending requests: decide later; they are pending again after the duration.",
         discussion: """
-            The seed's CF_DEFER: the client keeps waiting, its request set aside until the \
+            Winsock's CF_DEFER: the client keeps waiting, its request set aside until the \
             duration passes; then it is pending again, or gets the timeout action if its \
             pending timeout ran out meanwhile. An operator may still decide it at any time.
 
             Examples:
-              usher defer r17                 for 30s
+              usher defer r17                 for \(DurationText.format(ControlProtocol.defaultDeferral))
               usher defer r17 --for 5m
               usher defer all --listener 8080 --for 10s
 
@@ -129,9 +130,11 @@ struct Defer: AsyncParsableCommand {
 
     @Option(
         name: .customLong("for"),
-        help: ArgumentHelp("How long to defer: 500ms, 30s, 5m.", valueName: "duration"),
+        help: ArgumentHelp(
+            "How long to defer: 500ms, 30s, 5m. (default: \(DurationText.format(ControlProtocol.defaultDeferral)))",
+            valueName: "duration"),
         transform: ArgumentParsing.duration)
-    var duration: Duration = .seconds(30)
+    var duration: Duration = ControlProtocol.defaultDeferral
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var control: ControlOptions

@@ -7,7 +7,7 @@ struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print every event as it happens: arrivals, condition outcomes, decisions, withdrawals.",
         discussion: """
-            The FD_ACCEPT notification of the seed, for people and scripts: one line per \
+            Winsock's FD_ACCEPT notification, for people and scripts: one line per \
             lifecycle step of every request (arrived, outcome, deferred, undeferred, \
             accepted, rejected, withdrawn, expired, overflowed) and per listener pause or \
             resume, in the order they happened.
