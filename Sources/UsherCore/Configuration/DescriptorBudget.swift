@@ -5,9 +5,9 @@
 /// connections could use up the open-file limit, none of them could connect upstream and the
 /// gate would stall. The connection limit is therefore fitted so that every connection has
 /// room for its upstream, after a reserve for listeners, logs and the control plane.
-public enum DescriptorBudget {
+package enum DescriptorBudget {
     /// The most client connections for `openFileLimit` descriptors (at least 1).
-    public static func maxConnections(openFileLimit: Int, descriptorsPerConnection: Int) -> Int {
+    package static func maxConnections(openFileLimit: Int, descriptorsPerConnection: Int) -> Int {
         let reserve = min(64, max(16, openFileLimit / 4))
         return max(1, (openFileLimit - reserve) / max(1, descriptorsPerConnection))
     }

@@ -3,13 +3,13 @@
 ///
 /// Understood: `\r`, `\n`, `\t`, `\0`, `\\`, `\xHH`. Anything else after a backslash is an error,
 /// so a typo never goes on the wire unnoticed.
-public enum EscapedText {
-    public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum EscapedText {
+    package enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case unknownEscape(String, offset: Int)
         case badHexEscape(String, offset: Int)
         case trailingBackslash(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .unknownEscape(let escape, let offset):
                 "unknown escape '\(escape)' at character \(offset + 1); use \\r \\n \\t \\0 \\\\ or \\xHH"
@@ -22,7 +22,7 @@ public enum EscapedText {
     }
 
     /// Decodes escapes and returns the UTF-8 bytes.
-    public static func decode(_ text: String) throws(DecodeError) -> [UInt8] {
+    package static func decode(_ text: String) throws(DecodeError) -> [UInt8] {
         var output: [UInt8] = []
         let characters = Array(text.unicodeScalars)
         var index = 0

@@ -4,9 +4,9 @@ import Glibc
 
 /// Numeric IPv4 and IPv6 addresses between their text and their bytes (network order), with
 /// `inet_pton` and `inet_ntop`.
-public enum IPAddressText {
+package enum IPAddressText {
     /// 4 bytes for `127.0.0.1`, 16 for `::1`; `nil` for anything that is not a numeric address.
-    public static func bytes(of text: String) -> [UInt8]? {
+    package static func bytes(of text: String) -> [UInt8]? {
         var ipv4 = in_addr()
         if inet_pton(AF_INET, text, &ipv4) == 1 {
             return withUnsafeBytes(of: &ipv4) { Array($0) }
@@ -19,7 +19,7 @@ public enum IPAddressText {
     }
 
     /// `127.0.0.1` for 4 bytes, the shortest IPv6 form (RFC 5952) for 16; `?` for other lengths.
-    public static func text(of bytes: [UInt8]) -> String {
+    package static func text(of bytes: [UInt8]) -> String {
         guard bytes.count == 4 || bytes.count == 16 else { return "?" }
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         let family = bytes.count == 4 ? AF_INET : AF_INET6

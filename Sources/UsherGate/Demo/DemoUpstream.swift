@@ -7,18 +7,18 @@ import NIOPosix
 ///
 /// It listens on an ephemeral loopback port and is reached through the same proxy path as a
 /// real upstream.
-public final class DemoUpstream: Sendable {
+package final class DemoUpstream: Sendable {
     private let channel: any Channel
 
     /// Where the demo upstream listens.
-    public var address: SocketAddress? { channel.localAddress }
+    package var address: SocketAddress? { channel.localAddress }
 
     private init(channel: any Channel) {
         self.channel = channel
     }
 
     /// Starts listening on `127.0.0.1` on a port the system picks.
-    public static func start(on group: any EventLoopGroup) async throws(GateError) -> DemoUpstream {
+    package static func start(on group: any EventLoopGroup) async throws(GateError) -> DemoUpstream {
         do {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -42,7 +42,7 @@ public final class DemoUpstream: Sendable {
     }
 
     /// Stops listening; open demo connections end with their clients.
-    public func close() async {
+    package func close() async {
         try? await channel.close()
     }
 }

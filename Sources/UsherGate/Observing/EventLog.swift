@@ -6,18 +6,18 @@ import UsherCore
 /// Lines carry the event as the message and the facts as metadata, e.g.
 /// `accepted id=r3 peer=127.0.0.1:51234 listener=127.0.0.1:8080 by=policy waited=2ms`.
 /// Outcomes of conditions log at `debug`, lifecycle steps at `info`, listener pauses at `notice`.
-public struct EventLog: Sendable {
+struct EventLog: Sendable {
     private let logger: Logger
     private let listenerNames: [String]
 
     /// - Parameter listenerNames: the display name of each listener, by ``ListenerID`` index.
-    public init(logger: Logger, listenerNames: [String]) {
+    init(logger: Logger, listenerNames: [String]) {
         self.logger = logger
         self.listenerNames = listenerNames
     }
 
     /// Writes the log line of one event (nothing for events below the logger's level).
-    public func record(_ event: ProviderEvent) {
+    func record(_ event: ProviderEvent) {
         switch event {
         case .request(let event):
             record(event)

@@ -24,5 +24,5 @@ extension Moment {
 }
 
 extension Duration {
-    public var timeAmount: TimeAmount { .nanoseconds(nanosecondsClamped) }
+    var timeAmount: TimeAmount { .nanoseconds(nanosecondsClamped) }
 }

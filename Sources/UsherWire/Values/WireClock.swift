@@ -1,7 +1,7 @@
 import Foundation
 import UsherCore
 
-/// Turns monotonic ``Moment``s into wall-clock times for the wire (RFC 3339 with milliseconds,
+/// Turns monotonic `Moment`s into wall-clock times for the wire (RFC 3339 with milliseconds,
 /// UTC), using one reading of both clocks.
 public struct WireClock: Sendable {
     /// The monotonic moment and the wall-clock time read together.

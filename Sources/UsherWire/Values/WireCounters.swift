@@ -1,6 +1,6 @@
 import UsherCore
 
-/// ``Counters`` on the wire, with the conservation invariant checked by the daemon.
+/// `Counters` on the wire, with the conservation invariant checked by the daemon.
 public struct WireCounters: Hashable, Sendable, Codable {
     public var arrived: Int
     public var accepted: Int
