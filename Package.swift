@@ -146,6 +146,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "UsherWireTests",
+            dependencies: ["UsherWire", "UsherCore"]
+        ),
+        .testTarget(
             name: "UsherKernelTests",
             dependencies: ["UsherKernel", "UsherCore", "UsherTestSupport"]
         ),

@@ -1,9 +1,9 @@
 import Testing
 import UsherCore
-@testable import UsherControl
-import UsherWire
 
-@Suite("Control protocol: request lines")
+@testable import UsherWire
+
+@Suite("Control protocol: request lines", .timeLimit(.minutes(1)))
 struct RequestParserTests {
     private func parse(_ line: String) -> Result<ControlRequest, RequestParser.Failure> {
         RequestParser.parse(Array(line.utf8))
