@@ -85,14 +85,21 @@ final class EventFanout: Sendable {
             defer { state.needsScheduling = false }
             return state.needsScheduling
         }
-        if schedule { executor.async { self.run() } }
+        // A moment's delay gathers the events of many steps into one wake-up of the executor:
+        // under load that is one thread switch per millisecond rather than one per step.
+        if schedule { executor.asyncAfter(deadline: .now() + Self.gathering) { self.run() } }
     }
+
+    /// How long events gather before the executor delivers them.
+    static let gathering = DispatchTimeInterval.milliseconds(1)
 
     /// Completes once every event queued before the call has reached every observer.
     func flush() async {
-        deliver()
         await withCheckedContinuation { continuation in
-            executor.async { continuation.resume() }
+            executor.async {
+                self.run()
+                continuation.resume()
+            }
         }
     }
 
