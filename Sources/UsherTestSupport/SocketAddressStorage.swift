@@ -25,18 +25,6 @@ struct SocketAddressStorage {
         }
     }
 
-    /// A Unix socket path.
-    init(unixPath: String) {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            let bytes = Array(unixPath.utf8.prefix(raw.count - 1))
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        (family, length) = (AF_UNIX, Self.store(address, in: &storage))
-    }
-
     private static func unparsable(_ host: String) -> TCPClientError {
         .failed("parse \(host) as an IP address", errno: EINVAL)
     }

@@ -4,6 +4,7 @@ import Glibc
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import UsherGate
 
 /// Why a test client's socket operation failed.
 public enum TCPClientError: Error, Equatable, CustomStringConvertible {
@@ -65,7 +66,7 @@ public final class TCPClient: Sendable {
         // The reader is kept from the start: a connection reset at once has no handlers left to find.
         let installed = NIOLockedValueBox<NIOLoopBound<ClientReader>?>(nil)
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.nanoseconds(timeout.nanosecondsClamped))
+            .connectTimeout(timeout.timeAmount)
             .channelOption(.autoRead, value: false)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelInitializer { channel in
@@ -181,7 +182,7 @@ public final class TCPClient: Sendable {
         _ timeout: Duration, _ what: String, _ future: EventLoopFuture<Void>, on loop: any EventLoop
     ) async throws {
         let promise = loop.makePromise(of: Void.self)
-        let timer = loop.scheduleTask(in: .nanoseconds(timeout.nanosecondsClamped)) {
+        let timer = loop.scheduleTask(in: timeout.timeAmount) {
             promise.fail(TCPClientError.timedOut(what))
         }
         future.whenComplete { result in
@@ -275,7 +276,7 @@ final class ClientReader: ChannelInboundHandler, RemovableChannelHandler {
             promise.fail(TCPClientError.failed("\(what): the connection closed", errno: ENOTCONN))
             return promise.futureResult
         }
-        let timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanosecondsClamped)) { [weak self] in
+        let timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout.timeAmount) { [weak self] in
             self?.waiter = nil
             promise.fail(TCPClientError.timedOut("\(what) (\(self?.received.bytes.count ?? 0) bytes so far)"))
         }

@@ -41,11 +41,11 @@ struct LineAndAddressTests {
 
     @Test("caller data previews show HTTP request line and Host, or printable bytes")
     func previews() {
-        let http = CallerDataPreview(CallerData(bytes: Array("GET /a HTTP/1.1\r\nHost: example.com\r\n\r\n".utf8)))
+        let http = CallerData(bytes: Array("GET /a HTTP/1.1\r\nHost: example.com\r\n\r\n".utf8)).preview
         #expect(http.httpRequestLine == "GET /a HTTP/1.1")
         #expect(http.httpHost == "example.com")
         #expect(http.text == "GET /a HTTP/1.1␍␊Host: example.com␍␊␍␊")
-        let binary = CallerDataPreview(CallerData(bytes: [0x16, 0x03, 0x01, 0x41, 0x0A]))
+        let binary = CallerData(bytes: [0x16, 0x03, 0x01, 0x41, 0x0A]).preview
         #expect(binary.httpRequestLine == nil)
         #expect(binary.text == "...A␊")
     }

@@ -84,9 +84,10 @@ public final class ControlServer: Sendable {
         }
         service.provider.observe { hub.publish($0) }
         service.host?.observe { hub.publishHost($0) }
-        let statsTask = channel.eventLoop.scheduleRepeatedTask(
-            initialDelay: .nanoseconds(statsInterval.nanosecondsClamped), delay: .nanoseconds(statsInterval.nanosecondsClamped)
-        ) { _ in hub.publishStats() }
+        let tick = TimeAmount.nanoseconds(statsInterval.nanosecondsClamped)
+        let statsTask = channel.eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
+            hub.publishStats()
+        }
         return ControlServer(
             path: path, channel: channel, hub: hub, statsTask: statsTask, inode: ControlSocketFile.inode(of: path),
             lock: lock, service: service)

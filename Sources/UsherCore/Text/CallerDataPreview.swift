@@ -33,10 +33,6 @@ public struct CallerDataPreview: Hashable, Sendable {
         isSettled = bytes.count >= Self.textLimit && httpSettled && tls != .incomplete
     }
 
-    public init(_ data: CallerData) {
-        self.init(data.bytes)
-    }
-
     static func printable(_ bytes: some Collection<UInt8>) -> String {
         var text = ""
         for byte in bytes {

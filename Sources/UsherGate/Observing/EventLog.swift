@@ -33,17 +33,12 @@ struct EventLog: Sendable {
             "connections": "\(event.connections)",
         ]
         if let maxConnections = event.maxConnections { metadata["max_connections"] = "\(maxConnections)" }
-        switch event.kind {
-        case .paused(.pendingQueue):
-            metadata["note"] = "pending queue full; new clients wait in the kernel backlog"
-            logger.notice("paused", metadata: metadata)
-        case .paused(.connections):
-            metadata["note"] = "connection limit reached; new clients wait in the kernel backlog"
-            logger.notice("paused", metadata: metadata)
-        case .resumed:
-            metadata["note"] = "room again; accepting"
-            logger.notice("resumed", metadata: metadata)
+        metadata["note"] = switch event.kind {
+        case .paused(.pendingQueue): "pending queue full; new clients wait in the kernel backlog"
+        case .paused(.connections): "connection limit reached; new clients wait in the kernel backlog"
+        case .resumed: "room again; accepting"
         }
+        logger.notice("\(event.kind.name)", metadata: metadata)
     }
 
     private func record(_ event: RequestEvent) {

@@ -24,5 +24,6 @@ extension Moment {
 }
 
 extension Duration {
-    var timeAmount: TimeAmount { .nanoseconds(nanosecondsClamped) }
+    /// The duration as SwiftNIO's `TimeAmount`.
+    package var timeAmount: TimeAmount { .nanoseconds(nanosecondsClamped) }
 }
