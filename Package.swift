@@ -10,6 +10,7 @@ import PackageDescription
 // The module graph (see ARCHITECTURE.md):
 //   UsherCore      sans-IO values and state machines
 //   UsherWire      the control protocol's values        -> UsherCore
+//   UsherRulesFile the rules file (TOML) as a RuleSet     -> UsherCore, TOMLKit
 //   UsherKernel    the host's listeners (netlink, /proc) -> UsherCore
 //   UsherGate      the gate: sockets, proxy             -> UsherCore, SwiftNIO
 //   UsherControl   control socket server and client     -> UsherCore, UsherWire, SwiftNIO
@@ -24,6 +25,7 @@ let package = Package(
         .library(name: "UsherCore", targets: ["UsherCore"]),
         .library(name: "UsherWire", targets: ["UsherWire"]),
         .library(name: "UsherGate", targets: ["UsherGate"]),
+        .library(name: "UsherRulesFile", targets: ["UsherRulesFile"]),
         // Modules of the executable, products only so that Benchmarks/ can measure them.
         .library(name: "UsherControl", targets: ["UsherControl"]),
         .library(name: "UsherKernel", targets: ["UsherKernel"]),
@@ -57,6 +59,13 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "UsherRulesFile",
+            dependencies: [
+                "UsherCore",
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .target(
@@ -105,6 +114,7 @@ let package = Package(
                 "UsherDashboard",
                 "UsherTerminal",
                 "UsherKernel",
+                "UsherRulesFile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -144,6 +154,10 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "UsherRulesTests",
+            dependencies: ["UsherCore", "UsherRulesFile", "UsherTestSupport"]
         ),
         .testTarget(
             name: "UsherWireTests",

@@ -63,7 +63,9 @@ public final class Gate: Provider {
         configuration.provider.maxConnections = fittedMaxConnections(configuration, logger: logger)
         let fanout = EventFanout(logger: logger)
         let driver = GateDriver(
-            core: ProviderCore(configuration: configuration.provider, listeners: configuration.listeners),
+            core: ProviderCore(
+                configuration: configuration.provider, listeners: configuration.listeners,
+                rules: configuration.rules, localTime: LocalClock.now),
             connectUpstream: { loop, timeout in UpstreamConnector.connect(to: upstream, on: loop, timeout: timeout) },
             connectTimeout: configuration.connectTimeout,
             lingerTimeout: configuration.lingerTimeout, timerLoop: group.next(), events: fanout)

@@ -20,6 +20,8 @@ public struct GateConfiguration: Sendable {
     /// The host's `net.core.somaxconn`: every listener's kernel backlog is clamped to it (and the
     /// clamp logged), as the kernel would do silently.
     public var somaxconn: Int
+    /// The conditions tested before the policy: the rules file, if any.
+    public var rules: RuleSet
     /// The process's open-file limit (`ulimit -n`), to which the connection limit is fitted;
     /// `nil` when unlimited or unknown.
     public var openFileLimit: Int?
@@ -35,8 +37,10 @@ public struct GateConfiguration: Sendable {
         drainTimeout: Duration = .seconds(10),
         lingerTimeout: Duration = .seconds(2),
         somaxconn: Int = Backlog.linuxDefaultSomaxconn,
-        openFileLimit: Int? = nil
+        openFileLimit: Int? = nil,
+        rules: RuleSet = .empty
     ) {
+        self.rules = rules
         self.listeners = listeners
         self.upstream = upstream
         self.provider = provider

@@ -17,6 +17,8 @@ struct HelpSnapshotTests {
         (["reject", "--help"], "usher-reject-help"),
         (["defer", "--help"], "usher-defer-help"),
         (["watch", "--help"], "usher-watch-help"),
+        (["rules", "--help"], "usher-rules-help"),
+        (["rules", "check", "--help"], "usher-rules-check-help"),
     ])
     func help(arguments: [String], snapshot: String) async throws {
         let result = try await ProcessRunner.run(try UsherExecutable.path(), arguments, environment: ["COLUMNS": "80"])

@@ -7,6 +7,8 @@ public struct ConditionOutcome: Hashable, Sendable {
         case ask
         /// The condition does not apply to this request.
         case noMatch
+        /// The condition needs caller data that has not arrived yet (within the inspect delay).
+        case waitingForData
     }
 
     /// The condition's name: `policy`, a rule name, `operator`, `timeout`…
@@ -30,6 +32,7 @@ extension ConditionOutcome.Verdict: CustomStringConvertible {
         case .decided(let decision): decision.description
         case .ask: "ask"
         case .noMatch: "no match"
+        case .waitingForData: "waiting for data"
         }
     }
 }

@@ -22,6 +22,11 @@ public struct Request: Hashable, Sendable, Identifiable {
     public internal(set) var decider: Decider?
     /// The client has stopped sending (half-close) and waits for the answer.
     public internal(set) var callerFinishedSending = false
+    /// The caller's address as rules see it: the peer's host, or the original source of a
+    /// trusted PROXY header.
+    public internal(set) var source: String
+    /// How the rules left the request the last time they were evaluated.
+    var ruleStanding: RuleStanding?
 
     public init(id: RequestID, listener: ListenerID, peer: Endpoint, local: Endpoint, arrivedAt: Moment) {
         self.id = id
@@ -29,6 +34,7 @@ public struct Request: Hashable, Sendable, Identifiable {
         self.peer = peer
         self.local = local
         self.arrivedAt = arrivedAt
+        self.source = peer.host
     }
 
     /// Applies a lifecycle event, or throws without changing anything.

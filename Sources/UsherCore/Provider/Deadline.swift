@@ -1,7 +1,7 @@
 import DequeModule
 import HeapModule
 
-/// A timer of one request: its pending timeout or the end of its deferral.
+/// A timer of one request: its pending timeout, the end of its deferral or of its inspect delay.
 ///
 /// Timers are never removed early: when one fires, the core checks that it still matches the
 /// request (lazy deletion).
@@ -9,6 +9,8 @@ struct Deadline: Comparable, Hashable, Sendable {
     enum Kind: Int, Hashable, Sendable {
         case deferralEnd
         case timeout
+        /// The inspect delay of a request waiting for caller data is over.
+        case inspectEnd
     }
 
     var at: Moment

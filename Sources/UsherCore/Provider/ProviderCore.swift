@@ -18,10 +18,22 @@ public struct ProviderCore: Sendable {
     /// `true` once ``shutDown(at:)`` was called.
     public private(set) var isShuttingDown = false
 
-    private var live: [RequestID: Request] = [:]
-    /// Every arrived request whose client connection the IO layer has not reported closed.
-    private var openConnections = Set<RequestID>()
-    private var deadlines = DeadlineQueue()
+    /// The rules file's rules, tested after the remembered decisions.
+    public internal(set) var rules: RuleSet
+    /// Decisions operators asked usher to remember, tested first.
+    public internal(set) var remembered: RuleSet = .empty
+    /// Counters and rate windows of the rules, by name.
+    public internal(set) var ruleState = RuleState()
+    /// The host's local time at a moment, for rules with a `time` window.
+    let localTime: @Sendable (Moment) -> LocalTime
+
+    var live: [RequestID: Request] = [:]
+    /// Every arrived request whose client connection the IO layer has not reported closed, with
+    /// its source address.
+    private var openConnections: [RequestID: String] = [:]
+    /// Open client connections per source address, for `concurrent` rules.
+    var connectionsBySource: [String: Int] = [:]
+    var deadlines = DeadlineQueue()
     private var finished: FinishedRequests
     private var lastSequence: UInt64 = 0
 
@@ -29,8 +41,15 @@ public struct ProviderCore: Sendable {
     ///   - configuration: policy, timeouts and limits.
     ///   - listeners: the gated listeners; they get IDs `0..<listeners.count`.
     ///   - history: how many finished requests are remembered for late look-ups.
-    public init(configuration: ProviderConfiguration, listeners: [ListenerConfiguration], history: Int = 4096) {
+    ///   - rules: the rules file's rules; none leaves every request to the policy.
+    ///   - localTime: the host's local time at a moment (the IO layer reads the wall clock).
+    public init(
+        configuration: ProviderConfiguration, listeners: [ListenerConfiguration], history: Int = 4096,
+        rules: RuleSet = .empty, localTime: @escaping @Sendable (Moment) -> LocalTime = { _ in LocalTime(weekday: 1, minuteOfDay: 0) }
+    ) {
         self.configuration = configuration
+        self.rules = rules
+        self.localTime = localTime
         let gated = listeners.isEmpty ? [.standard] : listeners
         self.listeners = gated.enumerated().map { index, listener in
             ListenerStatus(id: ListenerID(index), endpoint: listener.endpoint, limit: configuration.maxPending)
@@ -89,7 +108,8 @@ public struct ProviderCore: Sendable {
         lastSequence += 1
         var request = Request(
             id: RequestID(lastSequence), listener: listener, peer: peer, local: local, arrivedAt: now)
-        openConnections.insert(request.id)
+        openConnections[request.id] = peer.host
+        connectionsBySource[peer.host, default: 0] += 1
         if full && configuration.overflow == .reset {
             overflow(&request, at: now, into: &output)
             return (.overflowed(request.id), output)
@@ -134,18 +154,8 @@ public struct ProviderCore: Sendable {
         if isShuttingDown {
             applyTimeout(request.id, by: .shutdown, at: now, into: &output)
         } else {
-            evaluatePolicy(request.id, at: now, into: &output)
+            evaluateConditions(request.id, at: now, into: &output)
         }
-    }
-
-    private mutating func evaluatePolicy(_ id: RequestID, at now: Moment, into output: inout ProviderOutput) {
-        let outcome = configuration.policy.outcome(rejection: configuration.defaultRejection, at: now)
-        guard case .decided(let decision) = outcome.verdict else {
-            record(outcome, for: id, into: &output)
-            return
-        }
-        record(outcome, for: id, into: &output)
-        apply(decision, to: id, by: .policy, at: now, into: &output)
     }
 
     // MARK: Decisions
@@ -178,6 +188,7 @@ public struct ProviderCore: Sendable {
         var output = ProviderOutput()
         if let request = live[id], request.callerData.bytes.count > before, request.state.isUndecided {
             output.events.append(.request(RequestEvent(kind: .callerData, request: request, at: now)))
+            if needsEvaluation(request) { evaluateConditions(id, at: now, into: &output) }
         }
         return output
     }
@@ -196,7 +207,9 @@ public struct ProviderCore: Sendable {
             return output
         default:
             live[id]?.callerFinishedSending = true
-            return ProviderOutput()
+            var output = ProviderOutput()
+            if let request = live[id], request.isWaitingForRules { evaluateConditions(id, at: now, into: &output) }
+            return output
         }
     }
 
@@ -205,7 +218,9 @@ public struct ProviderCore: Sendable {
     /// `maxConnections`.
     public mutating func connectionClosed(_ id: RequestID, at now: Moment) -> ProviderOutput {
         var output = (try? withdraw(id, at: now)) ?? ProviderOutput()
-        if openConnections.remove(id) != nil {
+        if let source = openConnections.removeValue(forKey: id) {
+            let remaining = (connectionsBySource[source] ?? 1) - 1
+            connectionsBySource[source] = remaining > 0 ? remaining : nil
             for listener in listeners.map(\.id) {
                 resumeIfRoom(listener, at: now, into: &output)
             }
@@ -263,6 +278,8 @@ public struct ProviderCore: Sendable {
         switch (due.kind, request.state) {
         case (.timeout, .pending) where request.timeoutDeadline == due.at:
             applyTimeout(due.id, by: .timeout, at: now, into: &output)
+        case (.inspectEnd, .pending) where request.isWaitingForRules:
+            evaluateConditions(due.id, at: now, into: &output)
         case (.deferralEnd, .deferred(let until)) where until == due.at:
             if let timeout = request.timeoutDeadline, timeout <= now {
                 applyTimeout(due.id, by: .timeout, at: now, into: &output)
@@ -296,6 +313,7 @@ public struct ProviderCore: Sendable {
         switch (deadline.kind, request.state) {
         case (.timeout, .pending), (.timeout, .deferred): return request.timeoutDeadline == deadline.at
         case (.deferralEnd, .deferred(let until)): return until == deadline.at
+        case (.inspectEnd, .pending): return request.isWaitingForRules
         default: return false
         }
     }
@@ -306,13 +324,13 @@ public struct ProviderCore: Sendable {
         throw .unknownRequest(id)
     }
 
-    private mutating func record(_ outcome: ConditionOutcome, for id: RequestID, into output: inout ProviderOutput) {
+    mutating func record(_ outcome: ConditionOutcome, for id: RequestID, into output: inout ProviderOutput) {
         live[id]?.outcomes.append(outcome)  // in place: no copy of the outcome list
         guard let request = live[id] else { return }
         output.events.append(.request(RequestEvent(kind: .evaluated, request: request, at: outcome.at)))
     }
 
-    private mutating func apply(
+    mutating func apply(
         _ decision: Decision, to id: RequestID, by decider: Decider, at now: Moment, into output: inout ProviderOutput
     ) {
         live[id]?.decider = decider

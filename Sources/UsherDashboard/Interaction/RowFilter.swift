@@ -1,3 +1,4 @@
+import UsherCore
 import UsherWire
 
 /// The `/` filter: a peer network (`10.0.0.0/8`, `::1`), a listener (`:8080`), or text found in

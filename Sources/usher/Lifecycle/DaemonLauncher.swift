@@ -6,6 +6,7 @@ import UsherControl
 import UsherCore
 import UsherGate
 import UsherKernel
+import UsherRulesFile
 
 /// What `usher serve` and `usher run` run: the gate, its control socket and the sampler of the
 /// host's listeners, each a service of one service group.
@@ -41,6 +42,13 @@ enum DaemonLauncher {
         var configuration = options.gateConfiguration
         configuration.somaxconn = HostSettings.somaxconn() ?? Backlog.linuxDefaultSomaxconn
         configuration.openFileLimit = HostSettings.openFileLimit()
+        if let path = options.rules {
+            do {
+                configuration.rules = try RulesFile.load(path: path)
+            } catch {
+                throw CommandFailure(RulesCheck.refusal(error), code: .usage)
+            }
+        }
         let gate: Gate
         do {
             gate = try await Gate.start(configuration, on: group, logger: logger)

@@ -84,6 +84,12 @@ struct GateOptions: ParsableArguments {
         transform: ArgumentParsing.duration)
     var drainTimeout: Duration = GateConfiguration.standard.drainTimeout
 
+    @Option(
+        help: ArgumentHelp(
+            "Rules tested before the policy, first match wins (TOML; see 'usher rules --help'). SIGHUP or 'usher rules reload' reads it again.",
+            valueName: "file"))
+    var rules: String?
+
     @Option(help: ArgumentHelp("Event-loop threads (default: one per CPU core).", valueName: "n"))
     var threads: Int?
 

@@ -1,5 +1,3 @@
-import UsherCore
-
 /// An IPv4 or IPv6 network in CIDR notation (`10.0.0.0/8`, `::1/128`), or a single address.
 public struct AddressPrefix: Hashable, Sendable, CustomStringConvertible {
     /// The network's address bytes: 4 for IPv4, 16 for IPv6.
@@ -44,10 +42,13 @@ public struct AddressPrefix: Hashable, Sendable, CustomStringConvertible {
     /// `true` when `host` (an IP literal) lies in the network. An IPv4-mapped IPv6 address
     /// (`::ffff:10.0.0.1`) matches an IPv4 network.
     public func contains(_ host: String) -> Bool {
-        guard var candidate = IPAddressText.bytes(of: host) else { return false }
-        if bytes.count == 4, candidate.count == 16, candidate.prefix(12).elementsEqual(Self.mappedPrefix) {
-            candidate = Array(candidate.suffix(4))
-        }
+        guard let candidate = IPAddressText.bytes(of: host) else { return false }
+        return contains(address: candidate)
+    }
+
+    /// `true` when the address (4 or 16 bytes, network order) lies in the network.
+    public func contains(address: [UInt8]) -> Bool {
+        let candidate = Self.normalized(address, for: bytes.count)
         guard candidate.count == bytes.count else { return false }
         let whole = length / 8
         guard candidate.prefix(whole).elementsEqual(bytes.prefix(whole)) else { return false }
@@ -55,6 +56,22 @@ public struct AddressPrefix: Hashable, Sendable, CustomStringConvertible {
         guard rest > 0 else { return true }
         let mask = UInt8(0xFF) << (8 - rest)
         return candidate[whole] & mask == bytes[whole] & mask
+    }
+
+    /// An IPv4-mapped IPv6 address as its IPv4 bytes when compared with IPv4 (`family` 4).
+    static func normalized(_ address: [UInt8], for family: Int) -> [UInt8] {
+        guard family == 4, address.count == 16, address.prefix(12).elementsEqual(mappedPrefix) else { return address }
+        return Array(address.suffix(4))
+    }
+
+    /// The address with every bit past `length` cleared: the network's key in an index.
+    static func masked(_ address: [UInt8], length: Int) -> [UInt8] {
+        var result = address
+        for index in result.indices {
+            let bitsKept = max(0, min(8, length - index * 8))
+            result[index] &= bitsKept == 8 ? 0xFF : ~(UInt8(0xFF) >> bitsKept)
+        }
+        return result
     }
 
     public var description: String {

@@ -1,0 +1,114 @@
+/// How the conditions left a request the last time they were evaluated, so that caller data
+/// arriving later (or the end of the inspect delay) can evaluate them again, a bounded number of
+/// times.
+struct RuleStanding: Hashable, Sendable {
+    /// A rule waits for caller data.
+    var waiting: Bool
+    /// A rule or the default decided: nothing to evaluate again.
+    var decided: Bool
+    /// How many outcomes the evaluation left (more means an operator acted since).
+    var outcomeCount: Int
+    /// How many caller-data bytes it saw, and what they told.
+    var evaluatedBytes: Int
+    var facts: CallerData.Facts
+    /// Rules whose rate counted the request.
+    var counted: Set<String>
+}
+
+extension Request {
+    /// `true` while a rule waits for this request's caller data.
+    var isWaitingForRules: Bool {
+        state == .pending && decider == nil && ruleStanding?.waiting == true
+    }
+}
+
+extension CallerData {
+    /// What rules can read from the data: evaluation runs again when it changes.
+    struct Facts: Hashable, Sendable {
+        var tls: Bool
+        var http: Bool
+        var httpHost: Bool
+        var httpComplete: Bool
+        var full: Bool
+    }
+
+    var facts: Facts {
+        Facts(
+            tls: preview.tls != nil, http: preview.http != nil, httpHost: preview.http?.host != nil,
+            httpComplete: preview.http?.isComplete == true, full: isFull)
+    }
+}
+
+extension ProviderCore {
+    /// Evaluates the remembered decisions, then the rules, then the default (the `[default]`
+    /// action, or the policy), and applies what decided. The outcomes replace those of an
+    /// earlier evaluation of the same request.
+    mutating func evaluateConditions(_ id: RequestID, at now: Moment, into output: inout ProviderOutput) {
+        guard let request = live[id] else { return }
+        let inspectEnd = request.arrivedAt + rules.inspectDelay
+        let mayWait = !request.callerFinishedSending && now < inspectEnd
+        let context = RuleContext(
+            request: id, listener: request.listener, listenerEndpoint: listeners[request.listener.index].endpoint,
+            local: request.local, source: request.source, data: request.callerData,
+            dataIsFinal: request.callerFinishedSending, localTime: localTime(now),
+            connectionsFromSource: connectionsBySource[request.source] ?? 1, now: now)
+        var counted = request.ruleStanding?.counted ?? []
+        var evaluation = remembered.evaluate(context, mayWait: mayWait, counted: counted, state: &ruleState)
+        if case .noMatch = evaluation.result {
+            let byRules = rules.evaluate(context, mayWait: mayWait, counted: counted, state: &ruleState)
+            evaluation.result = byRules.result
+            evaluation.outcomes += byRules.outcomes
+            evaluation.counted += byRules.counted
+        }
+        counted.formUnion(evaluation.counted)
+        var outcomes = evaluation.outcomes
+        var decision: (Decision, Decider)?
+        var waiting = false
+        switch evaluation.result {
+        case .matched(let rule):
+            if case .decide(let chosen) = rule.action { decision = (chosen, .rule(rule.name)) }
+        case .waiting:
+            waiting = true
+            if request.ruleStanding?.waiting != true {
+                deadlines.insert(Deadline(at: inspectEnd, id: id, kind: .inspectEnd))
+            }
+        case .noMatch:
+            let fallback = defaultOutcome(at: now)
+            outcomes.append(fallback.outcome)
+            decision = fallback.decision
+        }
+        live[id]?.outcomes = outcomes
+        live[id]?.ruleStanding = RuleStanding(
+            waiting: waiting, decided: decision != nil, outcomeCount: outcomes.count,
+            evaluatedBytes: request.callerData.bytes.count, facts: request.callerData.facts, counted: counted)
+        if let updated = live[id] {
+            output.events.append(.request(RequestEvent(kind: .evaluated, request: updated, at: now)))
+        }
+        if let (chosen, decider) = decision { apply(chosen, to: id, by: decider, at: now, into: &output) }
+    }
+
+    /// The `[default]` action of the rules file, else the policy.
+    private func defaultOutcome(at now: Moment) -> (outcome: ConditionOutcome, decision: (Decision, Decider)?) {
+        guard let action = rules.defaultAction else {
+            let outcome = configuration.policy.outcome(rejection: configuration.defaultRejection, at: now)
+            guard case .decided(let decision) = outcome.verdict else { return (outcome, nil) }
+            return (outcome, (decision, .policy))
+        }
+        let reason = rules.rules.isEmpty ? "[default] of the rules file" : "no rule matched"
+        let outcome = ConditionOutcome(condition: "default", verdict: action.verdict, reason: reason, at: now)
+        guard case .decide(let decision) = action else { return (outcome, nil) }
+        return (outcome, (decision, .rule("default")))
+    }
+
+    /// `true` when caller data that just arrived may change what the rules say: a rule needs
+    /// data, nobody has decided, and the data tells something new (a parsed ClientHello or HTTP
+    /// head, or twice the bytes of the last evaluation: at most a dozen evaluations a request).
+    func needsEvaluation(_ request: Request) -> Bool {
+        guard rules.needsData || remembered.needsData, request.state == .pending, request.decider == nil,
+              let standing = request.ruleStanding, !standing.decided,
+              standing.outcomeCount == request.outcomes.count
+        else { return false }
+        let data = request.callerData
+        return data.facts != standing.facts || data.bytes.count >= 2 * max(1, standing.evaluatedBytes)
+    }
+}

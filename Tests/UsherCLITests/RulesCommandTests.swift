@@ -1,0 +1,124 @@
+import Foundation
+import Glibc
+import Testing
+import UsherTestSupport
+
+/// `usher serve --rules` and `usher rules check` with real clients from several loopback
+/// addresses: curl, and Python's `ssl` for TLS ClientHellos.
+@Suite("usher rules", .timeLimit(.minutes(2)))
+struct RulesCommandTests {
+    static let example = """
+        [[rule]]
+        name = "office"
+        peer = ["10.0.0.0/8", "fd00::/8"]
+        action = "accept"
+
+        [[rule]]
+        name = "scanner"
+        peer = "127.0.0.2/32"
+        action = "reject"
+        message = "HTTP/1.0 403 Forbidden\\r\\n\\r\\n"
+
+        [[rule]]
+        name = "api-canary"
+        sni = "canary.*.example.com"
+        rate = "5/1s"
+        action = "accept"
+
+        [default]
+        action = "ask"
+
+        """
+
+    /// Seven ClientHellos naming `canary.a.example.com`, each on its own connection, as fast as
+    /// Python can; prints the seconds it took.
+    static let sevenHellos = """
+        import socket, ssl, sys, time
+        port = int(sys.argv[1])
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        context.set_alpn_protocols(["h2", "http/1.1"])
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = context.wrap_bio(incoming, outgoing, server_hostname="canary.a.example.com")
+        try:
+            tls.do_handshake()
+        except ssl.SSLWantReadError:
+            pass
+        hello = outgoing.read()
+        start = time.monotonic()
+        sockets = []
+        for _ in range(7):
+            s = socket.create_connection(("127.0.0.1", port))
+            s.sendall(hello)
+            sockets.append(s)
+        print("elapsed %.3f" % (time.monotonic() - start), flush=True)
+        time.sleep(30)
+        """
+
+    @Test("with the documented file: 127.0.0.2 gets 403 at once, TLS canaries pass up to 5 a second, curl from 127.0.0.1 waits with every outcome")
+    func documentedFile() async throws {
+        let folder = try TemporaryDirectory()
+        let rules = folder.path + "/rules.toml"
+        try Self.example.write(toFile: rules, atomically: true, encoding: .utf8)
+        try Self.sevenHellos.write(toFile: folder.path + "/seven.py", atomically: true, encoding: .utf8)
+        _ = try await UsherDaemon.with(serveOnFreePort + ["--rules", rules]) { usher, control in
+            let port = try await usher.readyPort()
+            let scanner = try await Curl.get(port: port, ["--interface", "127.0.0.2", "-o", "/dev/null", "-w", "%{http_code}"])
+            #expect(scanner.standardOutput == "403", "\(scanner.standardError)")
+            try await usher.log.waitForLine(containing: "rejected", "id=r1", #"by="rule scanner""#)
+
+            async let waiting = Curl.get(port: port, path: "/waits", maxTime: 20)
+            try await poll("curl pending", every: .milliseconds(100), timeout: .seconds(15)) {
+                let listing = try? await UsherDaemon.client(["ls", "--json"], control: control)
+                return listing?.standardOutput.contains(#""condition":"default""#) == true
+            }
+            let listing = try await UsherDaemon.client(["ls", "--json"], control: control)
+            let requests = try #require(try JSONSerialization.jsonObject(with: Data(listing.standardOutput.utf8)) as? [[String: Any]])
+            let outcomes = try #require(requests.first?["outcomes"] as? [[String: String]])
+            #expect(outcomes.map { $0["condition"] ?? "" } == ["office", "scanner", "api-canary", "default"])
+            #expect(outcomes.first?["reason"] == "peer 127.0.0.1 not in 10.0.0.0/8, fd00::/8")
+            #expect(outcomes.first?["verdict"] == "no match")
+            #expect(outcomes.last?["verdict"] == "ask")
+            let accepted = try await UsherDaemon.client(["accept", "r2"], control: control)
+            #expect(accepted.exitCode == 0, "\(accepted.standardError)")
+            #expect(try await waiting.standardOutput.contains("You sent: GET /waits"))
+
+            _ = try await BackgroundProcess.with("python3", ["-u", folder.path + "/seven.py", String(port)]) { python in
+                let line = try await python.log.waitForLine(containing: "elapsed")
+                try await usher.log.waitForLine(containing: "id=r9", "arrived")
+                try await poll("seven decided or pending", every: .milliseconds(100), timeout: .seconds(15)) {
+                    guard usher.log.count(containing: "accepted", #"by="rule api-canary""#) >= 1 else { return false }
+                    let listing = try? await UsherDaemon.client(["ls", "--json"], control: control)
+                    return listing?.standardOutput.contains("over 5/1s") == true
+                }
+                let canaries = usher.log.count(containing: "accepted", #"by="rule api-canary""#)
+                let elapsed = Double(line.split(separator: " ").last ?? "") ?? 9
+                if elapsed < 0.9 {
+                    #expect(canaries == 5, "all seven within a second: five pass")
+                } else {
+                    #expect(canaries >= 1 && canaries < 7)
+                }
+            }
+        }
+    }
+
+    @Test("rules check prints FILE:LINE:COL for every problem and exits 64; serve refuses the file the same way")
+    func check() async throws {
+        let folder = try TemporaryDirectory()
+        let good = folder.path + "/good.toml"
+        let bad = folder.path + "/bad.toml"
+        try Self.example.write(toFile: good, atomically: true, encoding: .utf8)
+        try "[[rule]]\nname = \"a\"\npeer = \"10.0.0.0/33\"\naction = \"acept\"\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let fine = try await ProcessRunner.run(try UsherExecutable.path(), ["rules", "check", good])
+        #expect(fine.exitCode == 0)
+        #expect(fine.standardOutput == "\(good): 3 rules, [default] ask\n")
+        let broken = try await ProcessRunner.run(try UsherExecutable.path(), ["rules", "check", bad])
+        #expect(broken.exitCode == 64)
+        #expect(broken.standardError.hasPrefix("\(bad):3:9: peer: bad CIDR: '10.0.0.0/33'"), "\(broken.standardError)")
+        #expect(broken.standardError.contains("\(bad):4:10: unknown action 'acept'"))
+        let serve = try await ProcessRunner.run(try UsherExecutable.path(), serveOnFreePort + ["--rules", bad, "--control", folder.path + "/c.sock"])
+        #expect(serve.exitCode == 64)
+        #expect(serve.standardError.hasPrefix("usher: the rules file has 2 problems:\n\(bad):3:9:"), "\(serve.standardError)")
+    }
+}
