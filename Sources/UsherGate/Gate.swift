@@ -154,6 +154,18 @@ public final class Gate: Provider {
 
     /// The counters, listeners and (unless `includingPending` is `false`, which is cheaper with
     /// many requests waiting) the pending requests now.
+    public func rulesInForce() -> RulesInForce { driver.rulesInForce() }
+
+    public func replaceRules(_ rules: RuleSet, file: String?, applyPending: Bool) {
+        driver.replaceRules(rules, file: file, applyPending: applyPending)
+    }
+
+    public func refuseRules(reason: String, file: String?) { driver.refuseRules(reason: reason, file: file) }
+
+    public func remember(_ rule: Rule) { driver.remember(rule) }
+
+    public func forget(_ name: String) -> Bool { driver.forget(name) }
+
     public func snapshot(includingPending: Bool = true) -> GateSnapshot {
         driver.snapshot(includingPending: includingPending)
     }

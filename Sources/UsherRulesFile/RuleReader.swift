@@ -9,9 +9,15 @@ struct RuleReader {
     /// The rule names read so far, with the index of the rule that has each.
     private var names: [String: Int] = [:]
 
-    init(file: String, positions: SourcePositions) {
+    /// `true` for the file of remembered decisions, whose rules may have `expires_at`.
+    let isRememberedFile: Bool
+    /// The `expires_at` of each rule read, by its place among the rules kept.
+    private(set) var expiries: [Int: Int64] = [:]
+
+    init(file: String, positions: SourcePositions, isRememberedFile: Bool = false) {
         self.file = file
         self.positions = positions
+        self.isRememberedFile = isRememberedFile
     }
 
     typealias Section = SourcePositions.Section
@@ -42,7 +48,10 @@ struct RuleReader {
                         break
                     }
                     guard let ruleTable = element.table else { continue }
-                    if let rule = readRule(ruleTable, index: index) { rules.append(rule) }
+                    if let rule = readRule(ruleTable, index: index) {
+                        if isRememberedFile, let end = ruleTable["expires_at"]?.int { expiries[rules.count] = Int64(end) }
+                        rules.append(rule)
+                    }
                 }
             } else {
                 fail("rule", in: .top, atValue: false, "rules are written as [[rule]] tables")
@@ -67,7 +76,8 @@ struct RuleReader {
     private mutating func readRule(_ table: TOMLTable, index: Int) -> Rule? {
         let section = Section.rule(index)
         let before = errors.count
-        for key in table.keys where key != "name" && !RulesFile.actionKeys.contains(key) && !RulesFile.matcherKeys.contains(key) {
+        for key in table.keys where key != "name" && !RulesFile.actionKeys.contains(key) && !RulesFile.matcherKeys.contains(key)
+            && !(isRememberedFile && key == "expires_at") {
             fail(key, in: section, atValue: false, "unknown key '\(key)' in rule \(index + 1); matchers: \(RulesFile.matcherKeys.joined(separator: ", "))")
         }
         var name = ""

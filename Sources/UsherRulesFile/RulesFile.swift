@@ -39,11 +39,31 @@ public enum RulesFile {
         return try parse(text, file: path)
     }
 
+    /// Reads the file of remembered decisions: its rules, and the `expires_at` of each (by index).
+    static func loadRemembered(path: String) throws(RulesFileErrors) -> ([Rule], [Int: Int64]) {
+        let text: String
+        do {
+            text = try contents(of: path)
+        } catch {
+            throw RulesFileErrors([RulesFileError(file: path, line: 1, column: 1, message: error.message)])
+        }
+        var reader = RuleReader(file: path, positions: SourcePositions(text: text), isRememberedFile: true)
+        let rules = reader.read(try table(text, file: path))
+        guard reader.errors.isEmpty, let rules else { throw RulesFileErrors(reader.errors) }
+        return (rules.rules, reader.expiries)
+    }
+
     /// Reads rules from `text`, which came from `file`.
     public static func parse(_ text: String, file: String) throws(RulesFileErrors) -> RuleSet {
-        let table: TOMLTable
+        var reader = RuleReader(file: file, positions: SourcePositions(text: text))
+        let rules = reader.read(try table(text, file: file))
+        guard reader.errors.isEmpty, let rules else { throw RulesFileErrors(reader.errors) }
+        return rules
+    }
+
+    private static func table(_ text: String, file: String) throws(RulesFileErrors) -> TOMLTable {
         do {
-            table = try TOMLTable(string: text)
+            return try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             throw RulesFileErrors([RulesFileError(
                 file: file, line: error.source.begin.line, column: error.source.begin.column,
@@ -51,10 +71,6 @@ public enum RulesFile {
         } catch {
             throw RulesFileErrors([RulesFileError(file: file, line: 1, column: 1, message: "not valid TOML: \(error)")])
         }
-        var reader = RuleReader(file: file, positions: SourcePositions(text: text))
-        let rules = reader.read(table)
-        guard reader.errors.isEmpty, let rules else { throw RulesFileErrors(reader.errors) }
-        return rules
     }
 
     private struct ReadFailure: Error {

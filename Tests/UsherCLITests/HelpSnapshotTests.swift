@@ -19,6 +19,9 @@ struct HelpSnapshotTests {
         (["watch", "--help"], "usher-watch-help"),
         (["rules", "--help"], "usher-rules-help"),
         (["rules", "check", "--help"], "usher-rules-check-help"),
+        (["rules", "ls", "--help"], "usher-rules-ls-help"),
+        (["rules", "reload", "--help"], "usher-rules-reload-help"),
+        (["rules", "rm", "--help"], "usher-rules-rm-help"),
     ])
     func help(arguments: [String], snapshot: String) async throws {
         let result = try await ProcessRunner.run(try UsherExecutable.path(), arguments, environment: ["COLUMNS": "80"])
@@ -61,9 +64,12 @@ struct ManualTests {
         ("reject", ["usher-control.md"]),
         ("defer", ["usher-control.md"]),
         ("watch", ["usher-control.md"]),
+        ("rules ls", ["rules.md"]),
+        ("rules reload", ["rules.md"]),
+        ("rules rm", ["rules.md"]),
     ])
     func optionsDocumented(command: String, manuals: [String]) async throws {
-        let help = try await ProcessRunner.run(try UsherExecutable.path(), [command, "--help"], environment: ["COLUMNS": "200"])
+        let help = try await ProcessRunner.run(try UsherExecutable.path(), command.split(separator: " ").map(String.init) + ["--help"], environment: ["COLUMNS": "200"])
         let options = Self.options(inHelp: help.standardOutput)
         #expect(!options.isEmpty, "no options read from \(command) --help")
         let text = try manuals.map { try String(contentsOfFile: "\(Self.docs)/\($0)", encoding: .utf8) }.joined()

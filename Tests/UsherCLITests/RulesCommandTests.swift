@@ -121,4 +121,54 @@ struct RulesCommandTests {
         #expect(serve.exitCode == 64)
         #expect(serve.standardError.hasPrefix("usher: the rules file has 2 problems:\n\(bad):3:9:"), "\(serve.standardError)")
     }
+
+    @Test("accept --remember peer lets the next curl through; a broken file on SIGHUP leaves the old rules, logged and watched; rules rm forgets")
+    func rememberAndReload() async throws {
+        let folder = try TemporaryDirectory()
+        let rules = folder.path + "/rules.toml"
+        try Self.example.write(toFile: rules, atomically: true, encoding: .utf8)
+        _ = try await UsherDaemon.with(serveOnFreePort + ["--rules", rules]) { usher, control in
+            let port = try await usher.readyPort()
+            async let first = Curl.get(port: port, path: "/first", maxTime: 20)
+            try await usher.log.waitForLine(containing: "arrived", "id=r1")
+            try await poll("r1 asked", every: .milliseconds(50), timeout: .seconds(15)) {
+                (try? await UsherDaemon.client(["ls", "--json"], control: control))?.standardOutput.contains(#""condition":"default""#) == true
+            }
+            let accepted = try await UsherDaemon.client(["accept", "r1", "--remember", "peer", "--for", "1m"], control: control)
+            #expect(accepted.standardOutput == "r1 accepted, remembered as peer:127.0.0.1\n", "\(accepted.standardError)")
+            #expect(try await first.standardOutput.contains("You sent: GET /first"))
+            let second = try await Curl.get(port: port, path: "/second")
+            #expect(second.standardOutput.contains("You sent: GET /second"), "\(second.standardError)")
+            try await usher.log.waitForLine(containing: "accepted", "id=r2", #"by="rule peer:127.0.0.1""#)
+            let listing = try await UsherDaemon.client(["rules", "ls", "--json"], control: control)
+            #expect(listing.standardOutput.contains(#""name":"peer:127.0.0.1""#))
+            #expect(listing.standardOutput.contains(#""expires":""#))
+            let kept = try String(contentsOfFile: folder.path + "/remembered.toml", encoding: .utf8)
+            #expect(kept.contains(#"name = "peer:127.0.0.1""#) && kept.contains("expires_at = "))
+
+            _ = try await BackgroundProcess.with(try UsherExecutable.path(), ["watch", "--json", "--control", control]) { watch in
+                try await watch.log.waitForLine(containing: #""type":"snapshot""#)
+                try "[[rule]]\nname = \"x\"\npeer = \"10.0.0.0/33\"\naction = \"accept\"\n".write(toFile: rules, atomically: true, encoding: .utf8)
+                usher.send(signal: SIGHUP)
+                try await usher.log.waitForLine(containing: "rules refused, the old rules stay in force", "rules.toml:3:9: peer: bad CIDR")
+                try await watch.log.waitForLine(containing: #""kind":"rules""#, #""change":"refused""#)
+            }
+            let scanner = try await Curl.get(port: port, ["--interface", "127.0.0.2", "-o", "/dev/null", "-w", "%{http_code}"])
+            #expect(scanner.standardOutput == "403", "the old rules are still in force")
+            let reload = try await UsherDaemon.client(["rules", "reload"], control: control)
+            #expect(reload.exitCode == 1)
+            #expect(reload.standardError.contains("rules.toml:3:9: peer: bad CIDR"), "\(reload.standardError)")
+
+            let removed = try await UsherDaemon.client(["rules", "rm", "peer:127.0.0.1"], control: control)
+            #expect(removed.exitCode == 0, "\(removed.standardError)")
+            let unknown = try await UsherDaemon.client(["rules", "rm", "peer:127.0.0.1"], control: control)
+            #expect(unknown.exitCode == 1)
+            async let third = Curl.get(port: port, path: "/third", maxTime: 20)
+            try await poll("r5 asked again", every: .milliseconds(50), timeout: .seconds(15)) {
+                (try? await UsherDaemon.client(["ls", "--json"], control: control))?.standardOutput.contains("/third") == true
+            }
+            _ = try await UsherDaemon.client(["reject", "all"], control: control)
+            _ = try await third
+        }
+    }
 }

@@ -43,6 +43,24 @@ final class CoreProvider: Provider {
         _ = try core.withLock { core throws(LifecycleError) in try core.decide(id, decision, by: decider, reason: reason, at: .now) }
     }
 
+    func rulesInForce() -> RulesInForce {
+        core.withLock { RulesInForce(remembered: $0.remembered, rules: $0.rules, counters: $0.ruleState.counters, at: .now) }
+    }
+
+    func replaceRules(_ rules: RuleSet, file: String?, applyPending: Bool) {
+        core.withLock { _ = $0.replaceRules(rules, file: file, applyPending: applyPending, at: .now) }
+    }
+
+    func refuseRules(reason: String, file: String?) {}
+
+    func remember(_ rule: Rule) {
+        core.withLock { _ = $0.remember(rule, at: .now) }
+    }
+
+    func forget(_ name: String) -> Bool {
+        core.withLock { $0.forget(name, at: .now) != nil }
+    }
+
     func observe(_ observer: @escaping @Sendable (GateEvent) -> Void) {}
 }
 

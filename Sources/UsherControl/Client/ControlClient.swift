@@ -76,6 +76,12 @@ public final class ControlClient {
         return results
     }
 
+    /// `rules`, `reload` or `forget`: the rules in force afterwards.
+    public func rules(_ operation: ControlOperation = .rules) async throws -> WireRules {
+        guard case .rules(let rules) = try await request(operation) else { throw unexpected("rules") }
+        return rules
+    }
+
     /// Subscribes: returns the snapshot; read the events that follow with ``next()``.
     /// `host`: the host's listeners in the snapshot, and a `host` event at each sample.
     public func subscribe(host: Bool = false) async throws -> WireSnapshot {

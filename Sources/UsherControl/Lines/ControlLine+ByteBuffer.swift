@@ -12,3 +12,13 @@ extension ControlLine {
         try decode(bytes.readableBytesView)
     }
 }
+
+extension ControlLine {
+    /// The `rules` listing, or the error.
+    init(id: MessageID?, result: Result<WireRules, ControlError>) {
+        switch result {
+        case .success(let rules): self.init(id: id, message: .rules(rules))
+        case .failure(let error): self.init(id: id, message: .error(error))
+        }
+    }
+}

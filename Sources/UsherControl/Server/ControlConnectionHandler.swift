@@ -115,7 +115,23 @@ final class ControlConnectionHandler: ChannelInboundHandler {
             }
             let results = service.decide(operation, by: Operator(pid: peer.pid, uid: peer.uid))
             send(ControlLine(id: request.id, message: .decided(results)))
+        case .rules:
+            send(ControlLine(id: request.id, message: .rules(service.rules())))
+        case .reload(let applyPending):
+            guard requireOperator(request, "reload the rules") else { return }
+            send(ControlLine(id: request.id, result: service.reload(applyPending: applyPending)))
+        case .forget(let name):
+            guard requireOperator(request, "forget a remembered decision") else { return }
+            send(ControlLine(id: request.id, result: service.forget(name)))
         }
+    }
+
+    /// `true` for an operator; an observer gets a `forbidden` error.
+    private func requireOperator(_ request: ControlRequest, _ what: String) -> Bool {
+        guard role != .operator else { return true }
+        send(ControlLine(id: request.id, message: .error(ControlError(
+            .forbidden, "uid \(peer.uid) is an observer here: it may watch, not \(what)"))))
+        return false
     }
 
     private func subscribe(id: MessageID?, host: Bool) {

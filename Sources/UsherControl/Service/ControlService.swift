@@ -12,13 +12,16 @@ public final class ControlService: Sendable {
     public let version: String
     /// The host's listeners, when the host is sampled.
     public let host: (any HostListenerFeed)?
+    /// Reloads the rules file and keeps remembered decisions in theirs, when the daemon has them.
+    public let rulesKeeper: (any RulesKeeper)?
     let startedAt: Moment
     let pid: Int32
 
-    public init(provider: any Provider, version: String, host: (any HostListenerFeed)? = nil) {
+    public init(provider: any Provider, version: String, host: (any HostListenerFeed)? = nil, rulesKeeper: (any RulesKeeper)? = nil) {
         self.provider = provider
         self.version = version
         self.host = host
+        self.rulesKeeper = rulesKeeper
         self.startedAt = .now
         self.pid = getpid()
     }
@@ -70,14 +73,69 @@ public final class ControlService: Sendable {
     /// one that was decided meanwhile does not stop the others.
     public func decide(_ operation: DecideOperation, by person: Operator) -> [WireDecision] {
         let chosen = decision(for: operation.decision)
-        return targets(of: operation).map { id in
+        let pending = operation.remember == nil ? [:] : Dictionary(
+            provider.snapshot(includingPending: true).pending.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let results = targets(of: operation).map { id in
             do throws(LifecycleError) {
                 try provider.decide(id, chosen, by: .operator(person), reason: nil)
-                return WireDecision(request: id.description, ok: true, state: Self.stateName(after: chosen))
+                var result = WireDecision(request: id.description, ok: true, state: Self.stateName(after: chosen))
+                if let remember = operation.remember { self.remember(chosen, for: pending[id], remember, into: &result) }
+                return result
             } catch {
                 return WireDecision(request: id.description, ok: false, error: error.description)
             }
         }
+        if results.contains(where: { $0.remembered != nil }) { rulesKeeper?.saveRemembered() }
+        return results
+    }
+
+    /// Remembers a decision just taken on `request` as a rule, and says so in `result`.
+    private func remember(_ decision: Decision, for request: Request?, _ remember: RememberRequest, into result: inout WireDecision) {
+        guard let request else {
+            result.notRemembered = "\(result.request) was not pending"
+            return
+        }
+        do throws(RememberError) {
+            let rule = try Rule.remembering(decision, for: request, scope: remember.scope, duration: remember.duration, at: .now)
+            provider.remember(rule)
+            result.remembered = rule.name
+        } catch {
+            result.notRemembered = error.description
+        }
+    }
+
+    /// The remembered decisions and rules in force, with their counters.
+    public func rules() -> WireRules {
+        let inForce = provider.rulesInForce()
+        let clock = WireClock(now: inForce.at)
+        let fallback = inForce.rules.defaultAction.map { "[default] \($0.name)" }
+            ?? "--policy \(provider.providerConfiguration.policy.rawValue)"
+        func wire(_ set: RuleSet) -> [WireRule] {
+            set.rules.filter { $0.isLive(at: inForce.at) }.map { WireRule($0, counters: inForce.counters[$0.name], clock: clock) }
+        }
+        return WireRules(
+            file: rulesKeeper?.file, remembered: wire(inForce.remembered), rules: wire(inForce.rules), fallback: fallback,
+            inspectDelayMs: WireClock.milliseconds(from: .zero, to: .zero + inForce.rules.inspectDelay))
+    }
+
+    /// Reads the rules file again; a refused file leaves the old rules in force.
+    public func reload(applyPending: Bool) -> Result<WireRules, ControlError> {
+        guard let rulesKeeper, rulesKeeper.file != nil else {
+            return .failure(ControlError(.noSuchRule, "this usher has no rules file to reload; start it with --rules FILE"))
+        }
+        switch rulesKeeper.reload(applyPending: applyPending) {
+        case .success: return .success(rules())
+        case .failure(let refusal): return .failure(ControlError(.rulesRefused, refusal.description))
+        }
+    }
+
+    /// Removes a remembered decision.
+    public func forget(_ name: String) -> Result<WireRules, ControlError> {
+        guard provider.forget(name) else {
+            return .failure(ControlError(.noSuchRule, "no remembered decision named '\(name)'; 'usher rules ls' lists them"))
+        }
+        rulesKeeper?.saveRemembered()
+        return .success(rules())
     }
 
     /// The IDs named, or the undecided requests the selector matches (among the IDs, if named).

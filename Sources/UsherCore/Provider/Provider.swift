@@ -15,6 +15,23 @@ public protocol Provider: AnyObject, Sendable {
     /// Decides a pending or deferred request.
     func decide(_ id: RequestID, _ decision: Decision, by decider: Decider, reason: String?) throws(LifecycleError)
 
+    /// The remembered decisions and rules in force, with their counters.
+    func rulesInForce() -> RulesInForce
+
+    /// Puts new rules in force between two requests; with `applyPending`, the undecided pending
+    /// requests are evaluated again. Publishes a `rules` event.
+    func replaceRules(_ rules: RuleSet, file: String?, applyPending: Bool)
+
+    /// Publishes that a new rules file was refused: the old rules stay in force.
+    func refuseRules(reason: String, file: String?)
+
+    /// Remembers a decision as a rule tested before the rules file (a rule of the same name is
+    /// replaced).
+    func remember(_ rule: Rule)
+
+    /// Forgets a remembered decision; `false` when there is none of that name.
+    func forget(_ name: String) -> Bool
+
     /// Adds an observer of every later event. Events arrive one at a time, in the order they
     /// happened, on the provider's event executor (never on an I/O thread); an observer may call
     /// back into the provider.

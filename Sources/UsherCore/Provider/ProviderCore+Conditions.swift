@@ -112,3 +112,61 @@ extension ProviderCore {
         return data.facts != standing.facts || data.bytes.count >= 2 * max(1, standing.evaluatedBytes)
     }
 }
+
+// MARK: Changing the conditions
+
+extension ProviderCore {
+    /// Puts `newRules` in force at once: the next evaluation uses them. Requests already pending
+    /// keep what the old rules said unless `applyPending`, which evaluates every undecided one
+    /// again (an operator's decision is never undone).
+    public mutating func replaceRules(
+        _ newRules: RuleSet, file: String? = nil, applyPending: Bool, at now: Moment
+    ) -> ProviderOutput {
+        rules = newRules
+        ruleState.keep(only: Set(newRules.rules.map(\.name) + remembered.rules.map(\.name)))
+        var output = ProviderOutput()
+        var reevaluated = 0
+        if applyPending {
+            for request in pendingRequests where request.state == .pending && request.decider == nil {
+                live[request.id]?.ruleStanding = nil
+                evaluateConditions(request.id, at: now, into: &output)
+                reevaluated += 1
+            }
+        }
+        output.events.append(.rules(RulesEvent(
+            kind: .reloaded(rules: newRules.rules.count, reevaluated: reevaluated), file: file, at: now)))
+        return output
+    }
+
+    /// Publishes that a new rules file was refused (the old rules stay).
+    public mutating func rulesRefused(_ reason: String, file: String?, at now: Moment) -> ProviderOutput {
+        var output = ProviderOutput()
+        output.events.append(.rules(RulesEvent(kind: .refused(reason: reason), file: file, at: now)))
+        return output
+    }
+
+    /// Adds a remembered decision, tested before the rules; one of the same name is replaced.
+    /// Expired ones are dropped on the way.
+    public mutating func remember(_ rule: Rule, at now: Moment) -> ProviderOutput {
+        let kept = remembered.rules.filter { $0.name != rule.name && $0.isLive(at: now) }
+        remembered = RuleSet(rules: kept + [rule], recordsMisses: false)
+        var output = ProviderOutput()
+        output.events.append(.rules(RulesEvent(kind: .remembered(rule), at: now)))
+        return output
+    }
+
+    /// Removes a remembered decision; `nil` when there is none of that name.
+    public mutating func forget(_ name: String, at now: Moment) -> ProviderOutput? {
+        guard remembered.rules.contains(where: { $0.name == name }) else { return nil }
+        remembered = RuleSet(rules: remembered.rules.filter { $0.name != name && $0.isLive(at: now) }, recordsMisses: false)
+        ruleState.keep(only: Set(rules.rules.map(\.name) + remembered.rules.map(\.name)))
+        var output = ProviderOutput()
+        output.events.append(.rules(RulesEvent(kind: .forgotten(name: name), at: now)))
+        return output
+    }
+
+    /// Replaces every remembered decision (as read back from their file at start).
+    public mutating func restoreRemembered(_ rules: [Rule]) {
+        remembered = RuleSet(rules: rules, recordsMisses: false)
+    }
+}

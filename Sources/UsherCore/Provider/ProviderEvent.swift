@@ -1,10 +1,12 @@
-/// Something observers should know: one per lifecycle step of a request, and listener changes.
+/// Something observers should know: one per lifecycle step of a request, listener changes, and
+/// changes of the rules in force.
 ///
 /// Events feed logs, the event stream and the dashboard; they carry a snapshot of the request as
 /// it was right after the step.
 public enum ProviderEvent: Hashable, Sendable {
     case request(RequestEvent)
     case listener(ListenerEvent)
+    case rules(RulesEvent)
 }
 
 /// A step in one request's lifecycle.

@@ -111,3 +111,25 @@ public enum PathPattern: Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension Matcher: CustomStringConvertible {
+    /// The matcher as a person reads it: `peer 10.0.0.0/8, fd00::/8`, `sni canary.*.example.com`,
+    /// `rate 5/1s`, `not peer 10.0.0.0/8`.
+    public var description: String {
+        switch self {
+        case .listener(let patterns): "listener " + patterns.map(\.description).joined(separator: ", ")
+        case .peer(let networks): "peer " + networks.map(\.description).joined(separator: ", ")
+        case .sni(let globs): "sni " + globs.map(\.pattern).joined(separator: ", ")
+        case .host(let globs): "host " + globs.map(\.pattern).joined(separator: ", ")
+        case .alpn(let names): "alpn " + names.joined(separator: ", ")
+        case .method(let methods): "method " + methods.joined(separator: ", ")
+        case .path(let patterns): "path " + patterns.map(\.description).joined(separator: ", ")
+        case .dataPrefix(let bytes): "data_prefix " + CallerDataPreview.printable(bytes)
+        case .dataRegex(let regex): "data_regex /\(regex.pattern)/"
+        case .time(let window): "time \(window)"
+        case .rate(let limit): "rate \(limit)"
+        case .concurrent(let most): "concurrent \(most)"
+        case .not(let inner): "not \(inner)"
+        }
+    }
+}

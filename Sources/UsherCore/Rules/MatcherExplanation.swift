@@ -10,10 +10,10 @@ extension Matcher {
             return "peer \(context.source) \(matched ? "in" : "not in") \(Self.list(networks))"
         case .sni(let globs):
             guard let name = facts.data.preview.tls?.serverName else { return Self.missing("TLS server name", result) }
-            return "sni \(name) \(matched ? "matched" : "not") \(Self.list(globs))"
+            return "sni \(Self.shown(name)) \(matched ? "matched" : "not") \(Self.list(globs))"
         case .alpn(let names):
             guard let offered = facts.data.preview.tls?.alpn else { return Self.missing("TLS ClientHello", result) }
-            let shown = offered.isEmpty ? "none" : offered.joined(separator: ",")
+            let shown = offered.isEmpty ? "none" : offered.map(Self.shown).joined(separator: ",")
             return "alpn \(shown) \(matched ? "offers" : "lacks") \(names.joined(separator: ", "))"
         case .host(let globs):
             guard let host = facts.data.preview.http?.host else { return Self.missing("HTTP Host", result) }
@@ -40,6 +40,12 @@ extension Matcher {
         case .not(let inner):
             return "not (" + inner.explain(result.negated, context, facts, rates: rates) + ")"
         }
+    }
+
+    /// A name from the network as printable ASCII (`.` for any other byte): reasons reach
+    /// terminals.
+    private static func shown(_ name: String) -> String {
+        CallerDataPreview.printable(Array(name.utf8))
     }
 
     private static func missing(_ what: String, _ result: MatchResult) -> String {

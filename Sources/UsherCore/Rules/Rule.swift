@@ -30,7 +30,7 @@ public struct Rule: Hashable, Sendable {
     public var needsData: Bool { matchers.contains(where: \.needsData) }
 
     /// `true` when the rule still applies at `now`.
-    func isLive(at now: Moment) -> Bool {
+    public func isLive(at now: Moment) -> Bool {
         if case .at(let end) = expires { return now < end }
         return true
     }

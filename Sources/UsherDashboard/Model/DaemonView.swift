@@ -67,7 +67,7 @@ public struct DaemonView: Sendable {
             disconnect(because: "usher stopped: \(bye.reason)", at: now)
         case .hello(let hello):
             self.hello = hello
-        case .decided, .error:
+        case .decided, .rules, .error:
             break
         }
         return Change()
@@ -149,6 +149,11 @@ public struct DaemonView: Sendable {
             }
         case .request(let step, let request):
             apply(step, to: request, at: at, into: &change)
+        case .rules(let rules):
+            // A refused reload is shown as a failure: the operator must know the old rules stay.
+            let text = EventText.detail(event) ?? rules.change
+            log(EventLogEntry(at: at, subject: "rules", text: "\(rules.change) \(text)", slot: rules.change == "refused" ? .rejected : .normal))
+            return change
         case .unknown:
             return change
         }
@@ -204,7 +209,7 @@ enum EventKinds {
         case .overflowed, .paused: .overflowed
         case .deferred: .deferred
         case .arrived, .undeferred: .pending
-        case .resumed, .data, .outcome, .stats, .host, .unknown: .normal
+        case .resumed, .data, .outcome, .stats, .host, .rules, .unknown: .normal
         }
     }
 }

@@ -149,6 +149,31 @@ final class GateDriver: Sendable {
         }
     }
 
+    func rulesInForce() -> RulesInForce {
+        state.withLockedValue { state in
+            RulesInForce(remembered: state.core.remembered, rules: state.core.rules, counters: state.core.ruleState.counters, at: .now)
+        }
+    }
+
+    func replaceRules(_ rules: RuleSet, file: String?, applyPending: Bool) {
+        step { state in ((), state.core.replaceRules(rules, file: file, applyPending: applyPending, at: .now)) }
+    }
+
+    func refuseRules(reason: String, file: String?) {
+        step { state in ((), state.core.rulesRefused(reason, file: file, at: .now)) }
+    }
+
+    func remember(_ rule: Rule) {
+        step { state in ((), state.core.remember(rule, at: .now)) }
+    }
+
+    func forget(_ name: String) -> Bool {
+        step { state in
+            guard let output = state.core.forget(name, at: .now) else { return (false, ProviderOutput()) }
+            return (true, output)
+        }
+    }
+
     func snapshot(includingPending: Bool = true) -> GateSnapshot {
         state.withLockedValue { state in
             GateSnapshot(

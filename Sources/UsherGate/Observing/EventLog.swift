@@ -23,6 +23,30 @@ struct EventLog: Sendable {
             record(event)
         case .listener(let event):
             record(event)
+        case .rules(let event):
+            record(event)
+        }
+    }
+
+    private func record(_ event: RulesEvent) {
+        var metadata: Logger.Metadata = [:]
+        if let file = event.file { metadata["file"] = "\(file)" }
+        switch event.kind {
+        case .reloaded(let rules, let reevaluated):
+            metadata["rules"] = "\(rules)"
+            metadata["reevaluated"] = "\(reevaluated)"
+            logger.notice("rules reloaded", metadata: metadata)
+        case .refused(let reason):
+            metadata["error"] = "\(reason.split(separator: "\n").joined(separator: "; "))"
+            logger.error("rules refused, the old rules stay in force", metadata: metadata)
+        case .remembered(let rule):
+            metadata["name"] = "\(rule.name)"
+            metadata["action"] = "\(rule.action.name)"
+            metadata["matchers"] = "\(rule.matchers.map(\.description).joined(separator: ", "))"
+            logger.notice("decision remembered", metadata: metadata)
+        case .forgotten(let name):
+            metadata["name"] = "\(name)"
+            logger.notice("remembered decision removed", metadata: metadata)
         }
     }
 

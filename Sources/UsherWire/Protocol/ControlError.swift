@@ -18,6 +18,10 @@ public struct ControlError: Error, Hashable, Sendable, Codable, CustomStringConv
         /// The request could not be decided: unknown, already decided…
         case notDecided = "not_decided"
         case alreadySubscribed = "already_subscribed"
+        /// A new rules file was refused: the old rules stay in force.
+        case rulesRefused = "rules_refused"
+        /// No such rule (to forget), or no rules file (to reload).
+        case noSuchRule = "no_such_rule"
     }
 
     public var code: Code

@@ -10,6 +10,7 @@ public enum ControlMessage: Hashable, Sendable {
     case snapshot(WireSnapshot)
     case stats(WireStats)
     case decided([WireDecision])
+    case rules(WireRules)
     case event(WireEvent)
     case resync(WireResync)
     case error(ControlError)
@@ -22,6 +23,7 @@ public enum ControlMessage: Hashable, Sendable {
         case .snapshot: "snapshot"
         case .stats: "stats"
         case .decided: "decided"
+        case .rules: "rules"
         case .event: "event"
         case .resync: "resync"
         case .error: "error"
@@ -44,7 +46,7 @@ public struct ControlLine: Hashable, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case v, id, type
-        case hello, snapshot, stats, decided, event, resync, error, bye
+        case hello, snapshot, stats, decided, rules, event, resync, error, bye
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -57,6 +59,7 @@ public struct ControlLine: Hashable, Sendable, Codable {
         case .snapshot(let snapshot): try container.encode(snapshot, forKey: .snapshot)
         case .stats(let stats): try container.encode(stats, forKey: .stats)
         case .decided(let results): try container.encode(results, forKey: .decided)
+        case .rules(let rules): try container.encode(rules, forKey: .rules)
         case .event(let event): try container.encode(event, forKey: .event)
         case .resync(let resync): try container.encode(resync, forKey: .resync)
         case .error(let error): try container.encode(error, forKey: .error)
@@ -74,6 +77,7 @@ public struct ControlLine: Hashable, Sendable, Codable {
         case "snapshot": message = .snapshot(try container.decode(WireSnapshot.self, forKey: .snapshot))
         case "stats": message = .stats(try container.decode(WireStats.self, forKey: .stats))
         case "decided": message = .decided(try container.decode([WireDecision].self, forKey: .decided))
+        case "rules": message = .rules(try container.decode(WireRules.self, forKey: .rules))
         case "event": message = .event(try container.decode(WireEvent.self, forKey: .event))
         case "resync": message = .resync(try container.decode(WireResync.self, forKey: .resync))
         case "error": message = .error(try container.decode(ControlError.self, forKey: .error))

@@ -30,9 +30,16 @@ public enum ControlOperation: Hashable, Sendable {
     case stats
     /// Decides the requests selected (operators only).
     case decide(DecideOperation)
+    /// The remembered decisions and rules in force, with their counters.
+    case rules
+    /// Reads the rules file again (operators only); with `applyPending`, evaluates the undecided
+    /// pending requests again.
+    case reload(applyPending: Bool)
+    /// Removes a remembered decision by name (operators only).
+    case forget(name: String)
 
     /// The `op` names, as the protocol spells them.
-    public static let names = ["hello", "snapshot", "subscribe", "stats", "decide"]
+    public static let names = ["hello", "snapshot", "subscribe", "stats", "decide", "rules", "reload", "forget"]
 
     public var name: String {
         switch self {
@@ -41,6 +48,9 @@ public enum ControlOperation: Hashable, Sendable {
         case .subscribe: "subscribe"
         case .stats: "stats"
         case .decide: "decide"
+        case .rules: "rules"
+        case .reload: "reload"
+        case .forget: "forget"
         }
     }
 }
@@ -52,11 +62,25 @@ public struct DecideOperation: Hashable, Sendable {
     /// Selects pending requests; `nil` with IDs means exactly the IDs.
     public var selector: RequestSelector?
     public var decision: DecisionRequest
+    /// Also remember the decision for requests like these, within a scope, for a time.
+    public var remember: RememberRequest?
 
-    public init(ids: [String], selector: RequestSelector?, decision: DecisionRequest) {
+    public init(ids: [String], selector: RequestSelector?, decision: DecisionRequest, remember: RememberRequest? = nil) {
         self.ids = ids
         self.selector = selector
         self.decision = decision
+        self.remember = remember
+    }
+}
+
+/// A decision to remember: `"remember":"peer","remember_for":"5m"`.
+public struct RememberRequest: Hashable, Sendable {
+    public var scope: RememberScope
+    public var duration: RememberDuration
+
+    public init(scope: RememberScope, duration: RememberDuration) {
+        self.scope = scope
+        self.duration = duration
     }
 }
 

@@ -15,6 +15,16 @@ struct RequestFields: Codable {
     var message: String?
     var `for`: String?
     var host: Bool?
+    var remember: String?
+    var rememberFor: String?
+    var applyPending: Bool?
+    var name: String?
+
+    enum CodingKeys: String, CodingKey {
+        case v, id, op, ids, all, peer, listener, decision, mode, message, `for`, host, remember, name
+        case rememberFor = "remember_for"
+        case applyPending = "apply_pending"
+    }
 
     init(_ request: ControlRequest) {
         v = ControlProtocol.version
@@ -22,10 +32,14 @@ struct RequestFields: Codable {
         op = request.operation.name
         switch request.operation {
         case .snapshot(host: true), .subscribe(host: true): host = true
+        case .reload(let again): applyPending = again ? true : nil
+        case .forget(let rule): name = rule
         default: break
         }
         guard case .decide(let operation) = request.operation else { return }
         ids = operation.ids.isEmpty ? nil : operation.ids
+        remember = operation.remember?.scope.rawValue
+        rememberFor = operation.remember?.duration.description
         if let selector = operation.selector {
             all = selector.peer == nil && selector.listenerPort == nil ? true : nil
             peer = selector.peer?.description

@@ -56,6 +56,13 @@ public enum RequestParser {
         case "subscribe": return .subscribe(host: fields.host ?? false)
         case "stats": return .stats
         case "decide": return .decide(try decideOperation(fields))
+        case "rules": return .rules
+        case "reload": return .reload(applyPending: fields.applyPending ?? false)
+        case "forget":
+            guard let name = fields.name, !name.isEmpty else {
+                throw ControlError(.badRequest, "forget needs \"name\": the remembered decision's name, e.g. \"peer:127.0.0.1\"")
+            }
+            return .forget(name: name)
         default:
             throw ControlError(.unknownOperation, "unknown op \(quoted(op)); expected one of \(expected)")
         }
@@ -73,7 +80,26 @@ public enum RequestParser {
         guard !ids.isEmpty || selector != nil else {
             throw ControlError(.badRequest, "decide needs \"ids\" (e.g. [\"r1\"]), \"all\":true, \"peer\" or \"listener\"")
         }
-        return DecideOperation(ids: ids, selector: selector, decision: try decision(fields))
+        return DecideOperation(ids: ids, selector: selector, decision: try decision(fields), remember: try remember(fields))
+    }
+
+    private static func remember(_ fields: RequestFields) throws(ControlError) -> RememberRequest? {
+        guard let scopeText = fields.remember else {
+            if fields.rememberFor != nil { throw ControlError(.badRequest, "\"remember_for\" needs \"remember\" (a scope)") }
+            return nil
+        }
+        guard let scope = RememberScope(rawValue: scopeText) else {
+            let scopes = RememberScope.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ControlError(.badRequest, "\"remember\": \(quoted(scopeText)) is not a scope; use \(scopes)")
+        }
+        if case .deferral = try decision(fields) {
+            throw ControlError(.badRequest, "a deferral is not remembered; remember accept or reject")
+        }
+        do {
+            return RememberRequest(scope: scope, duration: try RememberDuration.parse(fields.rememberFor ?? "restart"))
+        } catch {
+            throw ControlError(.badRequest, "\"remember_for\": \(error.description), or restart, or forever")
+        }
     }
 
     private static func decision(_ fields: RequestFields) throws(ControlError) -> DecisionRequest {

@@ -30,8 +30,28 @@ public enum EventText {
             return "\(listener.address) \(reason) (\(listener.pending)/\(listener.maxPending)); new clients wait in the kernel backlog"
         case .resumed(let listener, _):
             return "\(listener.address) accepting again (\(listener.pending)/\(listener.maxPending))"
+        case .rules(let change):
+            return detail(change)
         case .stats, .host, .unknown:
             return nil
+        }
+    }
+
+    private static func detail(_ change: WireRulesChange) -> String {
+        let file = change.file ?? "the rules"
+        switch change.change {
+        case "reloaded":
+            let again = (change.reevaluated ?? 0) > 0 ? ", \(change.reevaluated ?? 0) pending evaluated again" : ""
+            return "\(file): \(change.rules ?? 0) rules in force\(again)"
+        case "refused":
+            let reason = change.reason?.split(separator: "\n").joined(separator: "; ") ?? "?"
+            return "\(file) refused, the old rules stay: \(reason)"
+        case "remembered":
+            guard let rule = change.rule else { return change.name ?? "?" }
+            let until = rule.expires.map { $0 == "restart" ? " until restart" : " until \(localTime($0))" } ?? " for good"
+            return "\(rule.name): \(rule.action) \(rule.matchers.joined(separator: ", "))\(until)"
+        default:
+            return change.name ?? change.change
         }
     }
 

@@ -30,6 +30,8 @@ public struct WireEvent: Hashable, Sendable {
         /// The host's listeners at the latest sample, without history (to subscribers that
         /// asked for the host).
         case host(WireHost)
+        /// The rules in force changed, or a new rules file was refused.
+        case rules(WireRulesChange)
         /// A kind this usher does not know, or a value of a known kind it cannot read.
         case unknown(kind: String)
     }
@@ -47,6 +49,7 @@ public struct WireEvent: Hashable, Sendable {
         case .resumed: .resumed
         case .stats: .stats
         case .host: .host
+        case .rules: .rules
         case .unknown(let kind): WireEventKind(name: kind)
         }
     }
@@ -139,6 +142,8 @@ extension WireEvent {
             case .resumed: .resumed(listener, connections: change.connections)
             }
             self.init(seq: event.sequence, at: clock.text(change.at), detail: detail)
+        case .rules(let change):
+            self.init(seq: event.sequence, at: clock.text(change.at), detail: .rules(WireRulesChange(change, clock: clock)))
         }
     }
 }
@@ -169,7 +174,7 @@ extension RequestStep {
 
 extension WireEvent: Codable {
     enum CodingKeys: String, CodingKey {
-        case seq, kind, at, request, outcome, until, mode, action, listener, limit, connections, counters, listeners, host
+        case seq, kind, at, request, outcome, until, mode, action, listener, limit, connections, counters, listeners, host, rules
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -200,6 +205,8 @@ extension WireEvent: Codable {
             try container.encode(tick.connections, forKey: .connections)
         case .host(let host):
             try container.encode(host, forKey: .host)
+        case .rules(let change):
+            try container.encode(change, forKey: .rules)
         case .unknown:
             break
         }
@@ -234,6 +241,8 @@ extension WireEvent: Codable {
                 connections: try container.decode(Int.self, forKey: .connections)))
         case .host:
             return .host(try container.decode(WireHost.self, forKey: .host))
+        case .rules:
+            return .rules(try container.decode(WireRulesChange.self, forKey: .rules))
         case .unknown:
             return nil
         default:
@@ -254,7 +263,7 @@ extension WireEvent: Codable {
         case .withdrawn: return .withdrawn
         case .expired: return TimeoutAction(rawValue: try container.decode(String.self, forKey: .action)).map(RequestStep.expired)
         case .overflowed: return .overflowed
-        case .paused, .resumed, .stats, .host, .unknown: return nil
+        case .paused, .resumed, .stats, .host, .rules, .unknown: return nil
         }
     }
 }

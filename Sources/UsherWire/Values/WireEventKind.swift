@@ -21,13 +21,15 @@ public enum WireEventKind: Hashable, Sendable, CustomStringConvertible {
     case stats
     /// The host's listeners at a sample.
     case host
+    /// The rules in force changed (or a new file was refused).
+    case rules
     case unknown(String)
 
     private static let named: [(String, WireEventKind)] = [
         ("arrived", .arrived), ("data", .data), ("outcome", .outcome), ("deferred", .deferred),
         ("undeferred", .undeferred), ("accepted", .accepted), ("rejected", .rejected), ("withdrawn", .withdrawn),
         ("expired", .expired), ("overflowed", .overflowed), ("paused", .paused), ("resumed", .resumed),
-        ("stats", .stats), ("host", .host),
+        ("stats", .stats), ("host", .host), ("rules", .rules),
     ]
 
     /// The kind named `name`, or ``unknown(_:)``.

@@ -46,12 +46,23 @@ public struct WireDecision: Hashable, Sendable, Codable {
     public var state: String?
     /// On failure: why, e.g. `r17: already accepted by pid 4411`.
     public var error: String?
+    /// The name of the remembered decision made from it (`peer:127.0.0.1`).
+    public var remembered: String?
+    /// Why the decision was taken but could not be remembered.
+    public var notRemembered: String?
 
-    public init(request: String, ok: Bool, state: String? = nil, error: String? = nil) {
+    enum CodingKeys: String, CodingKey {
+        case request, ok, state, error, remembered
+        case notRemembered = "not_remembered"
+    }
+
+    public init(request: String, ok: Bool, state: String? = nil, error: String? = nil, remembered: String? = nil, notRemembered: String? = nil) {
         self.request = request
         self.ok = ok
         self.state = state
         self.error = error
+        self.remembered = remembered
+        self.notRemembered = notRemembered
     }
 }
 

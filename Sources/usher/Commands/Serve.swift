@@ -90,7 +90,8 @@ struct Serve: AsyncParsableCommand {
         var quiet = logger
         quiet.logLevel = .warning
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: daemon.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet))
+            services: daemon.services + [.init(service: RulesReloadService(keeper: daemon.rules, logger: logger))],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet))
         try await services.run()
     }
 

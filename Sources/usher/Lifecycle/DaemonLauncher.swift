@@ -15,6 +15,8 @@ struct Daemon: Sendable {
     let control: ControlServer
     /// `nil` when the kernel refuses to tell (the daemon then runs without host data).
     let host: HostSamplerService?
+    /// The rules file and the remembered decisions.
+    let rules: RulesFileKeeper
     let logger: Logger
 
     /// The services in the order the group stops them in reverse: last listed, first stopped.
@@ -55,13 +57,15 @@ enum DaemonLauncher {
         } catch {
             throw CommandFailure(error.description, code: error.isUsageError ? .usage : .runtime)
         }
+        let keeper = RulesFileKeeper(file: options.rules, rememberedFile: options.remembered, logger: logger)
+        keeper.attach(gate)
         let host = sampleHost(every: hostInterval, logger: logger)
         host?.feed.observeViews(KernelQueueLog(gate: gate, logger: logger).observe)
         do {
             let server = try await ControlServer.start(
-                at: control.path, service: ControlService(provider: gate, version: Usher.version, host: host?.feed),
+                at: control.path, service: ControlService(provider: gate, version: Usher.version, host: host?.feed, rulesKeeper: keeper),
                 access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
-            return Daemon(gate: gate, control: server, host: host, logger: logger)
+            return Daemon(gate: gate, control: server, host: host, rules: keeper, logger: logger)
         } catch {
             await gate.shutdown()
             throw CommandFailure(error.description, code: .runtime)

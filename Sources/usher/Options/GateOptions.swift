@@ -90,6 +90,12 @@ struct GateOptions: ParsableArguments {
             valueName: "file"))
     var rules: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Where remembered decisions (accept/reject --remember) are kept across restarts. (default: remembered.toml beside --rules; without --rules, until usher stops)",
+            valueName: "file"))
+    var remembered: String?
+
     @Option(help: ArgumentHelp("Event-loop threads (default: one per CPU core).", valueName: "n"))
     var threads: Int?
 

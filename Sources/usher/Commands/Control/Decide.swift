@@ -7,9 +7,10 @@ import UsherWire
 /// request, exit 1 when any could not be decided.
 enum Decide {
     static func run(
-        _ selection: SelectionOptions, _ decision: DecisionRequest, output: OutputOptions, control: ControlOptions
+        _ selection: SelectionOptions, _ decision: DecisionRequest, remember: RememberRequest? = nil,
+        output: OutputOptions, control: ControlOptions
     ) async throws {
-        let results = try await ControlSession.run(control) { try await $0.decide(selection.operation(decision)) }
+        let results = try await ControlSession.run(control) { try await $0.decide(selection.operation(decision, remember: remember)) }
         if output.json {
             ControlSession.printJSON(results)
         } else if results.isEmpty {
@@ -18,7 +19,8 @@ enum Decide {
         var failures = 0
         for result in results {
             if result.ok {
-                if !output.json { print("\(result.request) \(result.state ?? "decided")") }
+                if !output.json { print("\(result.request) \(result.state ?? "decided")" + (result.remembered.map { ", remembered as \($0)" } ?? "")) }
+                if let why = result.notRemembered, !output.json { StandardError.writeLine("usher: \(result.request): not remembered: \(why)") }
             } else {
                 failures += 1
                 if !output.json { StandardError.writeLine("usher: \(result.error ?? "\(result.request): not decided")") }
@@ -50,16 +52,18 @@ struct Accept: AsyncParsableCommand {
               usher accept all                      every undecided request
               usher accept all --peer 10.0.0.0/8    every one from that network
               usher accept --listener 8443
+              usher accept r17 --remember peer --for 1h   its address, for an hour
 
             \(Decide.exitStatus)
             """)
 
     @OptionGroup var selection: SelectionOptions
+    @OptionGroup var memory: RememberOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var control: ControlOptions
 
     func run() async throws {
-        try await Decide.run(selection, .accept, output: output, control: control)
+        try await Decide.run(selection, .accept, remember: memory.request, output: output, control: control)
     }
 }
 
@@ -78,6 +82,7 @@ struct Reject: AsyncParsableCommand {
               usher reject r17 --reset
               usher reject r17 --message 'HTTP/1.0 503 maintenance\\r\\n\\r\\n'
               usher reject all --peer 203.0.113.0/24 --reset
+              usher reject r17 --remember net --for forever
 
             \(Decide.exitStatus)
             """)
@@ -94,6 +99,7 @@ struct Reject: AsyncParsableCommand {
         transform: ArgumentParsing.escapedText)
     var message: [UInt8]?
 
+    @OptionGroup var memory: RememberOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var control: ControlOptions
 
@@ -104,7 +110,9 @@ struct Reject: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Decide.run(selection, .reject(mode: reset ? .reset : .close, message: message), output: output, control: control)
+        try await Decide.run(
+            selection, .reject(mode: reset ? .reset : .close, message: message), remember: memory.request,
+            output: output, control: control)
     }
 }
 
@@ -147,3 +155,37 @@ struct Defer: AsyncParsableCommand {
         try await Decide.run(selection, .deferral(duration), output: output, control: control)
     }
 }
+
+/// `--remember SCOPE --for DURATION` of `accept` and `reject`.
+struct RememberOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Also decide later requests like it: peer (its address), net (its /24 or /64), sni, host, or listener. A remembered decision is a rule tested before the rules file; 'usher rules ls' lists it.",
+        valueName: "scope"))
+    var remember: RememberScope?
+
+    @Option(
+        name: .customLong("for"),
+        help: ArgumentHelp(
+            "How long to remember: 5m, 1h, restart (until usher stops), forever. (default: restart)",
+            valueName: "duration"),
+        transform: { text throws(ValidationError) in
+            do throws(DurationText.ParseError) {
+                return try RememberDuration.parse(text)
+            } catch {
+                throw ValidationError("--for: \(error.description), or restart, or forever")
+            }
+        })
+    var duration: RememberDuration?
+
+    func validate() throws {
+        if duration != nil && remember == nil {
+            throw ValidationError("--for says how long to remember; give --remember SCOPE too")
+        }
+    }
+
+    var request: RememberRequest? {
+        remember.map { RememberRequest(scope: $0, duration: duration ?? .restart) }
+    }
+}
+
+extension RememberScope: ExpressibleByArgument {}

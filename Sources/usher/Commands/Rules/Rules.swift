@@ -40,6 +40,6 @@ struct Rules: AsyncParsableCommand {
             Examples:
               usher rules check rules.toml      every problem as FILE:LINE:COL, exit 64
             """,
-        subcommands: [RulesCheck.self]
+        subcommands: [RulesCheck.self, RulesList.self, RulesReload.self, RulesRemove.self]
     )
 }

@@ -1,0 +1,109 @@
+/// What a remembered decision applies to: OpenSnitch's scopes, from the narrowest.
+public enum RememberScope: String, Hashable, Sendable, CaseIterable {
+    /// The caller's address.
+    case peer
+    /// The caller's network: its /24 (IPv4) or /64 (IPv6).
+    case net
+    /// The TLS server name the caller asked for.
+    case sni
+    /// The HTTP Host the caller asked for.
+    case host
+    /// Every caller of the listener.
+    case listener
+}
+
+/// How long a remembered decision lasts.
+public enum RememberDuration: Hashable, Sendable, CustomStringConvertible {
+    /// This long from now (kept across restarts until then, when there is a file to keep it in).
+    case lasting(Duration)
+    /// Until usher stops.
+    case restart
+    /// Until it is removed.
+    case forever
+
+    /// `5m`, `1h`, `restart` or `forever`.
+    public static func parse(_ text: String) throws(DurationText.ParseError) -> RememberDuration {
+        switch text {
+        case "restart": return .restart
+        case "forever": return .forever
+        default:
+            let duration = try DurationText.parse(text)
+            return .lasting(duration)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .lasting(let duration): DurationText.format(duration)
+        case .restart: "restart"
+        case .forever: "forever"
+        }
+    }
+}
+
+/// Why a decision cannot be remembered with the scope asked for.
+public struct RememberError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+extension Rule {
+    /// The rule that remembers `decision` for requests like `request` within `scope`: named
+    /// after what it matches (`peer:127.0.0.1`, `net:10.1.2.0/24`, `sni:api.example.com`).
+    public static func remembering(
+        _ decision: Decision, for request: Request, scope: RememberScope, duration: RememberDuration, at now: Moment
+    ) throws(RememberError) -> Rule {
+        let matcher: Matcher
+        let subject: String
+        switch scope {
+        case .peer, .net:
+            guard let bytes = IPAddressText.bytes(of: request.source) else {
+                throw RememberError(description: "the caller's address \(request.source) is not an IP address")
+            }
+            let address = AddressPrefix.normalized(bytes, for: 4)
+            let length = scope == .peer ? address.count * 8 : (address.count == 4 ? 24 : 64)
+            let masked = AddressPrefix.masked(address, length: length)
+            let text = IPAddressText.text(of: masked) + (scope == .peer ? "" : "/\(length)")
+            guard let network = try? AddressPrefix.parse(text) else {
+                throw RememberError(description: "cannot write the network of \(request.source)")
+            }
+            matcher = .peer([network])
+            subject = text
+        case .sni:
+            guard let name = request.callerData.preview.tlsServerName, Self.isNameSafe(name) else {
+                throw RememberError(description: "\(request.id) sent no TLS server name to remember")
+            }
+            matcher = .sni([try Self.exact(name)])
+            subject = name.lowercased()
+        case .host:
+            guard let host = request.callerData.preview.httpHost.map(Matcher.hostWithoutPort), Self.isNameSafe(host) else {
+                throw RememberError(description: "\(request.id) sent no HTTP Host to remember")
+            }
+            matcher = .host([try Self.exact(host)])
+            subject = host.lowercased()
+        case .listener:
+            matcher = .listener([.endpoint(request.local)])
+            subject = request.local.description
+        }
+        let expires: Expiry? = switch duration {
+        case .lasting(let length): .at(now + length)
+        case .restart: .restart
+        case .forever: nil
+        }
+        return Rule(name: "\(scope.rawValue):\(subject)", matchers: [matcher], action: .decide(decision), expires: expires, origin: "remembered")
+    }
+
+    /// `true` for a DNS-like name: letters, digits, `-`, `.`, `_`, at most 253 characters. Names
+    /// from the network that are not become no rule.
+    private static func isNameSafe(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 253
+            && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-._".unicodeScalars.contains($0)) }
+    }
+
+    private static func exact(_ name: String) throws(RememberError) -> Glob {
+        do {
+            return try Glob(name)
+        } catch {
+            throw RememberError(description: "cannot remember '\(name)': \(error)")
+        }
+    }
+}
