@@ -7,28 +7,7 @@ import UsherTestSupport
 /// addresses: curl, and Python's `ssl` for TLS ClientHellos.
 @Suite("usher rules", .timeLimit(.minutes(2)))
 struct RulesCommandTests {
-    static let example = """
-        [[rule]]
-        name = "office"
-        peer = ["10.0.0.0/8", "fd00::/8"]
-        action = "accept"
-
-        [[rule]]
-        name = "scanner"
-        peer = "127.0.0.2/32"
-        action = "reject"
-        message = "HTTP/1.0 403 Forbidden\\r\\n\\r\\n"
-
-        [[rule]]
-        name = "api-canary"
-        sni = "canary.*.example.com"
-        rate = "5/1s"
-        action = "accept"
-
-        [default]
-        action = "ask"
-
-        """
+    static let example = RulesExample.documented
 
     /// Seven ClientHellos naming `canary.a.example.com`, each on its own connection, as fast as
     /// Python can; prints the seconds it took.

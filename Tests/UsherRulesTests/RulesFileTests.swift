@@ -1,32 +1,13 @@
 import Testing
 import UsherCore
 import UsherRulesFile
+import UsherTestSupport
 
 /// The rules file reader: the documented example as written, and every kind of mistake reported
 /// at its line and column.
 @Suite("Rules file", .timeLimit(.minutes(1)))
 struct RulesFileTests {
-    static let example = """
-        [[rule]]
-        name = "office"
-        peer = ["10.0.0.0/8", "fd00::/8"]
-        action = "accept"
-
-        [[rule]]
-        name = "scanner"
-        peer = "127.0.0.2/32"
-        action = "reject"
-        message = "HTTP/1.0 403 Forbidden\\r\\n\\r\\n"
-
-        [[rule]]
-        name = "api-canary"
-        sni = "canary.*.example.com"
-        rate = "5/1s"
-        action = "accept"
-
-        [default]
-        action = "ask"
-        """
+    static let example = RulesExample.documented
 
     @Test("the example file reads as written: three rules in order and a default")
     func example() throws {
