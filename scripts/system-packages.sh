@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages usher needs, only those missing, with one `apt-get update`.
 #   scripts/system-packages.sh run     what `usher` needs at run time
-#   scripts/system-packages.sh test    plus what the test suite drives (curl, nc, socat, tmux, ss, python3, openssl)
+#   scripts/system-packages.sh test    plus what the test suite drives (curl, nc, socat, tmux, ss, python3, openssl, haproxy)
 set -euo pipefail
 
 want=(libncurses-dev)
 if [ "${1:-run}" = test ]; then
-  want+=(curl netcat-openbsd socat tmux iproute2 python3 openssl)
+  want+=(curl netcat-openbsd socat tmux iproute2 python3 openssl haproxy)
 fi
 
 # A package counts as present when dpkg says it is installed.

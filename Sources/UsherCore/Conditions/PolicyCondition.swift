@@ -23,6 +23,7 @@ extension Decider {
         case .shutdown: "shutdown"
         case .upstream: "upstream"
         case .overflow: "overflow"
+        case .proxyProtocol: "proxy-protocol"
         }
     }
 }

@@ -17,6 +17,11 @@ public struct ProviderConfiguration: Hashable, Sendable {
     public var defaultRejection: Rejection
     /// What a half-close by an undecided client means.
     public var halfClose: HalfClosePolicy
+    /// The peers trusted to start their connections with a PROXY protocol header (v1 or v2):
+    /// their requests wait for it, and rules see the original source it names.
+    public var proxyProtocolFrom: [AddressPrefix]
+    /// How long a trusted proxy has to send its header before the connection is closed.
+    public var proxyHeaderTimeout: Duration
 
     /// The defaults of every field: what `usher serve` does without options.
     public static let standard = ProviderConfiguration()
@@ -29,7 +34,9 @@ public struct ProviderConfiguration: Hashable, Sendable {
         maxConnections: Int? = nil,
         overflow: OverflowMode = .pause,
         defaultRejection: Rejection = .close,
-        halfClose: HalfClosePolicy = .withdraw
+        halfClose: HalfClosePolicy = .withdraw,
+        proxyProtocolFrom: [AddressPrefix] = [],
+        proxyHeaderTimeout: Duration = .seconds(5)
     ) {
         self.policy = policy
         self.pendingTimeout = pendingTimeout
@@ -39,5 +46,12 @@ public struct ProviderConfiguration: Hashable, Sendable {
         self.overflow = overflow
         self.defaultRejection = defaultRejection
         self.halfClose = halfClose
+        self.proxyProtocolFrom = proxyProtocolFrom
+        self.proxyHeaderTimeout = proxyHeaderTimeout
+    }
+
+    /// `true` when `host` is a peer trusted to send a PROXY header.
+    public func trustsProxyHeader(from host: String) -> Bool {
+        !proxyProtocolFrom.isEmpty && proxyProtocolFrom.contains { $0.contains(host) }
     }
 }

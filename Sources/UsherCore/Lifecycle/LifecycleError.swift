@@ -7,6 +7,9 @@ public enum LifecycleError: Error, Hashable, Sendable, CustomStringConvertible {
     case alreadyDecided(RequestID, RequestState, by: Decider?)
     /// The event makes no sense in the request's current state.
     case illegalTransition(RequestID, from: RequestState, event: LifecycleEvent)
+    /// The request comes from a trusted proxy whose PROXY header has not been read: it can be
+    /// rejected, but not accepted or deferred, until the caller is known.
+    case awaitingProxyHeader(RequestID)
 
     public var description: String {
         switch self {
@@ -20,6 +23,8 @@ public enum LifecycleError: Error, Hashable, Sendable, CustomStringConvertible {
                 return "\(id): already being accepted (connecting to the upstream)"
             }
             return "\(id): cannot \(event.verb) a request that is \(state.name)"
+        case .awaitingProxyHeader(let id):
+            return "\(id): still waiting for its PROXY header; reject it, or wait until the caller is known"
         }
     }
 }

@@ -22,6 +22,14 @@ public struct CallerData: Hashable, Sendable {
     /// `true` once `capacity` bytes are held.
     public var isFull: Bool { bytes.count >= Self.capacity }
 
+    /// Drops the first `count` bytes (a PROXY header that is not the client's own data).
+    public mutating func removeFirst(_ count: Int) {
+        let dropped = min(count, bytes.count)
+        bytes.removeFirst(dropped)
+        totalCount -= dropped
+        preview = CallerDataPreview(bytes)
+    }
+
     /// Adds bytes the client sent, keeping at most `capacity`.
     public mutating func append(_ more: some Collection<UInt8>) {
         totalCount += more.count

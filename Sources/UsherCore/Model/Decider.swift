@@ -14,6 +14,8 @@ public enum Decider: Hashable, Sendable {
     case upstream
     /// The pending queue was full.
     case overflow
+    /// A trusted proxy sent no valid PROXY header.
+    case proxyProtocol
 }
 
 /// An operator identified by the peer credentials of its control connection.
@@ -37,6 +39,7 @@ extension Decider: CustomStringConvertible {
         case .shutdown: "shutdown"
         case .upstream: "upstream"
         case .overflow: "overflow"
+        case .proxyProtocol: "proxy-protocol"
         }
     }
 }

@@ -25,6 +25,9 @@ public struct Request: Hashable, Sendable, Identifiable {
     /// The caller's address as rules see it: the peer's host, or the original source of a
     /// trusted PROXY header.
     public internal(set) var source: String
+    /// Where the PROXY protocol header of a trusted proxy stands; `nil` when the peer is not
+    /// trusted to send one.
+    public internal(set) var proxyProtocol: ProxyProtocolState?
     /// How the rules left the request the last time they were evaluated.
     var ruleStanding: RuleStanding?
 
@@ -51,6 +54,24 @@ public struct Request: Hashable, Sendable, Identifiable {
     /// How long the request has waited at `now`.
     public func age(at now: Moment) -> Duration { now - arrivedAt }
 
+    /// The original client of a trusted PROXY header, when the header named one.
+    public var proxiedSource: Endpoint? {
+        if case .received(let header) = proxyProtocol { return header.source }
+        return nil
+    }
+
+    /// `true` while the PROXY header of a trusted proxy has not been read: no condition is
+    /// evaluated and nothing can accept the request yet.
+    public var isAwaitingProxyHeader: Bool { proxyProtocol == .awaitingHeader }
+
     /// The latest outcome, if any.
     public var lastOutcome: ConditionOutcome? { outcomes.last }
+}
+
+/// Where the PROXY protocol header of a request from a trusted proxy stands.
+public enum ProxyProtocolState: Hashable, Sendable {
+    /// Its bytes have not all arrived.
+    case awaitingHeader
+    /// It was read (and stripped from the caller data).
+    case received(ProxyHeader)
 }

@@ -11,6 +11,8 @@ struct Deadline: Comparable, Hashable, Sendable {
         case timeout
         /// The inspect delay of a request waiting for caller data is over.
         case inspectEnd
+        /// A trusted proxy's time to send its PROXY header is over.
+        case proxyHeaderEnd
     }
 
     var at: Moment

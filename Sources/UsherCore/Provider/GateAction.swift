@@ -14,6 +14,9 @@ public enum ConnectionAction: Hashable, Sendable {
     case connectUpstream
     /// Send the rejection's message and FIN, or reset.
     case reject(Rejection)
+    /// Drop the first `length` bytes read from the client, a PROXY header that must not reach
+    /// the upstream; bytes read after them that the core has not seen yet are reported again.
+    case stripProxyHeader(length: Int)
     /// Close it: its client has gone (it stopped sending while undecided, with
     /// ``HalfClosePolicy/withdraw``).
     case close

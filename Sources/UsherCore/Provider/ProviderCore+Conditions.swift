@@ -44,7 +44,7 @@ extension ProviderCore {
     /// action, or the policy), and applies what decided. The outcomes replace those of an
     /// earlier evaluation of the same request.
     mutating func evaluateConditions(_ id: RequestID, at now: Moment, into output: inout ProviderOutput) {
-        guard let request = live[id] else { return }
+        guard let request = live[id], !request.isAwaitingProxyHeader else { return }
         let inspectEnd = request.arrivedAt + rules.inspectDelay
         let mayWait = !request.callerFinishedSending && now < inspectEnd
         let context = RuleContext(

@@ -30,7 +30,7 @@ public struct ProviderCore: Sendable {
     var live: [RequestID: Request] = [:]
     /// Every arrived request whose client connection the IO layer has not reported closed, with
     /// its source address.
-    private var openConnections: [RequestID: String] = [:]
+    var openConnections: [RequestID: String] = [:]
     /// Open client connections per source address, for `concurrent` rules.
     var connectionsBySource: [String: Int] = [:]
     var deadlines = DeadlineQueue()
@@ -144,6 +144,7 @@ public struct ProviderCore: Sendable {
             request.timeoutDeadline = deadline
             deadlines.insert(Deadline(at: deadline, id: request.id, kind: .timeout))
         }
+        let awaitsHeader = awaitProxyHeader(&request, at: now)
         counters.recordQueued()
         listeners[request.listener.index].counters.recordQueued()
         live[request.id] = request
@@ -153,7 +154,7 @@ public struct ProviderCore: Sendable {
         pauseIfNeeded(request.listener, at: now, into: &output)
         if isShuttingDown {
             applyTimeout(request.id, by: .shutdown, at: now, into: &output)
-        } else {
+        } else if !awaitsHeader {
             evaluateConditions(request.id, at: now, into: &output)
         }
     }
@@ -168,6 +169,9 @@ public struct ProviderCore: Sendable {
         guard request.state.isUndecided else {
             if case .admitting = request.state { throw .alreadyDecided(id, request.state, by: request.decider) }
             throw .illegalTransition(id, from: request.state, event: decision.lifecycleEvent(at: now))
+        }
+        if request.isAwaitingProxyHeader, case .reject = decision {} else if request.isAwaitingProxyHeader {
+            throw .awaitingProxyHeader(id)
         }
         var output = ProviderOutput()
         let outcome = ConditionOutcome(
@@ -186,6 +190,10 @@ public struct ProviderCore: Sendable {
         let before = try liveRequest(id).callerData.bytes.count
         live[id]?.callerData.append(bytes)
         var output = ProviderOutput()
+        if live[id]?.isAwaitingProxyHeader == true {
+            readProxyHeader(id, at: now, into: &output)
+            return output
+        }
         if let request = live[id], request.callerData.bytes.count > before, request.state.isUndecided {
             output.events.append(.request(RequestEvent(kind: .callerData, request: request, at: now)))
             if needsEvaluation(request) { evaluateConditions(id, at: now, into: &output) }
@@ -208,7 +216,9 @@ public struct ProviderCore: Sendable {
         default:
             live[id]?.callerFinishedSending = true
             var output = ProviderOutput()
-            if let request = live[id], request.isWaitingForRules { evaluateConditions(id, at: now, into: &output) }
+            if request.isAwaitingProxyHeader {
+                refuseProxyHeader(id, reason: "the proxy stopped sending before a complete PROXY header", at: now, into: &output)
+            } else if let request = live[id], request.isWaitingForRules { evaluateConditions(id, at: now, into: &output) }
             return output
         }
     }
@@ -280,6 +290,8 @@ public struct ProviderCore: Sendable {
             applyTimeout(due.id, by: .timeout, at: now, into: &output)
         case (.inspectEnd, .pending) where request.isWaitingForRules:
             evaluateConditions(due.id, at: now, into: &output)
+        case (.proxyHeaderEnd, .pending) where request.isAwaitingProxyHeader:
+            proxyHeaderTimedOut(due.id, at: now, into: &output)
         case (.deferralEnd, .deferred(let until)) where until == due.at:
             if let timeout = request.timeoutDeadline, timeout <= now {
                 applyTimeout(due.id, by: .timeout, at: now, into: &output)
@@ -314,6 +326,7 @@ public struct ProviderCore: Sendable {
         case (.timeout, .pending), (.timeout, .deferred): return request.timeoutDeadline == deadline.at
         case (.deferralEnd, .deferred(let until)): return until == deadline.at
         case (.inspectEnd, .pending): return request.isWaitingForRules
+        case (.proxyHeaderEnd, .pending): return request.isAwaitingProxyHeader
         default: return false
         }
     }
@@ -352,8 +365,10 @@ public struct ProviderCore: Sendable {
         _ id: RequestID, by decider: Decider, at now: Moment, into output: inout ProviderOutput
     ) {
         guard let request = live[id] else { return }
-        let action = configuration.timeoutAction
-        let decision: Decision = action == .accept ? .accept : .reject(configuration.defaultRejection)
+        // A request still awaiting its PROXY header has nothing an upstream may see: it is closed.
+        let action = request.isAwaitingProxyHeader ? .reject : configuration.timeoutAction
+        let rejection = request.isAwaitingProxyHeader ? .close : configuration.defaultRejection
+        let decision: Decision = action == .accept ? .accept : .reject(rejection)
         let waited = DurationText.format(request.age(at: now))
         let reason = decider == .shutdown ? "usher is stopping" : "pending \(waited) without a decision"
         record(ConditionOutcome(condition: decider.conditionName, verdict: .decided(decision), reason: reason, at: now),
@@ -364,7 +379,7 @@ public struct ProviderCore: Sendable {
             transition(id, .timeout(.accept), at: now, event: nil, into: &output)
             output.actions.append(.connection(id, .connectUpstream))
         case .reject:
-            output.actions.append(.connection(id, .reject(configuration.defaultRejection)))
+            output.actions.append(.connection(id, .reject(rejection)))
             transition(id, .timeout(.reject), at: now, event: .expired(.reject), into: &output)
         }
     }

@@ -21,7 +21,7 @@ public struct PendingRow: Hashable, Sendable {
         deferredUntil = request.deferredUntil.flatMap(WireClock.parse)
         number = Int(request.id.drop { !$0.isNumber }) ?? 0
         let data = request.callerData
-        searchText = [request.id, request.peer, request.state, data.preview, data.summary].joined(separator: "\u{0}").lowercased()
+        searchText = [request.id, request.peer, request.source ?? "", request.state, data.preview, data.summary].joined(separator: "\u{0}").lowercased()
     }
 
     public var id: String { request.id }
@@ -29,6 +29,6 @@ public struct PendingRow: Hashable, Sendable {
     /// The numeric part of the ID, for sorting `r9` before `r10`.
     public let number: Int
 
-    /// The host of the peer, without port or brackets.
-    public var peerHost: String { (try? Endpoint.parse(request.peer).host) ?? request.peer }
+    /// The host of the client (the original source of a PROXY header), without port or brackets.
+    public var peerHost: String { (try? Endpoint.parse(request.client).host) ?? request.client }
 }

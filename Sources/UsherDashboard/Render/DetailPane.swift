@@ -15,7 +15,7 @@ struct DetailPane {
         guard let row else { return [("Detail", dashboard.focus == .lower ? .paneTitle : .label)] }
         let request = row.request
         return [(request.id, dashboard.focus == .lower ? .paneTitle : .label),
-                ("\(request.peer) → \(request.local)", .value),
+                ("\(request.clientAndProxy) → \(request.local)", .value),
                 ("arrived \(EventText.time(row.arrivedAt, face: dashboard.options.clockFace))", .muted),
                 ("\(request.state) \(Numbers.duration(from: row.arrivedAt, to: now))", .muted)]
     }

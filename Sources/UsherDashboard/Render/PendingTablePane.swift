@@ -94,7 +94,7 @@ struct PendingTablePane {
             guard let timeout = row.timeoutAt else { return ("-", .muted) }
             let left = timeout.timeIntervalSince(now)
             return (Numbers.duration(from: now, to: timeout), left < 5 ? .gaugeFull : left < 15 ? .gaugeWarn : .row)
-        case .peer: return (request.peer, .row)
+        case .peer: return (request.client, .row)
         case .listener: return (dashboard.daemon.listenerName(request.listener), .label)
         case .data: return CallerDataText.summary(request.callerData)
         case .condition: return (conditionText(row) ?? "-", .muted)
@@ -113,7 +113,7 @@ struct PendingTablePane {
     private func columns() -> [Column] {
         let page = rows.dropFirst(dashboard.scroll).prefix(64)
         let idWidth = max(4, page.map { $0.id.count }.max() ?? 4)
-        let peerWidth = min(47, max(8, page.map { TerminalWidth.of($0.request.peer) }.max() ?? 15))
+        let peerWidth = min(47, max(8, page.map { TerminalWidth.of($0.request.client) }.max() ?? 15))
         let listenerWidth = max(8, page.map { dashboard.daemon.listenerName($0.request.listener).count }.max() ?? 8)
         let conditionWidth = min(28, max(9, page.map { conditionText($0)?.count ?? 1 }.max() ?? 9))
         return [

@@ -71,6 +71,7 @@ struct EventLog: Sendable {
         var metadata: Logger.Metadata = [
             "id": "\(request.id)", "peer": "\(request.peer)", "listener": "\(name(of: request.listener))",
         ]
+        if let source = request.proxiedSource { metadata["source"] = "\(source)" }
         let waited = DurationText.format(request.age(at: event.at))
         switch event.kind {
         case .arrived:

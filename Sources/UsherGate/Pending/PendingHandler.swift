@@ -131,6 +131,8 @@ final class PendingHandler: ChannelInboundHandler, RemovableChannelHandler {
             connectUpstream(context: context)
         case .reject(let rejection):
             reject(rejection, context: context)
+        case .stripProxyHeader(let length):
+            stripProxyHeader(length)
         case .close:
             context.close(promise: nil)
         }
@@ -142,6 +144,20 @@ final class PendingHandler: ChannelInboundHandler, RemovableChannelHandler {
         let slice = Array(bytes.readableBytesView.prefix(room))
         reported += slice.count
         driver.received(slice, for: id)
+    }
+
+    /// Drops a trusted proxy's header from the bytes kept for the upstream. The core saw
+    /// `reported` bytes, the header among them; bytes read since are reported now, so that the
+    /// caller data it holds has no gap.
+    private func stripProxyHeader(_ length: Int) {
+        guard var bytes = captured, phase == .holding else { return }
+        let stripped = min(length, bytes.readableBytes, reported)
+        bytes.moveReaderIndex(forwardBy: stripped)
+        captured = bytes
+        reported -= stripped
+        if let unseen = bytes.getSlice(at: bytes.readerIndex + reported, length: bytes.readableBytes - reported) {
+            report(unseen)
+        }
     }
 
     // MARK: Reject

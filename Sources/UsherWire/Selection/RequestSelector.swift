@@ -3,7 +3,8 @@ import UsherCore
 /// Picks pending requests by peer network and listener port: what `usher accept all`,
 /// `--peer CIDR` and `--listener PORT` mean.
 public struct RequestSelector: Hashable, Sendable {
-    /// Only requests whose client address lies in this network.
+    /// Only requests whose client address (the original source of a trusted PROXY header)
+    /// lies in this network.
     public var peer: AddressPrefix?
     /// Only requests that arrived on a listener with this port.
     public var listenerPort: Int?
@@ -26,13 +27,13 @@ public struct RequestSelector: Hashable, Sendable {
     /// `true` when the request passes every filter given.
     public func matches(_ request: Request, listeners: [ListenerStatus]) -> Bool {
         let port = listeners.first { $0.id == request.listener }?.endpoint.port ?? request.local.port
-        return matches(peerHost: request.peer.host, listenerPort: port)
+        return matches(peerHost: request.source, listenerPort: port)
     }
 
     /// `true` when the request, as a client received it, passes every filter given.
     public func matches(_ request: WireRequest, listeners: [WireListener]) -> Bool {
         let address = listeners.first { $0.id == request.listener }?.address ?? request.local
-        let peerHost = (try? Endpoint.parse(request.peer).host) ?? request.peer
+        let peerHost = (try? Endpoint.parse(request.client).host) ?? request.client
         return matches(peerHost: peerHost, listenerPort: try? Endpoint.parse(address).port)
     }
 }

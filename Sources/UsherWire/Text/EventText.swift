@@ -60,7 +60,7 @@ public enum EventText {
         let by = request.decidedBy.map { "by \($0)" }
         switch step {
         case .arrived:
-            return "\(request.peer) -> \(request.local)"
+            return "\(request.clientAndProxy) -> \(request.local)"
         case .data:
             return "\(request.callerData.total) bytes: \(request.callerData.summary)"
         case .outcome(let outcome):

@@ -7,6 +7,8 @@ public struct WireRequest: Hashable, Sendable, Codable {
     /// The index of the listener it arrived on.
     public var listener: Int
     public var peer: String
+    /// The original client named by a trusted proxy's PROXY header (`peer` is the proxy).
+    public var source: String?
     public var local: String
     /// `pending`, `deferred`, `admitting`, `accepted`, `rejected`, `reset`, `withdrawn`…
     public var state: String
@@ -25,7 +27,7 @@ public struct WireRequest: Hashable, Sendable, Codable {
     public var outcomes: [WireOutcome]
 
     enum CodingKeys: String, CodingKey {
-        case id, listener, peer, local, state, arrived, outcomes
+        case id, listener, peer, source, local, state, arrived, outcomes
         case ageMs = "age_ms"
         case timeoutMs = "timeout_ms"
         case deferredUntil = "deferred_until"
@@ -39,6 +41,7 @@ public struct WireRequest: Hashable, Sendable, Codable {
         id = request.id.description
         listener = request.listener.index
         peer = request.peer.description
+        source = request.proxiedSource?.description
         local = request.local.description
         state = request.state.name
         arrived = clock.text(request.arrivedAt)
@@ -50,6 +53,12 @@ public struct WireRequest: Hashable, Sendable, Codable {
         callerData = WireCallerData(request.callerData)
         outcomes = request.outcomes.map { WireOutcome($0, clock: clock) }
     }
+
+    /// Who the client is: the original source of a PROXY header, else the peer.
+    public var client: String { source ?? peer }
+
+    /// `203.0.113.7:56324 via 127.0.0.1:40000` for a proxied request, else the peer.
+    public var clientAndProxy: String { source.map { "\($0) via \(peer)" } ?? peer }
 }
 
 /// Caller data on the wire: every captured byte (base64) and a preview for people.

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import UsherCore
 
@@ -38,6 +39,18 @@ enum ArgumentParsing {
         let duration = try duration(text)
         guard duration > .zero else { throw ValidationError("'\(text)' must be longer than zero; write 'none' for no timeout") }
         return duration
+    }
+
+    /// One network or address, or several separated by commas.
+    static func prefixes(_ text: String) throws -> [AddressPrefix] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        return try parts.map { part throws -> AddressPrefix in
+            do throws(AddressPrefix.ParseError) {
+                return try AddressPrefix.parse(part)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
     }
 
     static func escapedText(_ text: String) throws -> [UInt8] {

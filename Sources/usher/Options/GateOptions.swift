@@ -96,6 +96,13 @@ struct GateOptions: ParsableArguments {
             valueName: "file"))
     var remembered: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Peers that start each connection with a PROXY protocol header (v1 or v2, HAProxy's send-proxy): their requests wait for it (at most \(DurationText.format(standard.proxyHeaderTimeout))), rules see the original client, and the upstream never gets the header. A CIDR or address; repeat, or separate with commas. Others' bytes are never read as a header.",
+            valueName: "cidr"),
+        transform: ArgumentParsing.prefixes)
+    var proxyProtocolFrom: [[AddressPrefix]] = []
+
     @Option(help: ArgumentHelp("Event-loop threads (default: one per CPU core).", valueName: "n"))
     var threads: Int?
 
@@ -136,7 +143,7 @@ struct GateOptions: ParsableArguments {
                 policy: policy, pendingTimeout: pendingTimeout, timeoutAction: timeoutAction,
                 maxPending: maxPending, maxConnections: maxConnections, overflow: overflow,
                 defaultRejection: Rejection(mode: rejectMode, message: rejectMessage ?? []),
-                halfClose: halfClose),
+                halfClose: halfClose, proxyProtocolFrom: proxyProtocolFrom.flatMap { $0 }),
             connectTimeout: connectTimeout,
             drainTimeout: drainTimeout)
     }

@@ -42,7 +42,7 @@ struct List: AsyncParsableCommand {
         for request in requests {
             table.add([
                 request.id, request.state, Self.duration(ms: request.ageMs), request.timeoutMs.map(Self.duration) ?? "-",
-                addresses[request.listener] ?? request.local, request.peer, request.callerData.summary,
+                addresses[request.listener] ?? request.local, request.clientAndProxy, request.callerData.summary,
             ])
         }
         print(table.render())

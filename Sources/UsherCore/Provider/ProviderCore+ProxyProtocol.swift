@@ -1,0 +1,62 @@
+/// The PROXY protocol: a request from a trusted proxy waits, without any condition evaluated,
+/// until its header is read; then the original source is the caller every rule sees, and the
+/// header is stripped from the caller data (the upstream never gets it).
+extension ProviderCore {
+    /// Starts waiting for the header when the peer is a trusted proxy; `false` otherwise.
+    mutating func awaitProxyHeader(_ request: inout Request, at now: Moment) -> Bool {
+        guard configuration.trustsProxyHeader(from: request.peer.host) else { return false }
+        request.proxyProtocol = .awaitingHeader
+        request.outcomes.append(ConditionOutcome(
+            condition: Decider.proxyProtocol.conditionName, verdict: .waitingForData,
+            reason: "waiting for the PROXY header of trusted proxy \(request.peer.host)", at: now))
+        deadlines.insert(Deadline(at: now + configuration.proxyHeaderTimeout, id: request.id, kind: .proxyHeaderEnd))
+        return true
+    }
+
+    /// Reads the header from the caller data so far: once whole, it names the source, leaves
+    /// the conditions to decide, and is stripped; a malformed one closes the connection.
+    mutating func readProxyHeader(_ id: RequestID, at now: Moment, into output: inout ProviderOutput) {
+        guard let request = live[id], request.isAwaitingProxyHeader, request.state == .pending else { return }
+        switch ProxyHeader.read(request.callerData.bytes) {
+        case .incomplete:
+            return
+        case .invalid(let reason):
+            refuseProxyHeader(id, reason: reason, at: now, into: &output)
+        case .header(let header, let length):
+            live[id]?.proxyProtocol = .received(header)
+            live[id]?.callerData.removeFirst(length)
+            live[id]?.outcomes = []  // the wait is over; the conditions say what follows
+            if let source = header.source?.host { moveSource(of: id, to: source) }
+            output.actions.append(.connection(id, .stripProxyHeader(length: length)))
+            if let updated = live[id], !updated.callerData.bytes.isEmpty {
+                output.events.append(.request(RequestEvent(kind: .callerData, request: updated, at: now)))
+            }
+            evaluateConditions(id, at: now, into: &output)
+        }
+    }
+
+    /// Closes the connection of a trusted proxy that sent no valid header in time.
+    mutating func refuseProxyHeader(_ id: RequestID, reason: String, at now: Moment, into output: inout ProviderOutput) {
+        guard live[id]?.isAwaitingProxyHeader == true else { return }
+        let decision = Decision.reject(.close)
+        record(ConditionOutcome(condition: Decider.proxyProtocol.conditionName, verdict: .decided(decision),
+                                reason: reason, at: now), for: id, into: &output)
+        apply(decision, to: id, by: .proxyProtocol, at: now, into: &output)
+    }
+
+    /// The time for the header is over.
+    mutating func proxyHeaderTimedOut(_ id: RequestID, at now: Moment, into output: inout ProviderOutput) {
+        let waited = DurationText.format(configuration.proxyHeaderTimeout)
+        refuseProxyHeader(id, reason: "no complete PROXY header within \(waited)", at: now, into: &output)
+    }
+
+    /// Counts an open connection under its original source instead of the proxy's address.
+    private mutating func moveSource(of id: RequestID, to source: String) {
+        live[id]?.source = source
+        guard let old = openConnections[id], old != source else { return }
+        openConnections[id] = source
+        let remaining = (connectionsBySource[old] ?? 1) - 1
+        connectionsBySource[old] = remaining > 0 ? remaining : nil
+        connectionsBySource[source, default: 0] += 1
+    }
+}
