@@ -108,6 +108,36 @@ struct DashboardTests {
         }
     }
 
+    @Test("usher top: m opens the decision dialog; accepting for the peer lets the next curl through without asking")
+    func decisionDialog() async throws {
+        _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in
+            let port = try await daemon.readyPort()
+            let usher = try UsherExecutable.path()
+            try await TmuxSession.with(width: 100, height: 30) { terminal in
+                try await terminal.type([usher, "top", "--control", control].map(\.shellQuoted).joined(separator: " ") + "; echo top-exit=$?")
+                try await terminal.press("Enter")
+                try await terminal.waitFor("Pending (0)", "m Remember")
+                let first = curl(port, "/first")
+                try await terminal.waitFor("r1", "GET /first")
+                try await terminal.press("m")
+                try await terminal.waitFor("Decide r1", "[accept]", "[connection]", "[once]", "accept r1 only; nothing is remembered")
+                try await terminal.press("Down")
+                try await terminal.press("Right")
+                try await terminal.waitFor("[peer]", "[5m]", "accept r1 and every request from 127.0.0.1 for 5m")
+                try await terminal.press("Enter")
+                #expect(try await first.value.standardOutput.contains("You sent: GET /first"))
+                try await terminal.waitFor("r1 accepted; remembered as peer:127.0.0.1")
+                let second = try await curl(port, "/second").value
+                #expect(second.standardOutput.contains("You sent: GET /second"), "passes without asking: \(second.standardError)")
+                try await daemon.log.waitForLine(containing: "accepted", "id=r2", #"by="rule peer:127.0.0.1""#)
+                let rules = try await UsherDaemon.client(["rules", "ls"], control: control)
+                #expect(rules.standardOutput.contains("peer:127.0.0.1"), "\(rules.standardOutput)")
+                try await terminal.press("C-c")
+                try await terminal.waitFor("top-exit=0")
+            }
+        }
+    }
+
     @Test("usher top --once prints one plain frame of the daemon's state")
     func once() async throws {
         _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in

@@ -22,6 +22,8 @@ enum Fixture {
         var data: [UInt8] = Array("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n".utf8)
         var outcomes: [(String, String, String)] = [("policy", "ask", "--policy ask: waiting for an operator")]
         var deferredFor: Double?
+        /// The TLS server name the daemon read from the data, if any.
+        var serverName: String?
     }
 
     static func counters(pending: Int, arrived: Int? = nil) -> [String: Any] {
@@ -49,6 +51,7 @@ enum Fixture {
             callerData["http_request"] = "GET / HTTP/1.1"
             callerData["http_host"] = "example.com"
         }
+        if let serverName = pending.serverName { callerData["tls_sni"] = serverName }
         var request: [String: Any] = [
             "id": "r\(pending.id)", "listener": pending.listener, "peer": pending.peer,
             "local": "127.0.0.1:\(8080 + pending.listener)", "state": pending.state, "arrived": time(-pending.age),

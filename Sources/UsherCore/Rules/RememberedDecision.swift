@@ -46,50 +46,36 @@ public struct RememberError: Error, Hashable, Sendable, CustomStringConvertible 
     public var description: String
 }
 
-extension Rule {
-    /// The rule that remembers `decision` for requests like `request` within `scope`: named
-    /// after what it matches (`peer:127.0.0.1`, `net:10.1.2.0/24`, `sni:api.example.com`).
-    public static func remembering(
-        _ decision: Decision, for request: Request, scope: RememberScope, duration: RememberDuration, at now: Moment
-    ) throws(RememberError) -> Rule {
-        let matcher: Matcher
-        let subject: String
-        switch scope {
+extension RememberScope {
+    /// What a decision remembered with this scope matches for a caller: its address
+    /// (`127.0.0.1`), its network (`10.1.2.0/24`, `2001:db8:1:2::/64`), the TLS server name or
+    /// HTTP Host it asked for (lowercased), or the listener address it reached. Names from the
+    /// network that are not DNS-like give no subject, so they never become a rule (nor reach a
+    /// screen from here).
+    public func subject(
+        source: String, serverName: String?, httpHost: String?, local: Endpoint
+    ) throws(RememberError) -> String {
+        switch self {
         case .peer, .net:
-            guard let bytes = IPAddressText.bytes(of: request.source) else {
-                throw RememberError(description: "the caller's address \(request.source) is not an IP address")
+            guard let bytes = IPAddressText.bytes(of: source) else {
+                throw RememberError(description: "the caller's address \(source) is not an IP address")
             }
             let address = AddressPrefix.normalized(bytes, for: 4)
-            let length = scope == .peer ? address.count * 8 : (address.count == 4 ? 24 : 64)
-            let masked = AddressPrefix.masked(address, length: length)
-            let text = IPAddressText.text(of: masked) + (scope == .peer ? "" : "/\(length)")
-            guard let network = try? AddressPrefix.parse(text) else {
-                throw RememberError(description: "cannot write the network of \(request.source)")
-            }
-            matcher = .peer([network])
-            subject = text
+            let length = self == .peer ? address.count * 8 : (address.count == 4 ? 24 : 64)
+            return IPAddressText.text(of: AddressPrefix.masked(address, length: length)) + (self == .peer ? "" : "/\(length)")
         case .sni:
-            guard let name = request.callerData.preview.tlsServerName, Self.isNameSafe(name) else {
-                throw RememberError(description: "\(request.id) sent no TLS server name to remember")
+            guard let name = serverName, Self.isNameSafe(name) else {
+                throw RememberError(description: "the caller sent no TLS server name to remember")
             }
-            matcher = .sni([try Self.exact(name)])
-            subject = name.lowercased()
+            return name.lowercased()
         case .host:
-            guard let host = request.callerData.preview.httpHost.map(Matcher.hostWithoutPort), Self.isNameSafe(host) else {
-                throw RememberError(description: "\(request.id) sent no HTTP Host to remember")
+            guard let host = httpHost.map(Matcher.hostWithoutPort), Self.isNameSafe(host) else {
+                throw RememberError(description: "the caller sent no HTTP Host to remember")
             }
-            matcher = .host([try Self.exact(host)])
-            subject = host.lowercased()
+            return host.lowercased()
         case .listener:
-            matcher = .listener([.endpoint(request.local)])
-            subject = request.local.description
+            return local.description
         }
-        let expires: Expiry? = switch duration {
-        case .lasting(let length): .at(now + length)
-        case .restart: .restart
-        case .forever: nil
-        }
-        return Rule(name: "\(scope.rawValue):\(subject)", matchers: [matcher], action: .decide(decision), expires: expires, origin: "remembered")
     }
 
     /// `true` for a DNS-like name: letters, digits, `-`, `.`, `_`, at most 253 characters. Names
@@ -97,6 +83,38 @@ extension Rule {
     private static func isNameSafe(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 253
             && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-._".unicodeScalars.contains($0)) }
+    }
+}
+
+extension Rule {
+    /// The rule that remembers `decision` for requests like `request` within `scope`: named
+    /// after what it matches (`peer:127.0.0.1`, `net:10.1.2.0/24`, `sni:api.example.com`).
+    public static func remembering(
+        _ decision: Decision, for request: Request, scope: RememberScope, duration: RememberDuration, at now: Moment
+    ) throws(RememberError) -> Rule {
+        let subject = try scope.subject(
+            source: request.source, serverName: request.callerData.preview.tlsServerName,
+            httpHost: request.callerData.preview.httpHost, local: request.local)
+        let matcher: Matcher
+        switch scope {
+        case .peer, .net:
+            guard let network = try? AddressPrefix.parse(subject) else {
+                throw RememberError(description: "cannot write the network of \(request.source)")
+            }
+            matcher = .peer([network])
+        case .sni:
+            matcher = .sni([try exact(subject)])
+        case .host:
+            matcher = .host([try exact(subject)])
+        case .listener:
+            matcher = .listener([.endpoint(request.local)])
+        }
+        let expires: Expiry? = switch duration {
+        case .lasting(let length): .at(now + length)
+        case .restart: .restart
+        case .forever: nil
+        }
+        return Rule(name: "\(scope.rawValue):\(subject)", matchers: [matcher], action: .decide(decision), expires: expires, origin: "remembered")
     }
 
     private static func exact(_ name: String) throws(RememberError) -> Glob {

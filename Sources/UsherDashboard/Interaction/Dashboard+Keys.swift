@@ -11,6 +11,7 @@ extension Dashboard {
             showsHelp = false
             return []
         }
+        if let dialog { return answer(dialog, with: key, now: now) }
         if let prompt { return answer(prompt, with: key, now: now) }
         if case .click(let x, let y) = key { return click(x: x, y: y) }
         guard let command = keyMap.command(for: key) else { return [] }
@@ -31,6 +32,7 @@ extension Dashboard {
         case .deferral:
             guard let ids = targets(now: now) else { return [] }
             prompt = .deferral(text: options.defaultDeferral, ids: ids)
+        case .decisionDialog: openDialog(now: now)
         case .acceptAll: return decideAll(.accept, now: now)
         case .rejectAll: return decideAll(.reject(mode: .close, message: nil), now: now)
         case .toggleTag:
@@ -163,6 +165,41 @@ extension Dashboard {
     }
 
     // MARK: Decisions
+
+    /// `m`: the decision dialog for the selected request (tags are left alone: the dialog
+    /// decides the one request it names).
+    private mutating func openDialog(now: Date) {
+        guard mayDecide(now: now) else { return }
+        guard let row = selectedRow else {
+            show(StatusMessage("no request selected", isError: true), now: now, for: 2)
+            return
+        }
+        dialog = DecisionDialog(for: row.request)
+    }
+
+    private mutating func answer(_ open: DecisionDialog, with key: Key, now: Date) -> [DashboardAction] {
+        var dialog = open
+        switch key {
+        case .escape, .character("q"), .function(10):
+            self.dialog = nil
+            show(StatusMessage("cancelled"), now: now, for: 2)
+            return []
+        case .enter:
+            self.dialog = nil
+            guard daemon.rows[dialog.requestID] != nil else {
+                show(StatusMessage("\(dialog.requestID) is no longer pending: nothing decided", isError: true), now: now)
+                return []
+            }
+            return send(dialog.operation)
+        case .up, .character("k"), .backTab: dialog.moveField(by: -1)
+        case .down, .character("j"), .tab: dialog.moveField(by: 1)
+        case .left, .character("h"): dialog.moveChoice(by: -1)
+        case .right, .character("l"), .character(" "): dialog.moveChoice(by: 1)
+        default: return []
+        }
+        self.dialog = dialog
+        return []
+    }
 
     /// The requests a decision key acts on: the tagged ones, else the selected one.
     private mutating func targets(now: Date) -> [String]? {

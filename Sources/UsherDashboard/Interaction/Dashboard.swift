@@ -40,6 +40,8 @@ public struct Dashboard: Sendable {
     /// The first visible row of the host listeners pane.
     public internal(set) var hostScroll = 0
     public internal(set) var prompt: Prompt?
+    /// The decision dialog (`m`), while it is open.
+    public internal(set) var dialog: DecisionDialog?
     public internal(set) var status: StatusMessage?
     var statusUntil = Date.distantPast
     private let visibleRowsCache = VisibleRowsCache()
@@ -87,8 +89,11 @@ public struct Dashboard: Sendable {
         if let failure = failed.first {
             let more = failed.count > 1 ? " (and \(failed.count - 1) more)" : ""
             show(StatusMessage((failure.error ?? "\(failure.request): not decided") + more, isError: true), now: now)
+        } else if decided.count == 1, let only = decided.first, let reason = only.notRemembered {
+            show(StatusMessage("\(only.request) \(only.state ?? "decided"), not remembered: \(reason)", isError: true), now: now)
         } else if decided.count == 1, let only = decided.first {
-            show(StatusMessage("\(only.request) \(only.state ?? "decided")"), now: now)
+            let remembered = only.remembered.map { "; remembered as \($0) (usher rules ls)" } ?? ""
+            show(StatusMessage("\(only.request) \(only.state ?? "decided")\(remembered)"), now: now)
         } else if !decided.isEmpty {
             show(StatusMessage("\(decided.count) requests \(decided.first?.state ?? "decided")"), now: now)
         } else {

@@ -24,6 +24,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.character("r"), .function(3)], command: .reject, label: "r", short: "Reject", help: "reject: send the reject message, then close"),
         Binding(keys: [.character("R"), .function(8)], command: .reset, label: "R", short: "Reset", help: "reject with a reset: the client sees \"connection reset\""),
         Binding(keys: [.character("d"), .function(5)], command: .deferral, label: "d", short: "Defer", help: "defer: decide later (asks for a duration, 30s by default)"),
+        Binding(keys: [.character("m")], command: .decisionDialog, label: "m", short: "Remember", help: "decision dialog: decide the selected request and remember it for its peer, net, SNI, Host or listener"),
         Binding(keys: [.character(" "), .function(7)], command: .toggleTag, label: "Space", short: "Tag", help: "tag or untag the selected request, then move down"),
         Binding(keys: [.character("t")], command: .tagAll, label: "t", short: nil, help: "tag every request the filter shows"),
         Binding(keys: [.character("u")], command: .untagAll, label: "u", short: nil, help: "untag every request"),

@@ -19,6 +19,10 @@ extension Dashboard {
         drawLower(into: &canvas, layout: layout, now: now)
         drawBottom(into: &canvas, row: layout.bottomRow)
         FunctionBar(dashboard: self, drawing: drawing).draw(into: &canvas, row: layout.functionBar)
+        if let dialog {
+            DecisionDialogOverlay(dialog: dialog, isStillPending: daemon.rows[dialog.requestID] != nil, drawing: drawing)
+                .draw(into: &canvas)
+        }
         if showsHelp { HelpOverlay(keyMap: keyMap, drawing: drawing).draw(into: &canvas) }
         return canvas
     }

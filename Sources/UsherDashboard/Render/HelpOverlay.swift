@@ -27,28 +27,7 @@ struct HelpOverlay {
     }
 
     func draw(into canvas: inout Canvas) {
-        let content = lines()
-        let contentWidth = content.map { $0.reduce(0) { $0 + TerminalWidth.of($1.0) } }.max() ?? 40
-        let width = min(canvas.width - 2, contentWidth + 4)
-        let height = min(canvas.height - 2, content.count + 2)
-        let box = Rect(x: (canvas.width - width) / 2, y: (canvas.height - height) / 2, width: width, height: height)
-        canvas.fill(box, slot: .normal)
-        canvas.drawRule(y: box.y, x: box.x, to: box.maxX, left: drawing.topLeft, right: drawing.topRight,
-                        titles: [("usher help", .paneTitle)], drawing: drawing)
-        canvas.drawRule(y: box.maxY - 1, x: box.x, to: box.maxX, left: drawing.bottomLeft, right: drawing.bottomRight, drawing: drawing)
-        for y in (box.y + 1)..<(box.maxY - 1) {
-            canvas.put(String(drawing.vertical), x: box.x, y: y, slot: .border)
-            canvas.put(String(drawing.vertical), x: box.maxX - 1, y: y, slot: .border)
-        }
-        var shown = Array(content.prefix(height - 2))
-        if content.count > shown.count, !shown.isEmpty {
-            shown[shown.count - 1] = [("\(drawing.ellipsis) a taller terminal shows the rest; any key closes this help", .muted)]
-        }
-        for (index, line) in shown.enumerated() {
-            var x = box.x + 2
-            for (text, slot) in line {
-                x += canvas.put(text, x: x, y: box.y + 1 + index, slot: slot, limit: box.maxX - 2 - x)
-            }
-        }
+        OverlayBox(title: [("usher help", .paneTitle)], lines: lines(), drawing: drawing,
+                   cutNote: "a taller terminal shows the rest; any key closes this help").draw(into: &canvas)
     }
 }
