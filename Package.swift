@@ -139,10 +139,12 @@ let package = Package(
             dependencies: [
                 "UsherCore", "UsherTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-                // SwiftNIO's SNIHandler is the oracle of the ClientHello reader.
+                // SwiftNIO's SNIHandler is the oracle of the ClientHello reader…
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
+                // …and NIOHTTP1's request decoder that of the HTTP head reader.
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(

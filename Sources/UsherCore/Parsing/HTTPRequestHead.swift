@@ -1,8 +1,9 @@
 /// The start of an HTTP/1.x request at the start of caller data: the request line and the
 /// headers rules look at (`Host`, `User-Agent`).
 ///
-/// Only printable ASCII lines are read (CRLF or LF ends), up to the first empty line; a byte that
-/// is not text ends the head. Hostile bytes give `nil`, never a crash.
+/// Only text lines are read (CRLF or LF ends), up to the first empty line: printable ASCII, tabs,
+/// and bytes above 0x7F, which read as U+FFFD; a control byte ends the head. Hostile bytes give
+/// `nil`, never a crash.
 public struct HTTPRequestHead: Hashable, Sendable {
     /// `GET`, `POST`… as sent (upper case letters and `-`).
     public var method: String
@@ -43,11 +44,14 @@ public struct HTTPRequestHead: Hashable, Sendable {
 
     /// Reads the head at the start of `bytes`.
     public static func read(_ bytes: some Collection<UInt8>) -> Reading {
+        // Servers skip empty lines before the request line, and take runs of spaces between its
+        // parts (RFC 9112 2.2, 3), so the reader does too: what an upstream reads, rules read.
+        let bytes = bytes.drop { $0 == 0x0D || $0 == 0x0A }
         let (lines, ended) = TextLines.read(bytes)
         guard let first = lines.first else {
             return ended || !couldStartRequestLine(bytes) ? .notHTTP : .incomplete
         }
-        let parts = first.split(separator: " ", omittingEmptySubsequences: false)
+        let parts = first.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count == 3, parts[2].hasPrefix("HTTP/"), !parts[0].isEmpty, !parts[1].isEmpty,
               parts[0].allSatisfy({ $0.isUppercase || $0 == "-" })
         else { return .notHTTP }
@@ -73,7 +77,8 @@ public struct HTTPRequestHead: Hashable, Sendable {
     }
 }
 
-/// The CRLF- or LF-separated lines of printable ASCII at the start of some bytes.
+/// The CRLF- or LF-separated text lines at the start of some bytes (bytes above 0x7F read as
+/// U+FFFD).
 enum TextLines {
     /// The complete lines, and whether they ended (an empty line, or a byte that is not text)
     /// before the bytes did.
@@ -88,6 +93,10 @@ enum TextLines {
                 current = []
             } else if (0x20..<0x7F).contains(byte) || byte == 0x0D || byte == 0x09 {
                 current.append(byte)
+            } else if byte >= 0x80 {
+                // obs-text (RFC 9110 5.5): servers take it in field values, so it must not hide the
+                // fields after it; it is read as U+FFFD, never as a C1 control.
+                current.append(0xFF)
             } else {
                 return (lines, true)
             }
