@@ -150,4 +150,94 @@ struct RulesCommandTests {
             _ = try await third
         }
     }
+
+    @Test("openssl s_client's ClientHello: SNI and ALPN h2 match a rule; with http/1.1 the rule says what it lacks")
+    func opensslClientHello() async throws {
+        let folder = try TemporaryDirectory()
+        let rules = folder.path + "/rules.toml"
+        try """
+            [[rule]]
+            name = "h2-canary"
+            sni = "canary.*.example.com"
+            alpn = "h2"
+            action = "reject"
+            mode = "reset"
+
+            [default]
+            action = "ask"
+            """.write(toFile: rules, atomically: true, encoding: .utf8)
+        _ = try await UsherDaemon.with(serveOnFreePort + ["--rules", rules]) { usher, control in
+            let port = try await usher.readyPort()
+            let client = ["s_client", "-connect", "127.0.0.1:\(port)", "-servername", "canary.b.example.com"]
+            _ = try await ProcessRunner.run("openssl", client + ["-alpn", "h2"], timeout: .seconds(20))
+            try await usher.log.waitForLine(containing: "rejected", "id=r1", #"by="rule h2-canary""#)
+            async let waiting = ProcessRunner.run("openssl", client + ["-alpn", "http/1.1", "-ign_eof"], timeout: .seconds(30))
+            try await poll("the http/1.1 hello asked", every: .milliseconds(100), timeout: .seconds(15)) {
+                (try? await UsherDaemon.client(["ls", "--json"], control: control))?.standardOutput.contains("lacks h2") == true
+            }
+            let listing = try await UsherDaemon.client(["ls", "--json"], control: control)
+            #expect(listing.standardOutput.contains(#""tls_sni":"canary.b.example.com""#), "\(listing.standardOutput)")
+            #expect(listing.standardOutput.contains("alpn http/1.1 lacks h2"), "\(listing.standardOutput)")
+            _ = try await UsherDaemon.client(["reject", "all", "--reset"], control: control)
+            _ = try await waiting
+        }
+    }
+
+    /// Opens `count` HTTP connections from 16 threads as fast as it can; prints `ok N failed M`.
+    static let load = """
+        import sys, threading, urllib.request
+        port, count = int(sys.argv[1]), int(sys.argv[2])
+        ok, failed, lock = [0], [0], threading.Lock()
+        def worker(indices):
+            for i in indices:
+                try:
+                    body = urllib.request.urlopen(f"http://127.0.0.1:{port}/load{i}", timeout=20).read()
+                    good = f"GET /load{i} ".encode() in body
+                except Exception:
+                    good = False
+                with lock:
+                    (ok if good else failed)[0] += 1
+        threads = [threading.Thread(target=worker, args=(range(n, count, 16),)) for n in range(16)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        print(f"ok {ok[0]} failed {failed[0]}", flush=True)
+        """
+
+    @Test("rules reloaded 20 times under load: every request answered, none decided twice, the counters conserved")
+    func reloadUnderLoad() async throws {
+        let folder = try TemporaryDirectory()
+        let rules = folder.path + "/rules.toml"
+        @Sendable func write(_ name: String) throws {
+            try "[[rule]]\nname = \"\(name)\"\npeer = \"127.0.0.0/8\"\naction = \"accept\"\n[default]\naction = \"ask\"\n"
+                .write(toFile: rules, atomically: true, encoding: .utf8)
+        }
+        try write("even")
+        try Self.load.write(toFile: folder.path + "/load.py", atomically: true, encoding: .utf8)
+        let count = 600
+        _ = try await UsherDaemon.with(serveOnFreePort + ["--rules", rules, "--log-level", "info"]) { usher, control in
+            let port = try await usher.readyPort()
+            _ = try await BackgroundProcess.with("python3", ["-u", folder.path + "/load.py", String(port), String(count)]) { load in
+                try await usher.log.waitForLine(containing: "arrived", "id=r20")
+                for round in 0..<20 {
+                    try write(round % 2 == 0 ? "odd" : "even")
+                    let reload = try await UsherDaemon.client(["rules", "reload"], control: control)
+                    #expect(reload.exitCode == 0, "round \(round): \(reload.standardError)")
+                }
+                let line = try await load.log.waitForLine(containing: "ok ", timeout: .seconds(90))
+                #expect(line == "ok \(count) failed 0")
+            }
+            try await usher.log.waitForLine(containing: "accepted", "id=r\(count)")
+            let accepted = usher.log.lines.filter { $0.contains("accepted ") && $0.contains(" id=r") }
+            let ids = accepted.compactMap { $0.split(separator: " ").first { $0.hasPrefix("id=") } }
+            #expect(ids.count == count, "one acceptance per request")
+            #expect(Set(ids).count == ids.count, "no request decided twice")
+            #expect(accepted.allSatisfy { $0.contains(#"by="rule even""#) || $0.contains(#"by="rule odd""#) })
+            #expect(accepted.contains { $0.contains(#"by="rule odd""#) } && accepted.contains { $0.contains(#"by="rule even""#) },
+                    "requests were decided by the rules before and after reloads")
+            #expect(usher.log.count(containing: "rules reloaded") >= 20)
+            let stats = try await UsherDaemon.client(["listeners", "--json"], control: control)
+            #expect(stats.standardOutput.contains(#""conserved":true"#), "\(stats.standardOutput)")
+            #expect(stats.standardOutput.contains(#""accepted":\#(count)"#), "\(stats.standardOutput)")
+        }
+    }
 }
