@@ -52,6 +52,6 @@ public struct ProviderConfiguration: Hashable, Sendable {
 
     /// `true` when `host` is a peer trusted to send a PROXY header.
     public func trustsProxyHeader(from host: String) -> Bool {
-        !proxyProtocolFrom.isEmpty && proxyProtocolFrom.contains { $0.contains(host) }
+        proxyProtocolFrom.contains { $0.contains(host) }
     }
 }

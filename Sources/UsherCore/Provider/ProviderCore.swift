@@ -170,8 +170,8 @@ public struct ProviderCore: Sendable {
             if case .admitting = request.state { throw .alreadyDecided(id, request.state, by: request.decider) }
             throw .illegalTransition(id, from: request.state, event: decision.lifecycleEvent(at: now))
         }
-        if request.isAwaitingProxyHeader, case .reject = decision {} else if request.isAwaitingProxyHeader {
-            throw .awaitingProxyHeader(id)
+        if request.isAwaitingProxyHeader {
+            guard case .reject = decision else { throw .awaitingProxyHeader(id) }
         }
         var output = ProviderOutput()
         let outcome = ConditionOutcome(

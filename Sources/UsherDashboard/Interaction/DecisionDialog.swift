@@ -28,6 +28,17 @@ public struct DecisionDialog: Hashable, Sendable {
     /// How long, once the reach is wider than the connection.
     public enum Length: String, Hashable, Sendable, CaseIterable {
         case once, fiveMinutes = "5m", oneHour = "1h", restart = "until restart", forever
+
+        /// How long a remembered decision lasts; `nil` for `once`, which remembers nothing.
+        var remembered: RememberDuration? {
+            switch self {
+            case .once: nil
+            case .fiveMinutes: .lasting(.seconds(300))
+            case .oneHour: .lasting(.seconds(3600))
+            case .restart: .restart
+            case .forever: .forever
+            }
+        }
     }
 
     /// One scope as the dialog offers it: what it would match, or why it cannot.
@@ -57,11 +68,10 @@ public struct DecisionDialog: Hashable, Sendable {
     public init(for request: WireRequest) {
         requestID = request.id
         summary = "\(request.clientAndProxy) → \(request.local)"
-        let client = (try? Endpoint.parse(request.client).host) ?? request.client
         let local = (try? Endpoint.parse(request.local)) ?? Endpoint(host: request.local, port: 0)
         scopes = [ScopeOption(reach: .connection, subject: request.id)] + RememberScope.allCases.map { scope in
             ScopeOption(reach: .remembered(scope), subject: try? scope.subject(
-                source: client, serverName: request.callerData.tlsServerName,
+                source: request.clientHost, serverName: request.callerData.tlsServerName,
                 httpHost: request.callerData.httpHost, local: local))
         }
     }
@@ -115,14 +125,8 @@ public struct DecisionDialog: Hashable, Sendable {
         case .reject: .reject(mode: .close, message: nil)
         case .reset: .reject(mode: .reset, message: nil)
         }
-        guard case .remembered(let scope) = scope.reach else {
+        guard case .remembered(let scope) = scope.reach, let duration = length.remembered else {
             return DecideOperation(ids: [requestID], selector: nil, decision: decision)
-        }
-        let duration: RememberDuration = switch length {
-        case .once, .fiveMinutes: .lasting(.seconds(300))
-        case .oneHour: .lasting(.seconds(3600))
-        case .restart: .restart
-        case .forever: .forever
         }
         return DecideOperation(
             ids: [requestID], selector: nil, decision: decision, remember: RememberRequest(scope: scope, duration: duration))
@@ -132,7 +136,9 @@ public struct DecisionDialog: Hashable, Sendable {
     /// every request from 127.0.0.3 for 5m`.
     public var consequence: String {
         let option = scope
-        guard case .remembered(let remembered) = option.reach, let subject = option.subject else {
+        guard case .remembered(let remembered) = option.reach, let subject = option.subject,
+              let duration = length.remembered
+        else {
             return "\(choice.rawValue) \(requestID) only; nothing is remembered"
         }
         let which = switch remembered {
@@ -141,9 +147,8 @@ public struct DecisionDialog: Hashable, Sendable {
         case .host: "for Host \(subject)"
         case .listener: "on \(subject)"
         }
-        let how = switch length {
-        case .once, .fiveMinutes: "for 5m"
-        case .oneHour: "for 1h"
+        let how = switch duration {
+        case .lasting(let length): "for \(DurationText.format(length))"
         case .restart: "until usher restarts"
         case .forever: "until removed (usher rules rm)"
         }

@@ -30,5 +30,5 @@ public struct PendingRow: Hashable, Sendable {
     public let number: Int
 
     /// The host of the client (the original source of a PROXY header), without port or brackets.
-    public var peerHost: String { (try? Endpoint.parse(request.client).host) ?? request.client }
+    public var peerHost: String { request.clientHost }
 }

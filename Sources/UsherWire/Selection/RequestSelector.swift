@@ -33,7 +33,6 @@ public struct RequestSelector: Hashable, Sendable {
     /// `true` when the request, as a client received it, passes every filter given.
     public func matches(_ request: WireRequest, listeners: [WireListener]) -> Bool {
         let address = listeners.first { $0.id == request.listener }?.address ?? request.local
-        let peerHost = (try? Endpoint.parse(request.client).host) ?? request.client
-        return matches(peerHost: peerHost, listenerPort: try? Endpoint.parse(address).port)
+        return matches(peerHost: request.clientHost, listenerPort: try? Endpoint.parse(address).port)
     }
 }

@@ -57,6 +57,9 @@ public struct WireRequest: Hashable, Sendable, Codable {
     /// Who the client is: the original source of a PROXY header, else the peer.
     public var client: String { source ?? peer }
 
+    /// The client's host, without port or brackets.
+    public var clientHost: String { (try? Endpoint.parse(client).host) ?? client }
+
     /// `203.0.113.7:56324 via 127.0.0.1:40000` for a proxied request, else the peer.
     public var clientAndProxy: String { source.map { "\($0) via \(peer)" } ?? peer }
 }
