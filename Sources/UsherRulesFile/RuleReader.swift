@@ -29,7 +29,7 @@ struct RuleReader {
 
     mutating func read(_ table: TOMLTable) -> RuleSet? {
         for key in table.keys where !RulesFile.topKeys.contains(key) {
-            fail(key, in: .top, atValue: false, "unknown key '\(key)'; a rules file has [[rule]] tables, a [default] table and inspect_delay")
+            fail(key, in: .top, atValue: false, "unknown key '\(key)'\(KeySuggestion.hint(for: key, in: RulesFile.topKeys)); a rules file has [[rule]] tables, a [default] table and inspect_delay")
         }
         var inspectDelay = Duration.zero
         if let value = table["inspect_delay"] {
@@ -62,7 +62,7 @@ struct RuleReader {
             if let defaultTable = value.table {
                 let section = Section.named("default")
                 for key in defaultTable.keys where !RulesFile.actionKeys.contains(key) {
-                    fail(key, in: section, atValue: false, "unknown key '\(key)' in [default]; it has \(RulesFile.actionKeys.joined(separator: ", "))")
+                    fail(key, in: section, atValue: false, "unknown key '\(key)' in [default]\(KeySuggestion.hint(for: key, in: RulesFile.actionKeys)); it has \(RulesFile.actionKeys.joined(separator: ", "))")
                 }
                 defaultAction = readAction(defaultTable, in: section)
             } else {
@@ -78,7 +78,7 @@ struct RuleReader {
         let before = errors.count
         for key in table.keys where key != "name" && !RulesFile.actionKeys.contains(key) && !RulesFile.matcherKeys.contains(key)
             && !(isRememberedFile && key == "expires_at") {
-            fail(key, in: section, atValue: false, "unknown key '\(key)' in rule \(index + 1); matchers: \(RulesFile.matcherKeys.joined(separator: ", "))")
+            fail(key, in: section, atValue: false, "unknown key '\(key)' in rule \(index + 1)\(KeySuggestion.hint(for: key, in: RulesFile.ruleKeys)); matchers: \(RulesFile.matcherKeys.joined(separator: ", "))")
         }
         var name = ""
         if let value = table["name"] {
@@ -122,7 +122,7 @@ struct RuleReader {
         var negated: [Matcher] = []
         for key in table.keys {
             guard RulesFile.matcherKeys.contains(key), key != "not" else {
-                fail("not", in: section, element: key, "'\(key)' cannot be negated; not takes matchers: \(RulesFile.matcherKeys.dropLast().joined(separator: ", "))")
+                fail("not", in: section, element: key, "'\(key)' cannot be negated\(KeySuggestion.hint(for: key, in: Array(RulesFile.matcherKeys.dropLast()))); not takes matchers: \(RulesFile.matcherKeys.dropLast().joined(separator: ", "))")
                 continue
             }
             if let value = table[key], let matcher = readMatcher(key, value, in: section, under: "not") {

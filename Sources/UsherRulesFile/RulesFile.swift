@@ -23,6 +23,8 @@ public enum RulesFile {
     static let topKeys = ["rule", "default", "inspect_delay"]
     static let actionKeys = ["action", "mode", "message", "for"]
     static let matcherKeys = ["listener", "peer", "sni", "host", "alpn", "method", "path", "data_prefix", "data_regex", "time", "rate", "concurrent", "not"]
+    /// Every key a `[[rule]]` table may hold.
+    static let ruleKeys = ["name"] + actionKeys + matcherKeys
     static let actions = ["accept", "reject", "defer", "ask"]
     /// The longest rules file read (bytes), and the most rules in it.
     public static let maximumSize = 16 << 20

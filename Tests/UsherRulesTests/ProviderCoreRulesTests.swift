@@ -68,6 +68,8 @@ struct ProviderCoreRulesTests {
         let output = try core.received(Array("GET / HTTP/1.1\r\nHost: shop.example.com\r\n\r\n".utf8), for: id, at: .zero)
         #expect(output.actions.contains(.connection(id, .reject(.reset))))
         #expect(core.request(id)?.state == .rejected(.reset))
+        #expect(core.ruleState.counters["shop"] == RuleCounters(evaluated: 1, matched: 1, lastMatch: .zero),
+                "evaluated twice, counted once")
     }
 
     @Test("an operator's decision is never re-decided by data that arrives later")

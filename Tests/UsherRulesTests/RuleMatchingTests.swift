@@ -98,9 +98,12 @@ struct RuleMatchingTests {
         #expect(other.result != .noMatch, "another source has its own count")
         let later = rules.evaluate(Self.context(id: 9, at: .zero + .milliseconds(1_500)), mayWait: false, state: &state)
         #expect(later.result != .noMatch, "the window has passed")
-        // The same request evaluated again is not counted twice.
-        let again = rules.evaluate(Self.context(id: 9, at: .zero + .milliseconds(1_501)), mayWait: false, counted: ["r"], state: &state)
-        #expect(again.outcomes.last?.reason == "rate 1/1s within 5/1s")
+        // The same request evaluated again is counted once, in its rate and in the counters.
+        var tally = RequestTally()
+        for _ in 0..<3 {
+            let again = rules.evaluate(Self.context(id: 10, at: .zero + .milliseconds(1_501)), mayWait: false, tally: &tally, state: &state)
+            #expect(again.outcomes.last?.reason == "rate 2/1s within 5/1s")
+        }
         #expect(state.counters["r"]?.evaluated == 10)
         #expect(state.counters["r"]?.matched == 8)
     }

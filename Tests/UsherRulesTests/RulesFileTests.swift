@@ -64,7 +64,10 @@ struct RulesFileTests {
         ("[[rule]]\nname = \"a\"\nnot = { colour = \"x\" }\naction = \"ask\"", "x.toml:3:9: 'colour' cannot be negated"),
         ("[[rule]]\nname = \"default\"\naction = \"ask\"", "x.toml:2:8: 'default' is reserved"),
         ("inspect_delay = \"soon\"", "x.toml:1:17: inspect_delay must be a duration"),
-        ("[defaults]\naction = \"ask\"", "x.toml:1:1: unknown key 'defaults'"),
+        ("[defaults]\naction = \"ask\"", "x.toml:1:1: unknown key 'defaults' (did you mean 'default'?)"),
+        ("[[rule]]\nname = \"a\"\nacton = \"accept\"", "x.toml:3:1: unknown key 'acton' in rule 1 (did you mean 'action'?); matchers:"),
+        ("[[rule]]\nname = \"a\"\nnot = { pear = \"10.0.0.0/8\" }\naction = \"ask\"", "x.toml:3:9: 'pear' cannot be negated (did you mean 'peer'?)"),
+        ("[default]\nactoin = \"ask\"", "x.toml:2:1: unknown key 'actoin' in [default] (did you mean 'action'?)"),
         ("[[rule]\n", "x.toml:1:8: not valid TOML"),
     ])
     func mistakes(text: String, expected: String) {

@@ -11,8 +11,8 @@ struct RuleStanding: Hashable, Sendable {
     /// How many caller-data bytes it saw, and what they told.
     var evaluatedBytes: Int
     var facts: CallerData.Facts
-    /// Rules whose rate counted the request.
-    var counted: Set<String>
+    /// What the request was counted for: each rule's counters and rates count it once.
+    var tally: RequestTally
 }
 
 extension Request {
@@ -52,15 +52,13 @@ extension ProviderCore {
             local: request.local, source: request.source, data: request.callerData,
             dataIsFinal: request.callerFinishedSending, localTime: localTime(now),
             connectionsFromSource: connectionsBySource[request.source] ?? 1, now: now)
-        var counted = request.ruleStanding?.counted ?? []
-        var evaluation = remembered.evaluate(context, mayWait: mayWait, counted: counted, state: &ruleState)
+        var tally = request.ruleStanding?.tally ?? RequestTally()
+        var evaluation = remembered.evaluate(context, mayWait: mayWait, tally: &tally, state: &ruleState)
         if case .noMatch = evaluation.result {
-            let byRules = rules.evaluate(context, mayWait: mayWait, counted: counted, state: &ruleState)
+            let byRules = rules.evaluate(context, mayWait: mayWait, tally: &tally, state: &ruleState)
             evaluation.result = byRules.result
             evaluation.outcomes += byRules.outcomes
-            evaluation.counted += byRules.counted
         }
-        counted.formUnion(evaluation.counted)
         var outcomes = evaluation.outcomes
         var decision: (Decision, Decider)?
         var waiting = false
@@ -80,7 +78,7 @@ extension ProviderCore {
         live[id]?.outcomes = outcomes
         live[id]?.ruleStanding = RuleStanding(
             waiting: waiting, decided: decision != nil, outcomeCount: outcomes.count,
-            evaluatedBytes: request.callerData.bytes.count, facts: request.callerData.facts, counted: counted)
+            evaluatedBytes: request.callerData.bytes.count, facts: request.callerData.facts, tally: tally)
         if let updated = live[id] {
             output.events.append(.request(RequestEvent(kind: .evaluated, request: updated, at: now)))
         }

@@ -19,11 +19,12 @@ public struct RuleState: Sendable {
 
     public init() {}
 
-    mutating func record(_ rule: String, matched: Bool, at now: Moment) {
-        counters[rule, default: RuleCounters()].evaluated += 1
+    /// Counts a test of `rule` against a request, once per request however often it is tested.
+    mutating func record(_ rule: String, matched: Bool, at now: Moment, tally: inout RequestTally) {
+        if tally.tested.insert(rule).inserted { counters[rule, default: RuleCounters()].evaluated += 1 }
         guard matched else { return }
-        counters[rule, default: RuleCounters()].matched += 1
         counters[rule, default: RuleCounters()].lastMatch = now
+        if tally.matched.insert(rule).inserted { counters[rule, default: RuleCounters()].matched += 1 }
     }
 
     /// Forgets what belongs to rules no longer in `names`.

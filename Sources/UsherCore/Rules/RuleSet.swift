@@ -40,9 +40,9 @@ public struct RuleSet: Sendable {
     /// - Parameters:
     ///   - mayWait: a rule that needs caller data not yet there stops the evaluation and the
     ///     request waits for data; otherwise such a rule does not match.
-    ///   - counted: the rules whose rate already counted this request.
+    ///   - tally: what this request was already counted for, in earlier evaluations; updated.
     public func evaluate(
-        _ context: RuleContext, mayWait: Bool, counted: Set<String> = [], state: inout RuleState
+        _ context: RuleContext, mayWait: Bool, tally: inout RequestTally, state: inout RuleState
     ) -> RuleEvaluation {
         let facts = CallerFacts(context)
         let candidates = index?.candidates(context, facts, mayWait: mayWait) ?? Array(rules.indices)
@@ -50,9 +50,9 @@ public struct RuleSet: Sendable {
         var misses = 0
         for position in candidates where rules[position].isLive(at: context.now) {
             let rule = rules[position]
-            let test = rule.test(context, facts, mayWait: mayWait, counted: counted.contains(rule.name), state: &state)
-            if test.countedRate { evaluation.counted.append(rule.name) }
-            state.record(rule.name, matched: test.failure == nil, at: context.now)
+            let test = rule.test(context, facts, mayWait: mayWait, counted: tally.rated.contains(rule.name), state: &state)
+            if test.countedRate { tally.rated.insert(rule.name) }
+            state.record(rule.name, matched: test.failure == nil, at: context.now, tally: &tally)
             guard let (matcher, result) = test.failure else {
                 let reason = rule.matchers.isEmpty
                     ? "every request"
@@ -79,10 +79,15 @@ public struct RuleSet: Sendable {
         }
         return evaluation
     }
+
+    /// Tests the rules against a request seen for the first time.
+    public func evaluate(_ context: RuleContext, mayWait: Bool, state: inout RuleState) -> RuleEvaluation {
+        var tally = RequestTally()
+        return evaluate(context, mayWait: mayWait, tally: &tally, state: &state)
+    }
 }
 
-/// What the rules made of one request: the deciding rule (or none), an outcome per rule tested,
-/// and the rates that counted it.
+/// What the rules made of one request: the deciding rule (or none) and an outcome per rule tested.
 public struct RuleEvaluation: Sendable {
     public enum Result: Hashable, Sendable {
         /// This rule matched: its action applies.
@@ -95,8 +100,6 @@ public struct RuleEvaluation: Sendable {
 
     public var result: Result = .noMatch
     public var outcomes: [ConditionOutcome] = []
-    /// Rules whose rate counted the request in this evaluation.
-    public var counted: [String] = []
 }
 
 extension Rule {
