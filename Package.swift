@@ -188,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "UsherRunningTests",
             dependencies: [
-                "usher", "UsherTestSupport",
+                "usher", "UsherTestSupport", "UsherCore", "UsherWire", "UsherDashboard", "UsherRulesFile",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -56,6 +56,11 @@ public final class TmuxSession: Sendable {
         try await tmux(["capture-pane", "-p", "-t", "usher"]).standardOutput
     }
 
+    /// The pane's title, as the program in it (or an escape sequence reaching the terminal) set it.
+    public func title() async throws -> String {
+        try await tmux(["display-message", "-p", "-t", "usher", "#{pane_title}"]).standardOutput
+    }
+
     /// Polls the screen until `condition` holds; returns that screen.
     @discardableResult
     public func waitForScreen(

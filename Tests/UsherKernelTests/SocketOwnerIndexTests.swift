@@ -72,9 +72,13 @@ struct SocketOwnerIndexTests {
         #expect(index.walks == 2)
     }
 
-    @Test("control characters in a command line become spaces")
-    func printableCommandLine() {
-        #expect(SocketOwnerIndex.printable("python3 -c import os\nprint(1)\t\u{1b}[2J") == "python3 -c import os print(1)  [2J")
+    @Test("control characters in a command name or line are escaped, never passed on")
+    func escapedCommand() throws {
+        let proc = try makeProc([(100, "ev\u{1b}]0;x\u{07}il", [3: 5000])])
+        try write("python3\0-c\0import os\nprint(1)\t\u{1b}[2J\u{202E}\0", to: "\(proc.path)/100/cmdline")
+        let owner = try #require(SocketOwnerIndex(root: proc.path).owners(of: [5000], now: .zero)[5000]?.first)
+        #expect(owner.command == "ev\\x1b]0;x\\x07il")
+        #expect(owner.commandLine == "python3 -c import os\\nprint(1)\\t\\x1b[2J\\u{202E}")
     }
 
     @Test("descriptor links are read as socket inodes only when they are sockets", arguments: [

@@ -1,6 +1,7 @@
 import Testing
 import UsherCore
 import UsherRulesFile
+import UsherTestSupport
 
 /// The provider core with rules: evaluated at arrival, again as caller data arrives, and at the
 /// end of the inspect delay.

@@ -44,8 +44,9 @@ extension Matcher {
 
     /// A name from the network as printable ASCII (`.` for any other byte): reasons reach
     /// terminals.
+    /// A name the client sent, as every terminal output shows it.
     private static func shown(_ name: String) -> String {
-        CallerDataPreview.printable(Array(name.utf8))
+        TerminalText.escaped(name)
     }
 
     private static func missing(_ what: String, _ result: MatchResult) -> String {

@@ -1,3 +1,5 @@
+import UsherCore
+
 /// A grid of styled character cells: every screen of the dashboard is drawn into one, so a
 /// screen is a value that tests read as text, and a terminal backend only copies cells.
 public struct Canvas: Hashable, Sendable {
@@ -18,14 +20,15 @@ public struct Canvas: Hashable, Sendable {
         set { cells[y * width + x] = newValue }
     }
 
-    /// Writes `text` from (`x`, `y`), clipped to `limit` columns and to the canvas; characters
-    /// that take no column are dropped. Returns the columns written.
+    /// Writes `text` from (`x`, `y`), escaped for terminals (``TerminalText``: a control byte
+    /// shows as `\x1b`, never reaches the terminal), clipped to `limit` columns and to the
+    /// canvas; other characters that take no column are dropped. Returns the columns written.
     @discardableResult
     public mutating func put(_ text: some StringProtocol, x: Int, y: Int, slot: Slot, limit: Int = .max) -> Int {
         guard y >= 0, y < height else { return 0 }
         let end = min(width, x.addingReportingOverflow(limit).overflow ? width : x + limit)
         var column = x
-        for character in text {
+        for character in TerminalText.escaped(text) {
             let columns = TerminalWidth.of(character)
             if columns == 0 { continue }
             if column + columns > end { break }

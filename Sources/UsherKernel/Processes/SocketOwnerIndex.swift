@@ -1,3 +1,5 @@
+import UsherCore
+
 /// Which processes hold which sockets, found by matching socket inodes against the links in
 /// `/proc/*/fd`, as `ss -p` does, but cached.
 ///
@@ -62,15 +64,10 @@ public final class SocketOwnerIndex {
     }
 
     private func describe(_ pid: Int32) -> (command: String, commandLine: String) {
-        let command = Self.printable(ProcFiles.text("\(root)/\(pid)/comm") ?? "?")
+        let command = TerminalText.escaped(ProcFiles.text("\(root)/\(pid)/comm") ?? "?")
         let arguments = ProcFiles.read("\(root)/\(pid)/cmdline", limit: 4096) ?? []
         let commandLine = arguments.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
-        return (command, Self.printable(commandLine))
-    }
-
-    /// `text` with control characters (newlines inside an argument, say) turned into spaces.
-    static func printable(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+        return (command, TerminalText.escaped(commandLine))
     }
 
     /// The inode in a descriptor link such as `socket:[12345]`.

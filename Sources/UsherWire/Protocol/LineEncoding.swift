@@ -1,4 +1,5 @@
 import Foundation
+import UsherCore
 
 extension ControlLine {
     /// The line as sent: compact JSON and a newline.
@@ -12,12 +13,15 @@ extension ControlLine {
     }
 }
 
-/// The JSON settings of the protocol: compact, keys sorted (stable output), slashes unescaped.
+/// The JSON settings of the protocol: compact, keys sorted (stable output), slashes unescaped,
+/// and no character a terminal could act on left raw (``TerminalText/jsonSafe(_:)``), so that
+/// `usher ls --json` or `socat` on the socket is safe to read on a terminal.
 public enum WireJSON {
     public static func encode(_ value: some Encodable) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Every wire type encodes strings, numbers and booleans only, which cannot fail.
-        return (try? Array(encoder.encode(value))) ?? Array(#"{"error":"encoding failed"}"#.utf8)
+        let json = (try? Array(encoder.encode(value))) ?? Array(#"{"error":"encoding failed"}"#.utf8)
+        return TerminalText.jsonSafe(json)
     }
 }

@@ -11,12 +11,14 @@ import Glibc
 /// 14:02:13.500  r1   accepted    by pid 4411, waited 2.4s
 /// ```
 public enum EventText {
-    /// The line of an event; `nil` for events people do not need to see (stats ticks).
+    /// The line of an event, escaped for terminals; `nil` for events people do not need to see
+    /// (stats ticks).
     public static func line(_ event: WireEvent) -> String? {
         guard let detail = detail(event) else { return nil }
         let subject = event.request?.id ?? event.listener.map { "l\($0.id)" } ?? "-"
-        return [localTime(event.at), subject.padding(to: 5), event.kind.name.padding(to: 10), detail]
+        let line = [localTime(event.at), subject.padding(to: 5), event.kind.name.padding(to: 10), detail]
             .joined(separator: "  ")
+        return TerminalText.escaped(line)
     }
 
     /// What happened, without time and subject: `by pid 4411, waited 2.4s`; `nil` for stats

@@ -72,10 +72,12 @@ public struct WireCallerData: Hashable, Sendable, Codable {
     public var base64: String
     /// Printable text: `GET / HTTP/1.1␍␊Host: …`.
     public var preview: String
-    /// The HTTP request line and Host, when the client speaks HTTP.
+    /// The HTTP request line and Host, when the client speaks HTTP, escaped for terminals
+    /// (``TerminalText``); the bytes as sent are in `base64`.
     public var httpRequest: String?
     public var httpHost: String?
-    /// The server name of a TLS ClientHello (SNI), when the client starts TLS.
+    /// The server name of a TLS ClientHello (SNI), when the client starts TLS, escaped for
+    /// terminals.
     public var tlsServerName: String?
 
     enum CodingKeys: String, CodingKey {
@@ -89,9 +91,9 @@ public struct WireCallerData: Hashable, Sendable, Codable {
         total = data.totalCount
         base64 = Data(data.bytes).base64EncodedString()
         preview = data.preview.text
-        httpRequest = data.preview.httpRequestLine
-        httpHost = data.preview.httpHost
-        tlsServerName = data.preview.tlsServerName
+        httpRequest = data.preview.httpRequestLine.map(TerminalText.escaped)
+        httpHost = data.preview.httpHost.map(TerminalText.escaped)
+        tlsServerName = data.preview.tlsServerName.map(TerminalText.escaped)
     }
 
     /// The captured bytes.
@@ -112,6 +114,7 @@ public struct WireOutcome: Hashable, Sendable, Codable {
     public var condition: String
     /// `accept`, `reject`, `reset`, `defer 30s`, `ask`, `no match`.
     public var verdict: String
+    /// Why, in words; escaped for terminals (a reason may quote caller data).
     public var reason: String
     public var at: String
 
@@ -123,9 +126,9 @@ public struct WireOutcome: Hashable, Sendable, Codable {
     }
 
     public init(_ outcome: ConditionOutcome, clock: WireClock) {
-        condition = outcome.condition
+        condition = TerminalText.escaped(outcome.condition)
         verdict = outcome.verdict.description
-        reason = outcome.reason
+        reason = TerminalText.escaped(outcome.reason)
         at = clock.text(outcome.at)
     }
 }

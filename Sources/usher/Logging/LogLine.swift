@@ -3,10 +3,12 @@ import Logging
 
 /// Formats one log record as text or JSON.
 enum LogLine {
+    /// One line: message and values escaped for terminals (``TerminalText``) as everywhere else,
+    /// so a value that came from a client reads as `usher ls` shows it.
     static func text(time: String, level: Logger.Level, message: String, fields: [(String, String)]) -> String {
-        var line = "\(time) \(level.rawValue.padding(to: 6)) \(message)"
+        var line = "\(time) \(level.rawValue.padding(to: 6)) \(TerminalText.escaped(message))"
         for (key, value) in fields {
-            line += " \(key)=\(quotedIfNeeded(value))"
+            line += " \(TerminalText.escaped(key))=\(quotedIfNeeded(value))"
         }
         return line
     }
@@ -19,9 +21,12 @@ enum LogLine {
         return "{" + parts.joined(separator: ",") + "}"
     }
 
+    /// `value` escaped for terminals, in double quotes (a quote inside as `\"`) when it is empty
+    /// or holds a space, a quote or `=`.
     static func quotedIfNeeded(_ value: String) -> String {
-        let plain = !value.isEmpty && value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "\"" && $0 != "=" && $0.value != 0x7F }
-        return plain ? value : jsonString(value)
+        let escaped = TerminalText.escaped(value)
+        let plain = !escaped.isEmpty && !escaped.contains { $0 == " " || $0 == "\"" || $0 == "=" }
+        return plain ? escaped : "\"" + escaped.replacing("\"", with: "\\\"") + "\""
     }
 
     static func jsonString(_ value: String) -> String {
@@ -33,8 +38,7 @@ enum LogLine {
             case "\n": escaped += "\\n"
             case "\r": escaped += "\\r"
             case "\t": escaped += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                escaped += "\\u" + String(scalar.value, radix: 16).padding(to: 4, with: "0", left: true)
+            case _ where TerminalText.needsEscape(scalar): escaped += TerminalText.jsonEscape(scalar)
             default: escaped.unicodeScalars.append(scalar)
             }
         }

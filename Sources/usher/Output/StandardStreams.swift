@@ -1,3 +1,4 @@
+import UsherCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,7 +7,7 @@ import Glibc
 /// interruption, so lines from several threads never interleave.
 enum StandardError {
     static func writeLine(_ line: String) {
-        StandardStream.write(Array(line.utf8) + [0x0A], to: 2)
+        StandardStream.write(StandardStream.terminalSafe(line), to: 2)
     }
 }
 
@@ -14,15 +15,23 @@ enum StandardError {
 /// each line as soon as it is written.
 enum StandardOutput {
     static func writeLine(_ line: String) {
-        StandardStream.write(Array(line.utf8) + [0x0A], to: 1)
+        StandardStream.write(StandardStream.terminalSafe(line), to: 1)
     }
 
+    /// Writes `bytes` as they are: JSON (made terminal-safe by its encoder) or a frame.
     static func write(_ bytes: some Sequence<UInt8>) {
         StandardStream.write(Array(bytes), to: 1)
     }
 }
 
 private enum StandardStream {
+    /// The UTF-8 of `text`, its lines escaped for terminals (``TerminalText``) and each ended by
+    /// a newline: the last guard for text that came from outside and was not escaped before.
+    static func terminalSafe(_ text: String) -> [UInt8] {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .flatMap { Array(TerminalText.escaped($0).utf8) + [0x0A] }
+    }
+
     static func write(_ bytes: [UInt8], to descriptor: Int32) {
         bytes.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return }

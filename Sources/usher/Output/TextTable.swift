@@ -13,8 +13,9 @@ struct TextTable {
         self.header = header
     }
 
+    /// Adds a row; each cell is escaped for terminals (``TerminalText``), so a cell is one line.
     mutating func add(_ row: [String]) {
-        rows.append(row)
+        rows.append(row.map(TerminalText.escaped))
     }
 
     func render(width: Int? = TerminalSize.ofStandardOutput()?.width) -> String {

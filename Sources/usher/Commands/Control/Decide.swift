@@ -19,7 +19,7 @@ enum Decide {
         var failures = 0
         for result in results {
             if result.ok {
-                if !output.json { print("\(result.request) \(result.state ?? "decided")" + (result.remembered.map { ", remembered as \($0)" } ?? "")) }
+                if !output.json { StandardOutput.writeLine("\(result.request) \(result.state ?? "decided")" + (result.remembered.map { ", remembered as \($0)" } ?? "")) }
                 if let why = result.notRemembered, !output.json { StandardError.writeLine("usher: \(result.request): not remembered: \(why)") }
             } else {
                 failures += 1

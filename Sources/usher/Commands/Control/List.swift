@@ -37,15 +37,20 @@ struct List: AsyncParsableCommand {
             StandardError.writeLine(filter.isActive ? "No pending request matches." : "No pending requests.")
             return
         }
+        StandardOutput.writeLine(Self.table(requests, listeners: snapshot.listeners).render())
+    }
+
+    /// The table `usher ls` prints: one row per request.
+    static func table(_ requests: [WireRequest], listeners: [WireListener]) -> TextTable {
         var table = TextTable("ID", "STATE", "AGE", "TIMEOUT", "LISTENER", "PEER", "DATA")
-        let addresses = Dictionary(uniqueKeysWithValues: snapshot.listeners.map { ($0.id, $0.address) })
+        let addresses = Dictionary(listeners.map { ($0.id, $0.address) }) { first, _ in first }
         for request in requests {
             table.add([
                 request.id, request.state, Self.duration(ms: request.ageMs), request.timeoutMs.map(Self.duration) ?? "-",
                 addresses[request.listener] ?? request.local, request.clientAndProxy, request.callerData.summary,
             ])
         }
-        print(table.render())
+        return table
     }
 
     static func duration(ms: Int64) -> String {

@@ -60,11 +60,11 @@ struct Listeners: AsyncParsableCommand {
             return
         }
         if let snapshot {
-            print(Self.gatedTable(snapshot))
+            StandardOutput.writeLine(Self.gatedTable(snapshot))
         }
         if let hostListeners {
-            if snapshot != nil { print() }
-            print(HostListenersTable.render(hostListeners))
+            if snapshot != nil { StandardOutput.writeLine("") }
+            StandardOutput.writeLine(HostListenersTable.render(hostListeners))
         }
     }
 

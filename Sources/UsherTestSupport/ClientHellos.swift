@@ -1,7 +1,7 @@
 /// TLS 1.3-style ClientHellos built byte by byte: a server name, ALPN names and
-/// `supported_versions` (TLS 1.3, 1.2).
-enum ClientHellos {
-    static func make(host: String, alpn: [String]) -> [UInt8] {
+/// `supported_versions` (TLS 1.3, 1.2). Bytes go in as given, so a test can send a hostile name.
+public enum ClientHellos {
+    public static func make(host: String, alpn: [String]) -> [UInt8] {
         func be16(_ value: Int) -> [UInt8] { [UInt8(value >> 8), UInt8(value & 0xFF)] }
         let name = Array(host.utf8)
         let serverName: [UInt8] = [0x00] + be16(name.count) + name
