@@ -71,6 +71,7 @@ public final class DashboardTerminal: Sendable {
                 switch action {
                 case .decide(let operation): send(operation)
                 case .bell: screen.bell()
+                case .flash: screen.flashScreen()
                 case .redrawAll: screen.invalidate()
                 case .quit: return (dashboard, .quit)
                 }

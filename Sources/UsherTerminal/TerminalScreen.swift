@@ -87,6 +87,11 @@ final class TerminalScreen {
         if beep() == usher_err() { flash() }
     }
 
+    /// Flashes the screen (a visible bell), or beeps where the terminal cannot flash.
+    func flashScreen() {
+        if flash() == usher_err() { beep() }
+    }
+
     /// Every key waiting, without blocking; `.resized` is reported through `resized`.
     func readKeys(resized: inout Bool) -> [Key] {
         var keys: [Key] = []

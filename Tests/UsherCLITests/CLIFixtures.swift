@@ -34,3 +34,10 @@ func readFile(_ path: String) -> [UInt8] {
 }
 
 let serveOnFreePort = ["serve", "--listen", "127.0.0.1:0"]
+
+/// The dashboard holds decision keys back for 300 ms after the line under the cursor changed
+/// (a request appeared under it, say). A test that decides right after it saw such a change
+/// waits that out, as an operator reading the line would.
+func waitOutDecisionPause() async throws {
+    try await Task.sleep(for: .milliseconds(400))
+}

@@ -38,13 +38,16 @@ struct DashboardTests {
 
             let first = curl(port, "/first")
             try await terminal.waitFor("r1", "GET /first HTTP/1.1")
+            try await waitOutDecisionPause()
             try await terminal.press("a")
             let answered = try await first.value
             #expect(answered.standardOutput.contains("You sent: GET /first HTTP/1.1"))
-            try await terminal.waitFor("Pending (0)", "r1 accepted")
+            try await terminal.waitFor("Pending (0)", "r1 accepted by pid", "↑↓ to choose another request")
 
+            // The cursor stays on r1's place; a move takes the request that arrived.
             let second = curl(port, "/second")
             try await terminal.waitFor("r2", "GET /second")
+            try await terminal.press("Down")
             try await terminal.press("r")
             let refused = try await second.value
             #expect(refused.exitCode != 0, "curl fails: \(refused.standardError)")
@@ -52,6 +55,7 @@ struct DashboardTests {
 
             let third = curl(port, "/third")
             try await terminal.waitFor("r3", "GET /third")
+            try await terminal.press("Down")
             try await terminal.press("d")
             try await terminal.waitFor("Defer r3 for: 30s")
             try await terminal.press("Enter")
@@ -62,6 +66,7 @@ struct DashboardTests {
             try await terminal.waitFor("No pending request matches 'no-such-client'")
             try await terminal.press("\\")
             try await terminal.waitFor("filter: none", "GET /third")
+            try await waitOutDecisionPause()
             try await terminal.press("a")
             #expect(try await third.value.standardOutput.contains("You sent: GET /third"))
 
@@ -99,11 +104,46 @@ struct DashboardTests {
                 try await terminal.waitFor("r1", "GET /via-top")
                 try await terminal.press("Enter")
                 try await terminal.waitFor("Caller data", "0000  47 45 54 20 2f 76 69 61")
+                try await waitOutDecisionPause()
                 try await terminal.press("F2")
                 #expect(try await waiting.value.standardOutput.contains("You sent: GET /via-top"))
                 try await terminal.waitFor("r1 accepted")
                 try await terminal.press("C-c")
                 try await terminal.waitFor("top-exit=0")
+            }
+        }
+    }
+
+    @Test("usher top: B selected between A and C, B's client leaves, a pressed at once does not accept C")
+    func keyAfterSelectedLeaves() async throws {
+        _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in
+            let port = try await daemon.readyPort()
+            let usher = try UsherExecutable.path()
+            try await TmuxSession.with(width: 120, height: 30) { terminal in
+                try await terminal.type([usher, "top", "--control", control].map(\.shellQuoted).joined(separator: " "))
+                try await terminal.press("Enter")
+                try await terminal.waitFor("Pending (0)")
+                var clients: [TCPClient] = []
+                for name in ["a", "b", "c"] {
+                    let client = try await TCPClient.connect(to: "127.0.0.1", port: port)
+                    try await client.send("GET /\(name) HTTP/1.1\r\nHost: x\r\n\r\n")
+                    clients.append(client)
+                    try await terminal.waitFor("GET /\(name)")
+                }
+                defer { clients.forEach { $0.close() } }
+                try await terminal.waitFor("Pending (3)")
+                try await terminal.press("Down")
+                try await terminal.waitFor("▶ r2")
+                clients[1].close()
+                try await terminal.press("a")
+                try await terminal.waitFor("r2 withdrawn by its client")
+                try await waitOutDecisionPause()
+                try await terminal.press("a")
+                try await terminal.waitFor("nothing decided; move to choose a request")
+                let listing = try await UsherDaemon.client(["ls"], control: control).standardOutput
+                #expect(listing.contains("r1") && listing.contains("r3"), "A and C still wait: \(listing)")
+                #expect(try await clients[2].staysQuiet(for: .milliseconds(300)), "C got no answer")
+                try await terminal.press("q")
             }
         }
     }
@@ -119,6 +159,7 @@ struct DashboardTests {
                 try await terminal.waitFor("Pending (0)", "m Remember")
                 let first = curl(port, "/first")
                 try await terminal.waitFor("r1", "GET /first")
+                try await waitOutDecisionPause()
                 try await terminal.press("m")
                 try await terminal.waitFor("Decide r1", "[accept]", "[connection]", "[once]", "accept r1 only; nothing is remembered")
                 try await terminal.press("Down")

@@ -47,7 +47,7 @@ struct DashboardBehaviourTests {
         #expect(dashboard.status?.text.contains("30sx") == true)
     }
 
-    @Test("the selection stays on its request when rows come and go, and moves on when it leaves")
+    @Test("the selection stays on its request when rows come and go")
     func selectionIsStable() {
         var dashboard = three()
         _ = dashboard.press(.down, now: now)
@@ -56,10 +56,90 @@ struct DashboardBehaviourTests {
         _ = dashboard.receive(Fixture.event("withdrawn", P(id: 1, state: "withdrawn"), seq: 102), now: now)
         dashboard.settle()
         #expect(dashboard.selectedID == "r2")
-        _ = dashboard.receive(Fixture.event("accepted", P(id: 2, state: "accepted"), seq: 103), now: now)
+        #expect(dashboard.daemon.rows.keys.elementsEqual(["r2", "r3", "r4"]))
+    }
+
+    @Test("when the selected request leaves, its place says why; keys there decide nothing; a move picks a neighbour")
+    func departedSelection() throws {
+        var dashboard = three()
+        _ = dashboard.press(.down, now: now)
+        _ = dashboard.receive(Fixture.event("withdrawn", P(id: 2, state: "withdrawn"), seq: 101), now: now)
         dashboard.settle()
-        #expect(dashboard.selectedID == "r3", "the row now in its place")
-        #expect(dashboard.daemon.rows.keys.elementsEqual(["r3", "r4"]))
+        #expect(dashboard.selectedID == nil)
+        #expect(dashboard.departed?.text == "r2 withdrawn by its client")
+        let later = now.addingTimeInterval(1)
+        for key in [Key.character("a"), .character("r"), .function(8), .character("d"), .character("m")] {
+            #expect(dashboard.press(key, now: later).isEmpty, "\(key) decides nothing")
+        }
+        #expect(dashboard.prompt == nil && dashboard.dialog == nil)
+        #expect(dashboard.status?.text == "r2 withdrawn by its client: nothing decided; move to choose a request")
+        let screen = dashboard.render(now: later).text
+        #expect(screen.contains("▶ r2 withdrawn by its client · ↑↓ to choose another request"), "\(screen)")
+        let lines = screen.split(separator: "\n")
+        let row1 = try #require(lines.firstIndex { $0.contains(" r1 ") })
+        #expect(lines[row1 + 1].contains("r2 withdrawn"), "in its place, between r1 and r3")
+        #expect(lines[row1 + 2].contains(" r3 "))
+
+        var down = dashboard
+        _ = down.press(.down, now: later)
+        #expect(down.selectedID == "r3" && down.departed == nil)
+        #expect(down.press(.character("a"), now: later) == [.decide(DecideOperation(ids: ["r3"], selector: nil, decision: .accept))])
+        _ = dashboard.press(.up, now: later)
+        #expect(dashboard.selectedID == "r1")
+    }
+
+    @Test("the place of a request another operator decided names them")
+    func departedByOperator() {
+        var dashboard = three()
+        _ = dashboard.receive(Fixture.event("accepted", P(id: 1, state: "accepted", decidedBy: "pid 812"), seq: 101), now: now)
+        dashboard.settle()
+        #expect(dashboard.departed?.text == "r1 accepted by pid 812")
+        _ = dashboard.receive(Fixture.event("arrived", P(id: 4, age: 0), seq: 102), now: now)
+        dashboard.settle()
+        #expect(dashboard.departed?.text == "r1 accepted by pid 812", "arrivals do not move the cursor off it")
+        #expect(dashboard.tableLines().first == .departed(dashboard.departed!))
+    }
+
+    @Test("decision keys wait 300 ms after the line under the cursor changed, with a flash")
+    func decisionPause() {
+        var dashboard = three()
+        let deferred = P(id: 1, state: "deferred", deferredFor: 30, decidedBy: "pid 812")
+        _ = dashboard.receive(Fixture.event("deferred", deferred, seq: 101, extra: ["until": Fixture.time(30)]), now: now)
+        dashboard.settle()
+        #expect(dashboard.press(.character("a"), now: now.addingTimeInterval(0.1)) == [.flash])
+        #expect(dashboard.status?.text == "the line under the cursor just changed: look again, then press")
+        #expect(dashboard.press(.character("a"), now: now.addingTimeInterval(0.31))
+            == [.decide(DecideOperation(ids: ["r1"], selector: nil, decision: .accept))])
+
+        var empty = Fixture.dashboard(Fixture.snapshot([]))
+        _ = empty.receive(Fixture.event("arrived", P(id: 1, age: 0), seq: 101), now: now)
+        empty.settle()
+        #expect(empty.selectedID == "r1")
+        #expect(empty.press(.character("a"), now: now.addingTimeInterval(0.2)) == [.flash], "a request that just appeared")
+        #expect(empty.press(.up, now: now.addingTimeInterval(0.2)).isEmpty, "moves are never held back")
+        #expect(empty.press(.character("a"), now: now.addingTimeInterval(0.2))
+            == [.decide(DecideOperation(ids: ["r1"], selector: nil, decision: .accept))], "the operator's own move chose the line")
+    }
+
+    @Test("rows that arrive above the view leave it still and show as N new ↑")
+    func arrivalsAbove() {
+        var dashboard = Fixture.dashboard(Fixture.snapshot((1...40).map { P(id: $0, age: Double(100 - $0)) }), height: 24)
+        _ = dashboard.press(.character("S"), now: now)
+        _ = dashboard.press(.pageDown, now: now)
+        _ = dashboard.press(.pageDown, now: now)
+        let scroll = dashboard.scroll
+        let selected = dashboard.selectedID
+        #expect(scroll > 0)
+        for id in 41...43 {
+            _ = dashboard.receive(Fixture.event("arrived", P(id: id, age: 0), seq: UInt64(100 + id)), now: now)
+        }
+        dashboard.settle()
+        #expect(dashboard.scroll == scroll + 3, "the same rows stay in view")
+        #expect(dashboard.selectedID == selected)
+        #expect(dashboard.unseenAbove.count == 3)
+        #expect(dashboard.render(now: now).text.contains("3 new ↑"))
+        _ = dashboard.press(.home, now: now)
+        #expect(dashboard.unseenAbove.isEmpty)
     }
 
     @Test("events already in the snapshot are ignored")

@@ -24,6 +24,8 @@ enum Fixture {
         var deferredFor: Double?
         /// The TLS server name the daemon read from the data, if any.
         var serverName: String?
+        /// Who decided: `pid 812`, `rule office`.
+        var decidedBy: String?
     }
 
     static func counters(pending: Int, arrived: Int? = nil) -> [String: Any] {
@@ -60,6 +62,7 @@ enum Fixture {
         ]
         if let timeout = pending.timeout { request["timeout_ms"] = Int(timeout * 1000) }
         if let deferred = pending.deferredFor { request["deferred_until"] = time(deferred) }
+        if let decidedBy = pending.decidedBy { request["decided_by"] = decidedBy }
         return request
     }
 
@@ -145,7 +148,8 @@ enum Fixture {
         options.clockFace = .utc
         var dashboard = Dashboard(width: width, height: height, options: options)
         dashboard.receive(hello: hello)
-        _ = dashboard.receive(.snapshot(snapshot), now: now)
+        // A second before `now`: decision keys pause after rows appear under the cursor.
+        _ = dashboard.receive(.snapshot(snapshot), now: now.addingTimeInterval(-1))
         dashboard.settle()
         dashboard.tick(now: now)
         return dashboard

@@ -36,6 +36,16 @@ struct ScreenSnapshotTests {
         try check(dashboard.render(now: Fixture.now), "one-pending-120x32")
     }
 
+    @Test("the selected request left: its place says why, between its neighbours, at 80x24")
+    func departed() throws {
+        var dashboard = Fixture.dashboard(Fixture.snapshot([P(id: 1), P(id: 2, age: 1.5), P(id: 3, age: 1)]), width: 80, height: 24)
+        _ = dashboard.press(.down, now: Fixture.now)
+        _ = dashboard.receive(Fixture.event("accepted", P(id: 2, state: "accepted", decidedBy: "pid 812"), seq: 101), now: Fixture.now)
+        dashboard.settle()
+        _ = dashboard.press(.character("a"), now: Fixture.now.addingTimeInterval(1))
+        try check(dashboard.render(now: Fixture.now.addingTimeInterval(1)), "departed-80x24")
+    }
+
     @Test("mixed requests on two listeners, with events, at 80x24")
     func small() throws {
         var dashboard = Fixture.dashboard(Fixture.snapshot(Self.mixed, listeners: 2), width: 80, height: 24)

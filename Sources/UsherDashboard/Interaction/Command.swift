@@ -8,3 +8,14 @@ public enum Command: Hashable, Sendable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom
     case redraw
 }
+
+extension Command {
+    /// The commands that decide requests: they wait while the line under the cursor has just
+    /// changed, and never act on a request the operator cannot see without asking.
+    public var decides: Bool {
+        switch self {
+        case .accept, .reject, .reset, .deferral, .decisionDialog, .acceptAll, .rejectAll: true
+        default: false
+        }
+    }
+}

@@ -25,6 +25,10 @@ extension Dashboard {
             performOnHostPane(command)
             return []
         }
+        if command.decides, now < decisionsPausedUntil {
+            show(StatusMessage("the line under the cursor just changed: look again, then press", isError: true), now: now, for: 2)
+            return [.flash]
+        }
         switch command {
         case .accept: return decide(.accept, now: now)
         case .reject: return decide(.reject(mode: .close, message: nil), now: now)
@@ -45,13 +49,13 @@ extension Dashboard {
         case .filter: prompt = .filter(text: filter.text, previous: filter.text)
         case .clearFilter:
             filter = RowFilter("")
-            followSelection()
+            reselect()
         case .sort:
             sort = sort.next
-            followSelection()
+            reselect()
         case .reverseSort:
             descending.toggle()
-            followSelection()
+            reselect()
         case .switchPane: focus = focus == .pending ? .lower : .pending
         case .detail:
             showsDetail.toggle()
@@ -112,7 +116,7 @@ extension Dashboard {
         guard var text = prompt.typed else { return [] }
         switch key {
         case .escape:
-            if case .filter(_, let previous) = prompt { applyFilter(previous) }
+            if case .filter(_, let previous) = prompt { applyFilter(previous, selectingFirst: false) }
             if case .hostFilter(_, let previous) = prompt { applyHostFilter(previous) }
             self.prompt = nil
             return []
@@ -159,9 +163,12 @@ extension Dashboard {
         }
     }
 
-    private mutating func applyFilter(_ text: String) {
+    /// Shows the rows `text` matches; the first of them takes the cursor, unless
+    /// `selectingFirst` is false and the selected one is still shown.
+    private mutating func applyFilter(_ text: String, selectingFirst: Bool = true) {
         filter = RowFilter(text)
-        followSelection()
+        if selectingFirst { selectedID = nil }
+        reselect()
     }
 
     // MARK: Decisions
@@ -170,10 +177,7 @@ extension Dashboard {
     /// decides the one request it names).
     private mutating func openDialog(now: Date) {
         guard mayDecide(now: now) else { return }
-        guard let row = selectedRow else {
-            show(StatusMessage("no request selected", isError: true), now: now, for: 2)
-            return
-        }
+        guard let row = selectedRow else { return noRequestSelected(now: now) }
         dialog = DecisionDialog(for: row.request)
     }
 
@@ -207,10 +211,16 @@ extension Dashboard {
         let tags = taggedIDs
         if !tags.isEmpty { return tags }
         guard let id = selectedID, daemon.rows[id] != nil else {
-            show(StatusMessage("no request selected", isError: true), now: now, for: 2)
+            noRequestSelected(now: now)
             return nil
         }
         return [id]
+    }
+
+    /// Says why a decision key did nothing: the request under the cursor left, or there is none.
+    private mutating func noRequestSelected(now: Date) {
+        let text = departed.map { "\($0.text): nothing decided; move to choose a request" } ?? "no request selected"
+        show(StatusMessage(text, isError: true), now: now, for: 3)
     }
 
     /// False, with the reason on the status line, when this dashboard cannot decide.

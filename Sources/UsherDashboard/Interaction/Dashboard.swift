@@ -14,8 +14,24 @@ public struct Dashboard: Sendable {
     public private(set) var height: Int
     /// The ID of the selected request.
     public internal(set) var selectedID: String?
-    /// Where the selection was, to keep a row selected when the selected request leaves.
+    /// Where the selection is in the table's lines.
     var selectedIndex = 0
+    /// The place of the selected request after it left, until the operator moves.
+    public internal(set) var departed: DepartedSelection?
+    /// Why the selected request left, from the messages not settled yet.
+    var departureOfSelected: String?
+    /// Decision keys do nothing before then: the line under the cursor just changed by
+    /// something other than the operator's own move (``decisionPause``).
+    public internal(set) var decisionsPausedUntil = Date.distantPast
+    /// When the last message from the daemon was applied.
+    var lastMessageAt = Date.distantPast
+    /// Requests that arrived above the first shown row and have not been shown yet.
+    public internal(set) var unseenAbove: Set<String> = []
+    /// The first shown request when messages started to change the rows: it stays first, so
+    /// that rows arriving above the view do not move what the operator reads.
+    var scrollAnchor: String?
+    /// Requests that arrived in the messages not settled yet.
+    var pendingArrivals: [String] = []
     /// The first visible row of the pending table.
     public internal(set) var scroll = 0
     /// Lines scrolled back in the lower pane (0 shows the newest events).
@@ -65,9 +81,19 @@ public struct Dashboard: Sendable {
 
     /// Applies a message from the daemon's subscription.
     public mutating func receive(_ message: ControlMessage, now: Date) -> [DashboardAction] {
+        if !selectionIsStale { scrollAnchor = scroll > 0 ? lineID(at: scroll) : nil }
         let change = daemon.apply(message, now: now)
         needsRedraw = true
-        for id in change.removed { tagged.remove(id) }
+        lastMessageAt = now
+        for id in change.removed {
+            tagged.remove(id)
+            unseenAbove.remove(id)
+        }
+        if let id = selectedID {
+            if let why = change.departures[id] { departureOfSelected = why }
+            if change.updated.contains(id) { pauseDecisions(at: now) }
+        }
+        pendingArrivals += change.arrived
         if change.arrivals > 0 || !change.removed.isEmpty || message.replacesRows { selectionIsStale = true }
         guard change.arrivals > 0, options.bell, now.timeIntervalSince(lastBell) >= 1 else { return [] }
         lastBell = now

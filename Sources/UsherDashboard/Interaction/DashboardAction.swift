@@ -7,6 +7,8 @@ public enum DashboardAction: Hashable, Sendable {
     case decide(DecideOperation)
     /// Ring the terminal bell (or flash the screen).
     case bell
+    /// Flash the screen: a key was refused for the operator's safety.
+    case flash
     /// Redraw every cell, not only those that changed.
     case redrawAll
     /// Leave the dashboard.

@@ -45,8 +45,14 @@ public struct DaemonView: Sendable {
 
     /// What a message changed, for the dashboard to react to (the bell rings for arrivals).
     public struct Change: Hashable, Sendable {
-        public var arrivals = 0
+        public var arrivals: Int { arrived.count }
+        /// Requests that arrived.
+        public var arrived: [String] = []
         public var removed: [String] = []
+        /// Why each removed request left, in words (``Departure``).
+        public var departures: [String: String] = [:]
+        /// Requests still pending whose state, data or outcomes changed.
+        public var updated: [String] = []
     }
 
     /// Applies one message from the daemon.
@@ -54,10 +60,10 @@ public struct DaemonView: Sendable {
     public mutating func apply(_ message: ControlMessage, now: Date) -> Change {
         switch message {
         case .snapshot(let snapshot):
-            replace(with: snapshot)
+            return replace(with: snapshot)
         case .resync(let resync):
-            replace(with: resync.snapshot)
             log(EventLogEntry(at: now, subject: "usher", text: "resynchronized: \(resync.missed) events missed while the dashboard was busy", slot: .statusError))
+            return replace(with: resync.snapshot)
         case .event(let event):
             return apply(event, now: now)
         case .stats(let stats):
@@ -109,8 +115,10 @@ public struct DaemonView: Sendable {
         return names
     }
 
-    private mutating func replace(with snapshot: WireSnapshot) {
+    /// Takes every row from `snapshot`; the change names the rows that are gone or changed.
+    private mutating func replace(with snapshot: WireSnapshot) -> Change {
         let at = WireClock.parse(snapshot.at) ?? Date()
+        let before = rows
         update(counters: snapshot.counters, listeners: snapshot.listeners)
         connections = snapshot.connections
         maxConnections = snapshot.maxConnections
@@ -119,6 +127,16 @@ public struct DaemonView: Sendable {
         pendingByListener = [:]
         for request in snapshot.pending { pendingByListener[request.listener, default: 0] += 1 }
         lastSequence = snapshot.seq
+        var change = Change()
+        for (id, row) in before {
+            if let now = rows[id] {
+                if now.differs(from: row) { change.updated.append(id) }
+            } else {
+                change.removed.append(id)
+                change.departures[id] = Departure.noLongerPending(id)
+            }
+        }
+        return change
     }
 
     private mutating func update(counters: WireCounters, listeners: [WireListener]) {
@@ -168,15 +186,19 @@ public struct DaemonView: Sendable {
         if step.kind.endsRequest {
             if let removed = rows.removeValue(forKey: request.id) {
                 change.removed.append(request.id)
+                change.departures[request.id] = Departure.text(step, request)
                 pendingByListener[removed.request.listener, default: 1] -= 1
             }
             return
         }
-        if rows[request.id] == nil {
-            change.arrivals += 1
+        let row = PendingRow(request, messageTime: at)
+        if let before = rows[request.id] {
+            if row.differs(from: before) { change.updated.append(request.id) }
+        } else {
+            change.arrived.append(request.id)
             pendingByListener[request.listener, default: 0] += 1
         }
-        rows[request.id] = PendingRow(request, messageTime: at)
+        rows[request.id] = row
     }
 
     /// One log line for each host listener whose queue filled up or has room again.

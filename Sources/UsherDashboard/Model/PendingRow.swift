@@ -32,3 +32,14 @@ public struct PendingRow: Hashable, Sendable {
     /// The host of the client (the original source of a PROXY header), without port or brackets.
     public var peerHost: String { request.clientHost }
 }
+
+extension PendingRow {
+    /// `true` when an operator would see a difference besides the clock and the byte count:
+    /// the state, what the caller data says (its preview is bounded, so a client that keeps
+    /// sending cannot keep changing it), the outcomes, who decided.
+    func differs(from other: PendingRow) -> Bool {
+        let (a, b) = (request, other.request)
+        return a.state != b.state || a.callerData.summary != b.callerData.summary || a.outcomes != b.outcomes
+            || a.decidedBy != b.decidedBy || a.deferredUntil != b.deferredUntil
+    }
+}

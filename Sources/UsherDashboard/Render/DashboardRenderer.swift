@@ -10,11 +10,10 @@ extension Dashboard {
             return canvas
         }
         let drawing = options.lineDrawing
-        let rows = visibleRows()
         drawTitle(into: &canvas, now: now)
         canvas.drawSides(rows: 1..<layout.bottomRow, drawing: drawing)
         MeterPane(daemon: daemon, drawing: drawing).draw(into: &canvas, meters: layout.meters, counters: layout.counters)
-        PendingTablePane(dashboard: self, rows: rows, now: now, drawing: drawing)
+        PendingTablePane(dashboard: self, now: now, drawing: drawing)
             .draw(into: &canvas, title: layout.pendingTitleRow, header: layout.pendingHeader, body: layout.pendingBody)
         drawLower(into: &canvas, layout: layout, now: now)
         drawBottom(into: &canvas, row: layout.bottomRow)

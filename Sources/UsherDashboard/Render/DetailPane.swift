@@ -22,7 +22,8 @@ struct DetailPane {
 
     func draw(into canvas: inout Canvas, body: Rect) {
         guard let row else {
-            canvas.putCentered("No request selected. Enter closes the detail.", in: body.row(body.height / 2), slot: .muted)
+            let text = dashboard.departed.map { "\($0.text). Enter closes the detail." } ?? "No request selected. Enter closes the detail."
+            canvas.putCentered(text, in: body.row(body.height / 2), slot: .muted)
             return
         }
         let all = lines(row, width: body.width - 2)

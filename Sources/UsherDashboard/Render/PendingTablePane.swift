@@ -2,12 +2,21 @@ import Foundation
 import UsherWire
 
 /// The pending table: one row per request the filter shows, the selected one highlighted and
-/// kept in view, tagged ones marked.
+/// kept in view, tagged ones marked; where the selected request left, a line that says why.
 struct PendingTablePane {
     let dashboard: Dashboard
     let rows: [PendingRow]
+    let lines: [TableLine]
     let now: Date
     let drawing: LineDrawing
+
+    init(dashboard: Dashboard, now: Date, drawing: LineDrawing) {
+        self.dashboard = dashboard
+        rows = dashboard.visibleRows()
+        lines = dashboard.tableLines()
+        self.now = now
+        self.drawing = drawing
+    }
 
     enum ColumnID: CaseIterable { case id, age, left, peer, listener, data, condition, state }
 
@@ -30,15 +39,27 @@ struct PendingTablePane {
             canvas.put(text, x: x, y: header.y, slot: .columnHeader, limit: column.width)
             x += column.width + 1
         }
-        guard !rows.isEmpty else { return drawEmpty(into: &canvas, body: body) }
-        let visible = rows.dropFirst(dashboard.scroll).prefix(body.height)
-        for (line, row) in visible.enumerated() {
-            drawRow(row, into: &canvas, rect: body.row(line), columns: columns)
+        guard !lines.isEmpty else { return drawEmpty(into: &canvas, body: body) }
+        let visible = lines.dropFirst(dashboard.scroll).prefix(body.height)
+        for (index, line) in visible.enumerated() {
+            switch line {
+            case .request(let row): drawRow(row, into: &canvas, rect: body.row(index), columns: columns)
+            case .departed(let departed): drawDeparted(departed, into: &canvas, rect: body.row(index))
+            }
         }
-        if rows.count > body.height {
-            let position = "\(dashboard.scroll + 1)-\(dashboard.scroll + visible.count) of \(rows.count)"
+        if rows.isEmpty, body.height > 2 { drawEmpty(into: &canvas, body: body) }
+        if lines.count > body.height {
+            let position = "\(dashboard.scroll + 1)-\(dashboard.scroll + visible.count) of \(lines.count)"
             canvas.put(" \(position) ", x: body.maxX - position.count - 3, y: body.maxY, slot: .muted)
         }
+    }
+
+    /// The place of the selected request that left: what happened, and that keys wait for a move.
+    private func drawDeparted(_ departed: DepartedSelection, into canvas: inout Canvas, rect: Rect) {
+        canvas.fill(rect, slot: .rowSelected)
+        canvas.put(String(drawing.selected), x: rect.x, y: rect.y, slot: .rowSelected)
+        let text = "\(departed.text) · ↑↓ to choose another request"
+        canvas.put(text, x: rect.x + 2, y: rect.y, slot: .rowSelected, limit: rect.width - 2)
     }
 
     private func drawTitle(into canvas: inout Canvas, y: Int) {
@@ -49,6 +70,7 @@ struct PendingTablePane {
         titles.append(dashboard.filter.isEmpty ? ("filter: none", .muted) : ("filter: \(dashboard.filter.text)", .prompt))
         titles.append(("sort: \(dashboard.sort.rawValue)\(dashboard.descending ? " (reversed)" : "")", .muted))
         if !dashboard.tagged.isEmpty { titles.append(("\(dashboard.tagged.count) tagged", .rowTagged)) }
+        if !dashboard.unseenAbove.isEmpty { titles.append(("\(dashboard.unseenAbove.count) new ↑", .prompt)) }
         canvas.drawRule(y: y, left: drawing.teeLeft, right: drawing.teeRight, titles: titles, drawing: drawing)
     }
 
