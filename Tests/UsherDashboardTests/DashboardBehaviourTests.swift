@@ -142,6 +142,25 @@ struct DashboardBehaviourTests {
         #expect(dashboard.unseenAbove.isEmpty)
     }
 
+    @Test("behind the too-small screen nothing is decided: a bulk question is withdrawn, keys do nothing, q still asks")
+    func tooSmall() {
+        var options = DashboardOptions()
+        options.quitWarning = "get the timeout action"
+        var dashboard = Fixture.dashboard(Fixture.snapshot([P(id: 1), P(id: 2), P(id: 3)]), options: options)
+        _ = dashboard.press(.character("A"), now: now)
+        #expect(dashboard.prompt != nil, "accept all asks")
+        dashboard.resize(width: 40, height: 10)
+        #expect(dashboard.prompt == nil, "the question about requests no longer shown is withdrawn")
+        for key in [Key.character("y"), .character("a"), .character("A"), .character("X"), .function(8), .character("r"),
+                    .character("d"), .character("m"), .character(" "), .enter, .down] {
+            #expect(dashboard.press(key, now: now).isEmpty, "\(key)")
+        }
+        #expect(dashboard.prompt == nil && dashboard.dialog == nil && dashboard.tagged.isEmpty)
+        #expect(dashboard.press(.character("q"), now: now).isEmpty)
+        #expect(dashboard.render(now: now).text.contains("Quit? 3 pending requests"))
+        #expect(dashboard.press(.character("y"), now: now) == [.quit])
+    }
+
     @Test("events already in the snapshot are ignored")
     func oldEventsIgnored() {
         var dashboard = three()
@@ -167,8 +186,8 @@ struct DashboardBehaviourTests {
         _ = dashboard.press(.character(" "), now: now)
         #expect(dashboard.tagged == ["r1", "r3"])
         #expect(dashboard.press(.character("A"), now: now).isEmpty)
-        guard case .confirm(let question, _) = dashboard.prompt else { return #expect(Bool(false)) }
-        #expect(question == "Accept all 2 tagged requests?")
+        guard case .confirm(let confirmation) = dashboard.prompt else { return #expect(Bool(false)) }
+        #expect(confirmation.question == "Accept 2 tagged requests (r1, r3)?")
         #expect(dashboard.press(.character("y"), now: now)
             == [.decide(DecideOperation(ids: ["r1", "r3"], selector: nil, decision: .accept))])
         dashboard.receive(results: [WireDecision(request: "r1", ok: true, state: "accepted"),
@@ -188,6 +207,43 @@ struct DashboardBehaviourTests {
         _ = dashboard.press(.character("X"), now: now)
         #expect(dashboard.press(.character("y"), now: now)
             == [.decide(DecideOperation(ids: ["r2", "r3"], selector: nil, decision: .reject(mode: .close, message: nil)))])
+    }
+
+    @Test("a decision on a request the filter hides asks first, naming it; Enter is no")
+    func hiddenAsks() {
+        var dashboard = three()
+        _ = dashboard.press(.character(" "), now: now)
+        #expect(dashboard.tagged == ["r1"])
+        for key in "/198.51" { _ = dashboard.press(.character(key), now: now) }
+        _ = dashboard.press(.enter, now: now)
+        #expect(dashboard.visibleRows().map(\.id) == ["r2", "r3"])
+        #expect(dashboard.press(.character("X"), now: now).isEmpty, "one tagged row, hidden: no decision without a question")
+        guard case .confirm(let confirmation) = dashboard.prompt else { return #expect(Bool(false)) }
+        #expect(confirmation.question == "Reject 1 tagged request (r1, hidden by the filter)?")
+        #expect(dashboard.render(now: now).text.contains("Reject 1 tagged request (r1, hidden by the filter)?"))
+        #expect(dashboard.press(.enter, now: now).isEmpty, "Enter is no")
+        #expect(dashboard.prompt == nil && dashboard.status?.text == "cancelled: nothing decided")
+        _ = dashboard.press(.character("a"), now: now)
+        #expect(dashboard.press(.character("y"), now: now) == [.decide(DecideOperation(ids: ["r1"], selector: nil, decision: .accept))])
+    }
+
+    @Test("from 25 requests up, a bulk decision asks for the count typed out")
+    func typedCount() {
+        var dashboard = Fixture.dashboard(Fixture.snapshot((1...30).map { P(id: $0) }))
+        #expect(dashboard.press(.character("A"), now: now).isEmpty)
+        guard case .confirm(let confirmation) = dashboard.prompt else { return #expect(Bool(false)) }
+        #expect(confirmation.question == "Accept 30 pending requests (r1, r2, r3, r4, r5, r6, … 24 more; 14 not on screen)?")
+        #expect(dashboard.press(.character("y"), now: now).isEmpty, "y is not enough")
+        #expect(dashboard.prompt == nil)
+        _ = dashboard.press(.character("A"), now: now)
+        for key in "29" { _ = dashboard.press(.character(key), now: now) }
+        #expect(dashboard.press(.enter, now: now).isEmpty, "the wrong count is no")
+        _ = dashboard.press(.character("A"), now: now)
+        for key in "3x0" { _ = dashboard.press(.character(key), now: now) }
+        #expect(dashboard.prompt == nil, "a key that is not a digit is no")
+        _ = dashboard.press(.character("A"), now: now)
+        for key in "30" { _ = dashboard.press(.character(key), now: now) }
+        #expect(dashboard.press(.enter, now: now) == [.decide(DecideOperation(ids: (1...30).map { "r\($0)" }, selector: nil, decision: .accept))])
     }
 
     @Test("filters: a network, a listener port, text in caller data; Esc restores the last one")

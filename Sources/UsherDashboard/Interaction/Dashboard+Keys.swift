@@ -7,6 +7,7 @@ extension Dashboard {
     public mutating func press(_ key: Key, now: Date) -> [DashboardAction] {
         needsRedraw = true
         settle()
+        if layout.isTooSmall { return pressBehindTooSmall(key, now: now) }
         if showsHelp {
             showsHelp = false
             return []
@@ -16,6 +17,17 @@ extension Dashboard {
         if case .click(let x, let y) = key { return click(x: x, y: y) }
         guard let command = keyMap.command(for: key) else { return [] }
         return perform(command, now: now)
+    }
+
+    /// Behind the "terminal too small" screen nothing can be seen, so nothing is decided: only
+    /// quitting (and its question, which that screen shows) and a redraw work.
+    private mutating func pressBehindTooSmall(_ key: Key, now: Date) -> [DashboardAction] {
+        if let prompt, prompt.asksToQuit { return answer(prompt, with: key, now: now) }
+        switch keyMap.command(for: key) {
+        case .quit: return quit()
+        case .redraw: return [.redrawAll]
+        default: return []
+        }
     }
 
     /// Runs a command as its key would.
@@ -80,11 +92,11 @@ extension Dashboard {
         .up, .down, .pageUp, .pageDown, .top, .bottom, .sort, .reverseSort, .detail, .filter, .clearFilter,
     ]
 
-    private mutating func quit() -> [DashboardAction] {
+    mutating func quit() -> [DashboardAction] {
         let count = daemon.rows.count
         guard let warning = options.quitWarning, count > 0, daemon.disconnection == nil else { return [.quit] }
         let requests = count == 1 ? "1 pending request" : "\(count) pending requests"
-        prompt = .confirm(question: "Quit? \(requests) \(warning)", then: .quit)
+        prompt = .confirm(Confirmation(question: "Quit? \(requests) \(warning)", then: .quit))
         return []
     }
 
@@ -102,17 +114,7 @@ extension Dashboard {
     // MARK: Prompts
 
     private mutating func answer(_ prompt: Prompt, with key: Key, now: Date) -> [DashboardAction] {
-        if case .confirm(_, let then) = prompt {
-            self.prompt = nil
-            guard key == .character("y") || key == .character("Y") else {
-                show(StatusMessage("cancelled"), now: now, for: 2)
-                return []
-            }
-            switch then {
-            case .decide(let operation): return send(operation)
-            case .quit: return [.quit]
-            }
-        }
+        if case .confirm(let confirmation) = prompt { return answer(confirmation, with: key, now: now) }
         guard var text = prompt.typed else { return [] }
         switch key {
         case .escape:
@@ -138,6 +140,40 @@ extension Dashboard {
         return []
     }
 
+    /// No unless the operator says yes: `y`, or the count typed out and Enter.
+    private mutating func answer(_ open: Confirmation, with key: Key, now: Date) -> [DashboardAction] {
+        var confirmation = open
+        if let count = confirmation.countToType {
+            switch key {
+            case .character(let digit) where digit.isASCII && digit.isNumber && confirmation.typed.count < 9:
+                confirmation.typed.append(digit)
+                prompt = .confirm(confirmation)
+                return []
+            case .backspace, .delete:
+                if !confirmation.typed.isEmpty { confirmation.typed.removeLast() }
+                prompt = .confirm(confirmation)
+                return []
+            case .enter where confirmation.typed == String(count):
+                break
+            default:
+                return cancelConfirmation(now: now)
+            }
+        } else if key != .character("y") && key != .character("Y") {
+            return cancelConfirmation(now: now)
+        }
+        prompt = nil
+        switch confirmation.then {
+        case .decide(let operation): return send(operation)
+        case .quit: return [.quit]
+        }
+    }
+
+    private mutating func cancelConfirmation(now: Date) -> [DashboardAction] {
+        prompt = nil
+        show(StatusMessage("cancelled: nothing decided"), now: now, for: 2)
+        return []
+    }
+
     private mutating func commit(_ prompt: Prompt, now: Date) -> [DashboardAction] {
         switch prompt {
         case .filter(let text, _):
@@ -153,7 +189,7 @@ extension Dashboard {
                     show(StatusMessage("a deferral must be longer than 0", isError: true), now: now)
                     return []
                 }
-                return send(DecideOperation(ids: ids, selector: nil, decision: .deferral(duration)))
+                return confirmUnlessShown(DecideOperation(ids: ids, selector: nil, decision: .deferral(duration)))
             } catch {
                 show(StatusMessage(error.description, isError: true), now: now)
                 return []
@@ -238,9 +274,25 @@ extension Dashboard {
 
     private mutating func decide(_ decision: DecisionRequest, now: Date) -> [DashboardAction] {
         guard let ids = targets(now: now) else { return [] }
-        let operation = DecideOperation(ids: ids, selector: nil, decision: decision)
-        guard ids.count > 1 else { return send(operation) }
-        prompt = .confirm(question: "\(Self.verb(decision)) \(ids.count) tagged requests?", then: .decide(operation))
+        return confirmUnlessShown(DecideOperation(ids: ids, selector: nil, decision: decision))
+    }
+
+    /// Sends a decision on one request the operator sees; any other waits for a confirmation
+    /// that names the requests, and those not shown.
+    private mutating func confirmUnlessShown(_ operation: DecideOperation, which: String? = nil) -> [DashboardAction] {
+        let rows = visibleRows()
+        let page = max(1, layout.pendingBody.height)
+        let onScreen = Set(tableLines().dropFirst(scroll).prefix(page).compactMap { line -> String? in
+            if case .request(let row) = line { return row.id }
+            return nil
+        })
+        if which == nil, operation.ids.count == 1, onScreen.contains(operation.ids[0]) { return send(operation) }
+        let shown = Set(rows.map(\.id))
+        let hidden = Set(operation.ids.filter { !shown.contains($0) })
+        let offScreen = Set(operation.ids.filter { shown.contains($0) && !onScreen.contains($0) })
+        let anyTagged = operation.ids.contains { tagged.contains($0) }
+        prompt = .confirm(Confirmation.deciding(
+            operation, verb: Self.verb(operation.decision), which: which ?? (anyTagged ? "tagged" : ""), hidden: hidden, offScreen: offScreen))
         return []
     }
 
@@ -253,11 +305,8 @@ extension Dashboard {
             show(StatusMessage("no request to decide", isError: true), now: now, for: 2)
             return []
         }
-        let operation = DecideOperation(ids: ids, selector: nil, decision: decision)
-        guard ids.count > 1 else { return send(operation) }
         let which = tags.isEmpty ? (filter.isEmpty ? "pending" : "shown") : "tagged"
-        prompt = .confirm(question: "\(Self.verb(decision)) all \(ids.count) \(which) requests?", then: .decide(operation))
-        return []
+        return confirmUnlessShown(DecideOperation(ids: ids, selector: nil, decision: decision), which: which)
     }
 
     /// The tagged requests that are still pending, in arrival order.

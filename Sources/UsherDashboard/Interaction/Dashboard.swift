@@ -144,6 +144,12 @@ public struct Dashboard: Sendable {
         guard width != self.width || height != self.height else { return }
         self.width = width
         self.height = height
+        if layout.isTooSmall {
+            // Questions about requests the operator can no longer see are withdrawn.
+            if let prompt, !prompt.asksToQuit { self.prompt = nil }
+            dialog = nil
+            showsHelp = false
+        }
         keepSelectionVisible()
         needsRedraw = true
     }

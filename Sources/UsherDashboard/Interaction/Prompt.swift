@@ -8,13 +8,20 @@ public enum Prompt: Hashable, Sendable {
     case hostFilter(text: String, previous: String)
     /// `d`: the deferral as typed so far, for these requests.
     case deferral(text: String, ids: [String])
-    /// A bulk decision or a quit that waits for `y`.
-    case confirm(question: String, then: Confirmed)
+    /// A bulk decision, a decision on requests not shown, or a quit, that waits for the
+    /// operator (``Confirmation``).
+    case confirm(Confirmation)
 
     /// What a confirmed question does.
     public enum Confirmed: Hashable, Sendable {
         case decide(DecideOperation)
         case quit
+    }
+
+    /// `true` for the question whether to quit.
+    var asksToQuit: Bool {
+        if case .confirm(let confirmation) = self, case .quit = confirmation.then { return true }
+        return false
     }
 
     /// The text being typed, if the prompt takes text.

@@ -22,6 +22,10 @@ extension Dashboard {
             DecisionDialogOverlay(dialog: dialog, isStillPending: daemon.rows[dialog.requestID] != nil, drawing: drawing)
                 .draw(into: &canvas)
         }
+        if let prompt, case .confirm(let confirmation) = prompt {
+            OverlayBox(title: [("Confirm", .paneTitle)], lines: [[(confirmation.question, .prompt)], [], [(confirmation.hint, .keyHint)]],
+                       drawing: drawing).draw(into: &canvas)
+        }
         if showsHelp { HelpOverlay(keyMap: keyMap, drawing: drawing).draw(into: &canvas) }
         return canvas
     }
@@ -76,8 +80,9 @@ extension Dashboard {
     }
 
     private func drawTooSmall(into canvas: inout Canvas) {
-        let lines = ["usher needs at least \(Layout.minimumWidth)×\(Layout.minimumHeight);",
+        var lines = ["usher needs at least \(Layout.minimumWidth)×\(Layout.minimumHeight);",
                      "this terminal is \(width)×\(height).", "Enlarge it, or press q to quit."]
+        if let prompt, prompt.asksToQuit, case .confirm(let question) = prompt { lines = [question.question, "y quits; any other key stays"] }
         for (index, line) in lines.enumerated() {
             let y = height / 2 - 1 + index
             guard y >= 0, y < height else { continue }

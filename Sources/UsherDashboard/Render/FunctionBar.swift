@@ -36,8 +36,8 @@ struct FunctionBar {
         case .deferral(let text, let ids):
             let which = ids.count == 1 ? ids[0] : "\(ids.count) requests"
             (question, hint) = ("Defer \(which) for: \(text)_", "  500ms, 30s, 5m · Enter defer · Esc cancel")
-        case .confirm(let text, _):
-            (question, hint) = ("\(text) (y/n)", "")
+        case .confirm(let confirmation):
+            (question, hint) = (confirmation.countToType == nil ? "Confirm: " : "Confirm by typing the count: ", confirmation.hint)
         }
         let x = canvas.put(question, x: row.x, y: row.y, slot: .prompt, limit: row.width)
         canvas.put(hint, x: row.x + x, y: row.y, slot: .keyHint, limit: row.width - x)
