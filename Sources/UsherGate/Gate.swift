@@ -170,11 +170,12 @@ public final class Gate: Provider {
         driver.snapshot(includingPending: includingPending)
     }
 
-    /// Decides a pending or deferred request.
+    /// Decides a pending or deferred request; `extendingTimeout` moves the pending timeout of a
+    /// deferred one back by the deferral's length.
     public func decide(
-        _ id: RequestID, _ decision: Decision, by decider: Decider, reason: String? = nil
+        _ id: RequestID, _ decision: Decision, by decider: Decider, reason: String? = nil, extendingTimeout: Bool = false
     ) throws(LifecycleError) {
-        try driver.decide(id, decision, by: decider, reason: reason)
+        try driver.decide(id, decision, by: decider, reason: reason, extendingTimeout: extendingTimeout)
     }
 
     /// Stops gracefully: stops listening, applies the timeout action to every pending request,

@@ -39,8 +39,12 @@ final class CoreProvider: Provider {
         }
     }
 
-    func decide(_ id: RequestID, _ decision: Decision, by decider: Decider, reason: String?) throws(LifecycleError) {
-        _ = try core.withLock { core throws(LifecycleError) in try core.decide(id, decision, by: decider, reason: reason, at: .now) }
+    func decide(
+        _ id: RequestID, _ decision: Decision, by decider: Decider, reason: String?, extendingTimeout: Bool
+    ) throws(LifecycleError) {
+        _ = try core.withLock { core throws(LifecycleError) in
+            try core.decide(id, decision, by: decider, reason: reason, extendingTimeout: extendingTimeout, at: .now)
+        }
     }
 
     func rulesInForce() -> RulesInForce {

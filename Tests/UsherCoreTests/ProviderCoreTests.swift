@@ -88,6 +88,19 @@ struct ProviderCoreTests {
         #expect(core.request(id)?.state == .expired(.reject))
     }
 
+    @Test("a deferral that extends the timeout leaves the request the time it had left")
+    func deferralExtendingTimeout() throws {
+        var core = F.core(timeout: .seconds(5))
+        let id = try #require(core.queued().0)
+        _ = try core.decide(id, .deferral(.seconds(30)), by: .operator(Operator()), extendingTimeout: true, at: F.seconds(1))
+        #expect(core.request(id)?.timeoutDeadline == F.seconds(35))
+        let ended = core.advance(to: F.seconds(31))
+        #expect(ended.requestEventKinds == [.undeferred], "pending again, with the 4s it had left")
+        #expect(core.advance(to: F.seconds(34.9)).events.isEmpty)
+        #expect(core.advance(to: F.seconds(35)).requestEventKinds == [.evaluated, .expired(.reject)])
+        #expect(core.counters.isConserved)
+    }
+
     @Test("the timeout with action accept admits, and counts as expired")
     func timeoutAccept() throws {
         var core = F.core(timeout: .seconds(1), timeoutAction: .accept)
@@ -108,7 +121,8 @@ struct ProviderCoreTests {
         let output = try core.withdraw(id, at: F.seconds(2))
         #expect(output.requestEventKinds == [.withdrawn])
         #expect(core.counters.withdrawn == 1 && core.counters.isConserved)
-        #expect(throws: LifecycleError.alreadyDecided(id, .withdrawn, by: phase == 0 ? nil : .policy)) {
+        #expect(throws: LifecycleError.alreadyDecided(id, .withdrawn, by: phase == 2 ? .policy : nil),
+                "a deferral is not a decision: the client ended it") {
             try core.withdraw(id, at: F.seconds(3))
         }
     }

@@ -27,7 +27,7 @@ struct DashboardBehaviourTests {
         #expect(dashboard.press(.function(8), now: now)
             == [.decide(DecideOperation(ids: ["r2"], selector: nil, decision: .reject(mode: .reset, message: nil)))])
         #expect(dashboard.press(.character("d"), now: now).isEmpty)
-        #expect(dashboard.prompt == .deferral(text: "30s", ids: ["r2"]))
+        #expect(dashboard.prompt == .deferral(text: "30s", ids: ["r2"], proposed: true))
         _ = dashboard.press(.backspace, now: now)
         _ = dashboard.press(.control("u"), now: now)
         _ = dashboard.press(.character("5"), now: now)
@@ -37,14 +37,36 @@ struct DashboardBehaviourTests {
         #expect(dashboard.prompt == nil)
     }
 
+    @Test("typing replaces the proposed deferral; Enter keeps it")
+    func deferralReplacesProposal() {
+        var dashboard = three()
+        _ = dashboard.press(.character("d"), now: now)
+        for key in "20s" { _ = dashboard.press(.character(key), now: now) }
+        #expect(dashboard.prompt == .deferral(text: "20s", ids: ["r1"], proposed: false), "not 30s20s")
+        #expect(dashboard.press(.enter, now: now) == [.decide(DecideOperation(ids: ["r1"], selector: nil, decision: .deferral(.seconds(20))))])
+        _ = dashboard.press(.character("d"), now: now)
+        #expect(dashboard.press(.enter, now: now) == [.decide(DecideOperation(ids: ["r1"], selector: nil, decision: .deferral(.seconds(30))))])
+    }
+
+    @Test("a deferral longer than the time left says so, and moves the timeout back")
+    func deferralExtendsTimeout() {
+        var dashboard = three()
+        _ = dashboard.press(.character("d"), now: now)
+        for key in "5m" { _ = dashboard.press(.character(key), now: now) }
+        let bar = dashboard.render(now: now).text.split(separator: "\n").last ?? ""
+        #expect(bar.contains("Defer r1 for: 5m_  longer than the 58s r1 has left: its timeout moves back 5m"), "\(bar)")
+        #expect(dashboard.press(.enter, now: now)
+            == [.decide(DecideOperation(ids: ["r1"], selector: nil, decision: .deferral(.seconds(300)), extendsTimeout: true))])
+    }
+
     @Test("a bad deferral is refused on the status line")
     func badDeferral() {
         var dashboard = three()
         _ = dashboard.press(.character("d"), now: now)
-        for key in "x" { _ = dashboard.press(.character(key), now: now) }
+        for key in "3x" { _ = dashboard.press(.character(key), now: now) }
         #expect(dashboard.press(.enter, now: now).isEmpty)
         #expect(dashboard.status?.isError == true)
-        #expect(dashboard.status?.text.contains("30sx") == true)
+        #expect(dashboard.status?.text.contains("'3x'") == true, "\(dashboard.status?.text ?? "")")
     }
 
     @Test("the selection stays on its request when rows come and go")

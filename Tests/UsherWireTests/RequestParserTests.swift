@@ -33,6 +33,8 @@ struct RequestParserTests {
                 decision: .reject(mode: .close, message: Array("bye\r\n".utf8))))),
             ControlRequest(id: .number(4), operation: .decide(DecideOperation(
                 ids: [], selector: .all, decision: .deferral(.milliseconds(1500))))),
+            ControlRequest(id: .number(5), operation: .decide(DecideOperation(
+                ids: ["r3"], selector: nil, decision: .deferral(.seconds(300)), extendsTimeout: true))),
         ]
         for request in requests {
             let line = request.encodedLine().dropLast()
@@ -55,6 +57,8 @@ struct RequestParserTests {
             (#"{"op":"decide","ids":["r1"],"decision":"defer","for":"soon"}"#, .badRequest, "\"for\": 'soon' is not a duration"),
             (#"{"op":"decide","all":true,"peer":"10.0.0.300/8","decision":"accept"}"#, .badRequest, "\"peer\": '10.0.0.300/8'"),
             (#"{"op":"decide","all":true,"listener":70000,"decision":"accept"}"#, .badRequest, "70000 is not a port"),
+            (#"{"op":"decide","ids":["r1"],"decision":"accept","extend_timeout":true}"#, .badRequest, "\"extend_timeout\" goes with a deferral"),
+            (#"{"op":"decide","ids":["r1"],"decision":"defer","extend_timeout":"yes"}"#, .badRequest, "\"extend_timeout\": expected true or false"),
             (#"{"op":7}"#, .badRequest, "\"op\": expected a string"),
             (#"{"op":"subscribe","host":"yes"}"#, .badRequest, "\"host\": expected true or false"),
             (#"{"id":[1],"op":"hello"}"#, .badRequest, "\"id\": expected a number or a string"),

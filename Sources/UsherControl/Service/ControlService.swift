@@ -77,7 +77,7 @@ public final class ControlService: Sendable {
             provider.snapshot(includingPending: true).pending.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let results = targets(of: operation).map { id in
             do throws(LifecycleError) {
-                try provider.decide(id, chosen, by: .operator(person), reason: nil)
+                try provider.decide(id, chosen, by: .operator(person), reason: nil, extendingTimeout: operation.extendsTimeout)
                 var result = WireDecision(request: id.description, ok: true, state: Self.stateName(after: chosen))
                 if let remember = operation.remember { self.remember(chosen, for: pending[id], remember, into: &result) }
                 return result

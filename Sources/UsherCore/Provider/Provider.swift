@@ -12,8 +12,11 @@ public protocol Provider: AnyObject, Sendable {
     /// many requests waiting) the pending requests now.
     func snapshot(includingPending: Bool) -> GateSnapshot
 
-    /// Decides a pending or deferred request.
-    func decide(_ id: RequestID, _ decision: Decision, by decider: Decider, reason: String?) throws(LifecycleError)
+    /// Decides a pending or deferred request; `extendingTimeout` moves the pending timeout of a
+    /// deferred one back by the deferral's length.
+    func decide(
+        _ id: RequestID, _ decision: Decision, by decider: Decider, reason: String?, extendingTimeout: Bool
+    ) throws(LifecycleError)
 
     /// The remembered decisions and rules in force, with their counters.
     func rulesInForce() -> RulesInForce

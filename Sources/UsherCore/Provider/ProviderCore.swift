@@ -162,8 +162,12 @@ public struct ProviderCore: Sendable {
     // MARK: Decisions
 
     /// An operator (or a rule) decides a request that is pending or deferred.
+    ///
+    /// With `extendingTimeout`, a deferral also moves the pending timeout back by its length, so
+    /// that the request has the time it had left when the deferral ends.
     public mutating func decide(
-        _ id: RequestID, _ decision: Decision, by decider: Decider, reason: String? = nil, at now: Moment
+        _ id: RequestID, _ decision: Decision, by decider: Decider, reason: String? = nil,
+        extendingTimeout: Bool = false, at now: Moment
     ) throws(LifecycleError) -> ProviderOutput {
         let request = try liveRequest(id)
         guard request.state.isUndecided else {
@@ -172,6 +176,10 @@ public struct ProviderCore: Sendable {
         }
         if request.isAwaitingProxyHeader {
             guard case .reject = decision else { throw .awaitingProxyHeader(id) }
+        }
+        if extendingTimeout, case .deferral(let duration) = decision, let deadline = request.timeoutDeadline {
+            live[id]?.timeoutDeadline = deadline + duration
+            deadlines.insert(Deadline(at: deadline + duration, id: id, kind: .timeout))
         }
         var output = ProviderOutput()
         let outcome = ConditionOutcome(
@@ -238,9 +246,11 @@ public struct ProviderCore: Sendable {
         return output
     }
 
-    /// The client closed or reset the connection.
+    /// The client closed or reset the connection. A deferral is not a decision: the client,
+    /// not whoever deferred it, ended a deferred request (an accepted one keeps its decider).
     public mutating func withdraw(_ id: RequestID, at now: Moment) throws(LifecycleError) -> ProviderOutput {
         var request = try liveRequest(id)
+        if case .deferred = request.state { request.decider = nil }
         try request.apply(.withdraw)
         var output = ProviderOutput()
         finish(request, kind: .withdrawn, at: now, into: &output)

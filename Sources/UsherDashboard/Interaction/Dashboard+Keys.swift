@@ -47,7 +47,7 @@ extension Dashboard {
         case .reset: return decide(.reject(mode: .reset, message: nil), now: now)
         case .deferral:
             guard let ids = targets(now: now) else { return [] }
-            prompt = .deferral(text: options.defaultDeferral, ids: ids)
+            prompt = .deferral(text: options.defaultDeferral, ids: ids, proposed: true)
         case .decisionDialog: openDialog(now: now)
         case .acceptAll: return decideAll(.accept, now: now)
         case .rejectAll: return decideAll(.reject(mode: .close, message: nil), now: now)
@@ -116,6 +116,9 @@ extension Dashboard {
     private mutating func answer(_ prompt: Prompt, with key: Key, now: Date) -> [DashboardAction] {
         if case .confirm(let confirmation) = prompt { return answer(confirmation, with: key, now: now) }
         guard var text = prompt.typed else { return [] }
+        if case .deferral(_, _, proposed: true) = prompt, key != .enter, key != .escape {
+            text = ""  // typing replaces the proposal
+        }
         switch key {
         case .escape:
             if case .filter(_, let previous) = prompt { applyFilter(previous, selectingFirst: false) }
@@ -182,14 +185,16 @@ extension Dashboard {
         case .hostFilter(let text, _):
             applyHostFilter(text)
             return []
-        case .deferral(let text, let ids):
+        case .deferral(let text, let ids, _):
             do {
                 let duration = try DurationText.parse(text)
                 guard duration > .zero else {
                     show(StatusMessage("a deferral must be longer than 0", isError: true), now: now)
                     return []
                 }
-                return confirmUnlessShown(DecideOperation(ids: ids, selector: nil, decision: .deferral(duration)))
+                let extends = timeoutBeforeDeferralEnds(duration, ids: ids, now: now) != nil
+                return confirmUnlessShown(DecideOperation(
+                    ids: ids, selector: nil, decision: .deferral(duration), extendsTimeout: extends))
             } catch {
                 show(StatusMessage(error.description, isError: true), now: now)
                 return []
@@ -197,6 +202,17 @@ extension Dashboard {
         case .confirm:
             return []
         }
+    }
+
+    /// The request whose pending timeout comes first among `ids`, when it comes before a
+    /// deferral of `duration` ends: such a deferral also moves the timeouts back (the prompt
+    /// says so), so that the timeout never ends a deferred request the operator did not expect.
+    func timeoutBeforeDeferralEnds(_ duration: Duration, ids: [String], now: Date) -> (id: String, left: TimeInterval)? {
+        let deferral = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let soonest = ids.compactMap { id in daemon.rows[id]?.timeoutAt.map { (id: id, left: $0.timeIntervalSince(now)) } }
+            .min { $0.left < $1.left }
+        guard let soonest, soonest.left < deferral else { return nil }
+        return soonest
     }
 
     /// Shows the rows `text` matches; the first of them takes the cursor, unless

@@ -6,8 +6,9 @@ public enum Prompt: Hashable, Sendable {
     case filter(text: String, previous: String)
     /// `/` in the host listeners pane: its filter as typed so far; the pane follows each key.
     case hostFilter(text: String, previous: String)
-    /// `d`: the deferral as typed so far, for these requests.
-    case deferral(text: String, ids: [String])
+    /// `d`: the deferral as typed so far, for these requests; `proposed` while it is still the
+    /// proposal, which the first key typed replaces.
+    case deferral(text: String, ids: [String], proposed: Bool)
     /// A bulk decision, a decision on requests not shown, or a quit, that waits for the
     /// operator (``Confirmation``).
     case confirm(Confirmation)
@@ -27,7 +28,7 @@ public enum Prompt: Hashable, Sendable {
     /// The text being typed, if the prompt takes text.
     var typed: String? {
         switch self {
-        case .filter(let text, _), .hostFilter(let text, _), .deferral(let text, _): text
+        case .filter(let text, _), .hostFilter(let text, _), .deferral(let text, _, _): text
         case .confirm: nil
         }
     }
@@ -37,7 +38,7 @@ public enum Prompt: Hashable, Sendable {
         switch self {
         case .filter(_, let previous): .filter(text: text, previous: previous)
         case .hostFilter(_, let previous): .hostFilter(text: text, previous: previous)
-        case .deferral(_, let ids): .deferral(text: text, ids: ids)
+        case .deferral(_, let ids, _): .deferral(text: text, ids: ids, proposed: false)
         case .confirm: self
         }
     }

@@ -17,7 +17,7 @@ extension Dashboard {
             .draw(into: &canvas, title: layout.pendingTitleRow, header: layout.pendingHeader, body: layout.pendingBody)
         drawLower(into: &canvas, layout: layout, now: now)
         drawBottom(into: &canvas, row: layout.bottomRow)
-        FunctionBar(dashboard: self, drawing: drawing).draw(into: &canvas, row: layout.functionBar)
+        FunctionBar(dashboard: self, drawing: drawing, now: now).draw(into: &canvas, row: layout.functionBar)
         if let dialog {
             DecisionDialogOverlay(dialog: dialog, isStillPending: daemon.rows[dialog.requestID] != nil, drawing: drawing)
                 .draw(into: &canvas)

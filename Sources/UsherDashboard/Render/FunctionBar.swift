@@ -1,7 +1,11 @@
+import Foundation
+import UsherCore
+
 /// The bottom line: the keys (always visible, as in htop), or the question being asked.
 struct FunctionBar {
     let dashboard: Dashboard
     let drawing: LineDrawing
+    let now: Date
 
     func draw(into canvas: inout Canvas, row: Rect) {
         canvas.fill(row, slot: .keyHint)
@@ -33,9 +37,15 @@ struct FunctionBar {
             (question, hint) = ("Filter: \(text)_", "  peer 10.0.0.0/8, listener :8080 or text · Enter keep · Esc undo")
         case .hostFilter(let text, _):
             (question, hint) = ("Filter host listeners: \(text)_", "  port :5432, address, process or pid · Enter keep · Esc undo")
-        case .deferral(let text, let ids):
+        case .deferral(let text, let ids, let proposed):
             let which = ids.count == 1 ? ids[0] : "\(ids.count) requests"
-            (question, hint) = ("Defer \(which) for: \(text)_", "  500ms, 30s, 5m · Enter defer · Esc cancel")
+            var note = proposed ? "  type to replace" : ""
+            if let duration = try? DurationText.parse(text), duration > .zero,
+               let soonest = dashboard.timeoutBeforeDeferralEnds(duration, ids: ids, now: now) {
+                let left = Numbers.duration(from: now, to: now.addingTimeInterval(max(0, soonest.left)))
+                note = "  longer than the \(left) \(soonest.id) has left: its timeout moves back \(DurationText.format(duration))"
+            }
+            (question, hint) = ("Defer \(which) for: \(text)_", "\(note) · 500ms, 30s, 5m · Enter defer · Esc cancel")
         case .confirm(let confirmation):
             (question, hint) = (confirmation.countToType == nil ? "Confirm: " : "Confirm by typing the count: ", confirmation.hint)
         }

@@ -143,9 +143,11 @@ final class GateDriver: Sendable {
 
     // MARK: Decisions and queries
 
-    func decide(_ id: RequestID, _ decision: Decision, by decider: Decider, reason: String?) throws(LifecycleError) {
+    func decide(
+        _ id: RequestID, _ decision: Decision, by decider: Decider, reason: String?, extendingTimeout: Bool = false
+    ) throws(LifecycleError) {
         try tryStep { state throws(LifecycleError) in
-            ((), try state.core.decide(id, decision, by: decider, reason: reason, at: .now))
+            ((), try state.core.decide(id, decision, by: decider, reason: reason, extendingTimeout: extendingTimeout, at: .now))
         }
     }
 

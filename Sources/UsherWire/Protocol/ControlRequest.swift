@@ -64,12 +64,19 @@ public struct DecideOperation: Hashable, Sendable {
     public var decision: DecisionRequest
     /// Also remember the decision for requests like these, within a scope, for a time.
     public var remember: RememberRequest?
+    /// A deferral also moves each request's pending timeout back by its length
+    /// (`"extend_timeout":true`), so the timeout cannot end it unseen.
+    public var extendsTimeout: Bool
 
-    public init(ids: [String], selector: RequestSelector?, decision: DecisionRequest, remember: RememberRequest? = nil) {
+    public init(
+        ids: [String], selector: RequestSelector?, decision: DecisionRequest, remember: RememberRequest? = nil,
+        extendsTimeout: Bool = false
+    ) {
         self.ids = ids
         self.selector = selector
         self.decision = decision
         self.remember = remember
+        self.extendsTimeout = extendsTimeout
     }
 }
 

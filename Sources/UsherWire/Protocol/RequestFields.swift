@@ -18,12 +18,14 @@ struct RequestFields: Codable {
     var remember: String?
     var rememberFor: String?
     var applyPending: Bool?
+    var extendTimeout: Bool?
     var name: String?
 
     enum CodingKeys: String, CodingKey {
         case v, id, op, ids, all, peer, listener, decision, mode, message, `for`, host, remember, name
         case rememberFor = "remember_for"
         case applyPending = "apply_pending"
+        case extendTimeout = "extend_timeout"
     }
 
     init(_ request: ControlRequest) {
@@ -40,6 +42,7 @@ struct RequestFields: Codable {
         ids = operation.ids.isEmpty ? nil : operation.ids
         remember = operation.remember?.scope.rawValue
         rememberFor = operation.remember?.duration.description
+        extendTimeout = operation.extendsTimeout ? true : nil
         if let selector = operation.selector {
             all = selector.peer == nil && selector.listenerPort == nil ? true : nil
             peer = selector.peer?.description

@@ -80,7 +80,13 @@ public enum RequestParser {
         guard !ids.isEmpty || selector != nil else {
             throw ControlError(.badRequest, "decide needs \"ids\" (e.g. [\"r1\"]), \"all\":true, \"peer\" or \"listener\"")
         }
-        return DecideOperation(ids: ids, selector: selector, decision: try decision(fields), remember: try remember(fields))
+        let decision = try decision(fields)
+        if fields.extendTimeout == true, case .deferral = decision {} else if fields.extendTimeout == true {
+            throw ControlError(.badRequest, "\"extend_timeout\" goes with a deferral (\"decision\":\"defer\") only")
+        }
+        return DecideOperation(
+            ids: ids, selector: selector, decision: decision, remember: try remember(fields),
+            extendsTimeout: fields.extendTimeout ?? false)
     }
 
     private static func remember(_ fields: RequestFields) throws(ControlError) -> RememberRequest? {

@@ -50,10 +50,10 @@ struct SelectionOptions: ParsableArguments {
     }
 
     /// The decide operation for `decision`.
-    func operation(_ decision: DecisionRequest, remember: RememberRequest? = nil) -> DecideOperation {
+    func operation(_ decision: DecisionRequest, remember: RememberRequest? = nil, extendsTimeout: Bool = false) -> DecideOperation {
         let all = ids.contains("all")
         let named = all ? [] : ids.map { RequestID($0)?.description ?? $0 }
         let selector = all || filter.isActive ? filter.selector : nil
-        return DecideOperation(ids: named, selector: selector, decision: decision, remember: remember)
+        return DecideOperation(ids: named, selector: selector, decision: decision, remember: remember, extendsTimeout: extendsTimeout)
     }
 }

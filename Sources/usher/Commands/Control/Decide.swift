@@ -8,9 +8,10 @@ import UsherWire
 enum Decide {
     static func run(
         _ selection: SelectionOptions, _ decision: DecisionRequest, remember: RememberRequest? = nil,
-        output: OutputOptions, control: ControlOptions
+        extendsTimeout: Bool = false, output: OutputOptions, control: ControlOptions
     ) async throws {
-        let results = try await ControlSession.run(control) { try await $0.decide(selection.operation(decision, remember: remember)) }
+        let operation = selection.operation(decision, remember: remember, extendsTimeout: extendsTimeout)
+        let results = try await ControlSession.run(control) { try await $0.decide(operation) }
         if output.json {
             ControlSession.printJSON(results)
         } else if results.isEmpty {
@@ -124,12 +125,15 @@ struct Defer: AsyncParsableCommand {
         discussion: """
             Winsock's CF_DEFER: the client keeps waiting, its request set aside until the \
             duration passes; then it is pending again, or gets the timeout action if its \
-            pending timeout ran out meanwhile. An operator may still decide it at any time.
+            pending timeout ran out meanwhile (--extend-timeout moves the timeout back by \
+            the duration, so the request keeps the time it had left). An operator may still \
+            decide it at any time.
 
             Examples:
               usher defer r17                 for \(DurationText.format(ControlProtocol.defaultDeferral))
               usher defer r17 --for 5m
               usher defer all --listener 8080 --for 10s
+              usher defer r17 --for 10m --extend-timeout
 
             \(Decide.exitStatus)
             """)
@@ -144,6 +148,9 @@ struct Defer: AsyncParsableCommand {
         transform: ArgumentParsing.duration)
     var duration: Duration = ControlProtocol.defaultDeferral
 
+    @Flag(help: "Also move each request's pending timeout back by the duration, so it keeps the time it had left.")
+    var extendTimeout = false
+
     @OptionGroup var output: OutputOptions
     @OptionGroup var control: ControlOptions
 
@@ -152,7 +159,7 @@ struct Defer: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Decide.run(selection, .deferral(duration), output: output, control: control)
+        try await Decide.run(selection, .deferral(duration), extendsTimeout: extendTimeout, output: output, control: control)
     }
 }
 
