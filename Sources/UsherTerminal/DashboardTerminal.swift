@@ -72,6 +72,9 @@ public final class DashboardTerminal: Sendable {
                 case .decide(let operation): send(operation)
                 case .bell: screen.bell()
                 case .flash: screen.flashScreen()
+                case .suspend:
+                    screen.suspend()
+                    screen.draw(dashboard.render(now: Date()))
                 case .redrawAll: screen.invalidate()
                 case .quit: return (dashboard, .quit)
                 }

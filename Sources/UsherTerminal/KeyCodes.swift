@@ -12,6 +12,7 @@ enum KeyCodes {
         case 1...26:
             guard let scalar = UnicodeScalar(value + 96) else { return nil }
             return .control(Character(scalar))
+        case 28: return .control("\\")
         default:
             guard value >= 32, let scalar = UnicodeScalar(value) else { return nil }
             return .character(Character(scalar))

@@ -33,7 +33,9 @@ final class TerminalScreen {
             throw .cannotStart(term: term)
         }
         set_term(screen)
-        cbreak()
+        // Raw: Ctrl-C, Ctrl-Z and Ctrl-\\ arrive as keys, so that the dashboard asks before
+        // they stop anything (a signal would stop the gate without a word).
+        raw()
         noecho()
         nonl()
         keypad(usher_stdscr(), true)
@@ -85,6 +87,25 @@ final class TerminalScreen {
 
     func bell() {
         if beep() == usher_err() { flash() }
+    }
+
+    /// Gives the terminal back, stops the process (as Ctrl-Z would in a shell), and takes the
+    /// terminal again when the shell continues it.
+    func suspend() {
+        // The default action, not curses' handler (which would redo this from a signal handler),
+        // on this thread, where other threads block it: raise returns once continued.
+        signal(SIGTSTP, SIG_DFL)
+        var stop = sigset_t()
+        sigemptyset(&stop)
+        sigaddset(&stop, SIGTSTP)
+        var mask = sigset_t()
+        pthread_sigmask(SIG_UNBLOCK, &stop, &mask)
+        def_prog_mode()
+        endwin()
+        raise(SIGTSTP)
+        pthread_sigmask(SIG_SETMASK, &mask, nil)
+        reset_prog_mode()
+        invalidate()
     }
 
     /// Flashes the screen (a visible bell), or beeps where the terminal cannot flash.

@@ -183,6 +183,40 @@ struct DashboardBehaviourTests {
         #expect(dashboard.press(.character("y"), now: now) == [.quit])
     }
 
+    @Test("Ctrl-C asks what q asks; a second Ctrl-C within 2 s quits; Ctrl-Z is refused where the gate would stop")
+    func interruptAndSuspend() {
+        var options = DashboardOptions()
+        options.quitWarning = "get the timeout action"
+        options.suspendRefusal = "Ctrl-Z would stop the gate"
+        var dashboard = Fixture.dashboard(Fixture.snapshot([P(id: 1)]), options: options)
+        #expect(dashboard.press(.control("c"), now: now).isEmpty)
+        #expect(dashboard.prompt?.asksToQuit == true)
+        #expect(dashboard.press(.character("n"), now: now).isEmpty && dashboard.prompt == nil)
+        _ = dashboard.press(.control("c"), now: now)
+        #expect(dashboard.press(.control("c"), now: now.addingTimeInterval(3)).isEmpty, "too late to count as the second")
+        #expect(dashboard.press(.control("c"), now: now.addingTimeInterval(4)) == [.quit])
+        var run = Fixture.dashboard(Fixture.snapshot([P(id: 1)]), options: options)
+        #expect(run.press(.control("z"), now: now) == [.flash])
+        #expect(run.status?.text == "Ctrl-Z would stop the gate")
+
+        var top = Fixture.dashboard(Fixture.snapshot([P(id: 1)]))
+        #expect(top.press(.control("z"), now: now) == [.suspend])
+        #expect(top.press(.control("\\"), now: now) == [.quit], "usher top holds nothing: it quits at once")
+    }
+
+    @Test("the help scrolls where the screen is too short for it; any other key closes it")
+    func helpScrolls() {
+        var dashboard = Fixture.dashboard(Fixture.snapshot([P(id: 1)]), width: 80, height: 24)
+        _ = dashboard.press(.character("?"), now: now)
+        #expect(!dashboard.render(now: now).text.contains("arrived = accepted + rejected"))
+        _ = dashboard.press(.pageDown, now: now)
+        _ = dashboard.press(.pageDown, now: now)
+        let screen = dashboard.render(now: now).text
+        #expect(screen.contains("arrived = accepted + rejected") && screen.contains("of 29 · ↑↓ PgUp PgDn scroll"), "\(screen)")
+        _ = dashboard.press(.character("x"), now: now)
+        #expect(!dashboard.showsHelp && dashboard.helpScroll == 0)
+    }
+
     @Test("events already in the snapshot are ignored")
     func oldEventsIgnored() {
         var dashboard = three()

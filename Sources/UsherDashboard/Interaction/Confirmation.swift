@@ -47,6 +47,7 @@ public struct Confirmation: Hashable, Sendable {
     /// How to answer, for the line under the question.
     public var hint: String {
         if let countToType { return "type \(countToType) then Enter to go ahead: \(typed)_ · Esc: no" }
+        if case .quit = then { return "y or Ctrl-C again: yes · n, Enter or Esc: no" }
         return "y: yes · n, Enter or Esc: no"
     }
 }

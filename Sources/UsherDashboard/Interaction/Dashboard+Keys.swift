@@ -9,7 +9,7 @@ extension Dashboard {
         settle()
         if layout.isTooSmall { return pressBehindTooSmall(key, now: now) }
         if showsHelp {
-            showsHelp = false
+            scrollHelp(with: key)
             return []
         }
         if let dialog { return answer(dialog, with: key, now: now) }
@@ -19,12 +19,32 @@ extension Dashboard {
         return perform(command, now: now)
     }
 
+    /// The movement keys scroll the help; any other key closes it.
+    private mutating func scrollHelp(with key: Key) {
+        let page = max(1, height - 6)
+        let lines = HelpOverlay(keyMap: keyMap, drawing: options.lineDrawing).lines().count
+        switch keyMap.command(for: key) {
+        case .up: helpScroll -= 1
+        case .down: helpScroll += 1
+        case .pageUp: helpScroll -= page
+        case .pageDown: helpScroll += page
+        case .top: helpScroll = 0
+        case .bottom: helpScroll = lines
+        default:
+            showsHelp = false
+            helpScroll = 0
+        }
+        helpScroll = max(0, min(helpScroll, max(0, lines - page)))
+    }
+
     /// Behind the "terminal too small" screen nothing can be seen, so nothing is decided: only
     /// quitting (and its question, which that screen shows) and a redraw work.
     private mutating func pressBehindTooSmall(_ key: Key, now: Date) -> [DashboardAction] {
         if let prompt, prompt.asksToQuit { return answer(prompt, with: key, now: now) }
         switch keyMap.command(for: key) {
         case .quit: return quit()
+        case .interrupt: return interrupt(now: now)
+        case .suspend: return suspend(now: now)
         case .redraw: return [.redrawAll]
         default: return []
         }
@@ -76,6 +96,8 @@ extension Dashboard {
         case .hostListeners: toggleHostPane()
         case .help: showsHelp = true
         case .quit: return quit()
+        case .interrupt: return interrupt(now: now)
+        case .suspend: return suspend(now: now)
         case .up: focus == .pending ? moveSelection(by: -1) : scrollLower(by: -1)
         case .down: focus == .pending ? moveSelection(by: 1) : scrollLower(by: 1)
         case .pageUp: focus == .pending ? moveSelection(by: -pageSize) : scrollLower(by: -layout.lowerBody.height)
@@ -91,6 +113,19 @@ extension Dashboard {
     private static let hostPaneCommands: Set<Command> = [
         .up, .down, .pageUp, .pageDown, .top, .bottom, .sort, .reverseSort, .detail, .filter, .clearFilter,
     ]
+
+    /// Ctrl-C: the question `q` asks; a second Ctrl-C within ``interruptWindow`` answers yes.
+    private mutating func interrupt(now: Date) -> [DashboardAction] {
+        if let prompt, prompt.asksToQuit, now.timeIntervalSince(lastInterrupt) <= Self.interruptWindow { return [.quit] }
+        lastInterrupt = now
+        return quit()
+    }
+
+    private mutating func suspend(now: Date) -> [DashboardAction] {
+        guard let refusal = options.suspendRefusal else { return [.suspend] }
+        show(StatusMessage(refusal, isError: true), now: now)
+        return [.flash]
+    }
 
     mutating func quit() -> [DashboardAction] {
         let count = daemon.rows.count
@@ -114,7 +149,10 @@ extension Dashboard {
     // MARK: Prompts
 
     private mutating func answer(_ prompt: Prompt, with key: Key, now: Date) -> [DashboardAction] {
-        if case .confirm(let confirmation) = prompt { return answer(confirmation, with: key, now: now) }
+        if case .confirm(let confirmation) = prompt {
+            if confirmation.then == .quit, keyMap.command(for: key) == .interrupt { return interrupt(now: now) }
+            return answer(confirmation, with: key, now: now)
+        }
         guard var text = prompt.typed else { return [] }
         if case .deferral(_, _, proposed: true) = prompt, key != .enter, key != .escape {
             text = ""  // typing replaces the proposal

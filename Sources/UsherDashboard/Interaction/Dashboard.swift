@@ -43,6 +43,8 @@ public struct Dashboard: Sendable {
     public internal(set) var focus = Pane.pending
     public internal(set) var showsDetail = false
     public internal(set) var showsHelp = false
+    /// The first line of the help shown, when it is taller than the screen.
+    public internal(set) var helpScroll = 0
     /// The lower pane shows the host's listeners instead of the event log (`H`).
     public internal(set) var showsHost = false
     /// The host listeners pane shows the selected listener's processes (Enter).
@@ -62,6 +64,9 @@ public struct Dashboard: Sendable {
     var statusUntil = Date.distantPast
     private let visibleRowsCache = VisibleRowsCache()
     var lastBell = Date.distantPast
+    /// When Ctrl-C was last pressed: a second one within ``interruptWindow`` quits.
+    var lastInterrupt = Date.distantPast
+    static let interruptWindow: TimeInterval = 2
     /// Decisions sent and not answered yet.
     public internal(set) var decisionsInFlight = 0
     /// True when something changed since the last render.

@@ -13,6 +13,8 @@ public enum DashboardAction: Hashable, Sendable {
     case redrawAll
     /// Leave the dashboard.
     case quit
+    /// Give the terminal back and stop the process until it is continued (Ctrl-Z).
+    case suspend
 }
 
 /// A message on the bottom border for a few seconds: the result of the last decision.

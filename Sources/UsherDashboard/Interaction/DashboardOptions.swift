@@ -12,6 +12,9 @@ public struct DashboardOptions: Hashable, Sendable {
     /// When set, `q` with pending requests asks first and says what happens to them
     /// (`usher run`, whose gate stops with the dashboard).
     public var quitWarning: String?
+    /// Why Ctrl-Z does not suspend this dashboard (`usher run`: the gate would stop with it);
+    /// `nil` lets it suspend.
+    public var suspendRefusal: String?
     /// Line drawing characters.
     public var lineDrawing: LineDrawing
     /// Open with the host listeners pane in place of the event log.
@@ -21,8 +24,10 @@ public struct DashboardOptions: Hashable, Sendable {
 
     public init(
         bell: Bool = true, interval: Double = 1, defaultDeferral: String = DurationText.format(ControlProtocol.defaultDeferral), quitWarning: String? = nil,
-        lineDrawing: LineDrawing = .unicode, showsHost: Bool = false, clockFace: ClockFace = .local
+        lineDrawing: LineDrawing = .unicode, showsHost: Bool = false, clockFace: ClockFace = .local,
+        suspendRefusal: String? = nil
     ) {
+        self.suspendRefusal = suspendRefusal
         self.clockFace = clockFace
         self.showsHost = showsHost
         self.bell = bell

@@ -46,6 +46,8 @@ public struct KeyMap: Sendable {
         Binding(keys: [.home, .character("g")], command: .top, label: "Home/g", short: nil, help: "first row"),
         Binding(keys: [.end, .character("G")], command: .bottom, label: "End/G", short: nil, help: "last row"),
         Binding(keys: [.control("l")], command: .redraw, label: "Ctrl-L", short: nil, help: "redraw the screen"),
+        Binding(keys: [.control("c"), .control("\\")], command: .interrupt, label: "Ctrl-C", short: nil, help: "quit as q does (it asks the same question; Ctrl-C again within 2s confirms)"),
+        Binding(keys: [.control("z")], command: .suspend, label: "Ctrl-Z", short: nil, help: "suspend usher top (usher run refuses: its clients would wait for a stopped gate)"),
     ])
 
     /// The F-key of a command, for the help.

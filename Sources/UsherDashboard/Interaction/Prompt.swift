@@ -20,7 +20,7 @@ public enum Prompt: Hashable, Sendable {
     }
 
     /// `true` for the question whether to quit.
-    var asksToQuit: Bool {
+    public var asksToQuit: Bool {
         if case .confirm(let confirmation) = self, case .quit = confirmation.then { return true }
         return false
     }

@@ -26,7 +26,7 @@ extension Dashboard {
             OverlayBox(title: [("Confirm", .paneTitle)], lines: [[(confirmation.question, .prompt)], [], [(confirmation.hint, .keyHint)]],
                        drawing: drawing).draw(into: &canvas)
         }
-        if showsHelp { HelpOverlay(keyMap: keyMap, drawing: drawing).draw(into: &canvas) }
+        if showsHelp { HelpOverlay(keyMap: keyMap, drawing: drawing, firstLine: helpScroll).draw(into: &canvas) }
         return canvas
     }
 

@@ -2,6 +2,8 @@
 struct HelpOverlay {
     let keyMap: KeyMap
     let drawing: LineDrawing
+    /// The first line shown, when the help is taller than the screen.
+    var firstLine = 0
 
     func lines() -> [[(String, Slot)]] {
         var lines: [[(String, Slot)]] = [[("Keys", .paneTitle)]]
@@ -28,6 +30,6 @@ struct HelpOverlay {
 
     func draw(into canvas: inout Canvas) {
         OverlayBox(title: [("usher help", .paneTitle)], lines: lines(), drawing: drawing,
-                   cutNote: "a taller terminal shows the rest; any key closes this help").draw(into: &canvas)
+                   cutNote: "↑↓ PgUp PgDn scroll, any other key closes", firstLine: firstLine).draw(into: &canvas)
     }
 }

@@ -8,6 +8,8 @@ struct OverlayBox {
     let drawing: LineDrawing
     /// The last line shown when the screen is too short for all of them.
     var cutNote = "a taller terminal shows the rest"
+    /// The first line shown, for a box that scrolls (clamped to what fits).
+    var firstLine = 0
 
     func draw(into canvas: inout Canvas) {
         let titleWidth = title.reduce(0) { $0 + TerminalWidth.of($1.0) + 2 }
@@ -24,8 +26,11 @@ struct OverlayBox {
             canvas.put(String(drawing.vertical), x: box.maxX - 1, y: y, slot: .border)
         }
         var shown = Array(lines.prefix(height - 2))
-        if lines.count > shown.count, !shown.isEmpty {
-            shown[shown.count - 1] = [("\(drawing.ellipsis) \(cutNote)", .muted)]
+        if lines.count > shown.count, shown.count > 1 {
+            let room = shown.count - 1
+            let first = max(0, min(firstLine, lines.count - room))
+            shown = Array(lines[first..<(first + room)])
+            shown.append([("\(drawing.ellipsis) lines \(first + 1)-\(first + room) of \(lines.count) · \(cutNote)", .muted)])
         }
         for (index, line) in shown.enumerated() {
             var x = box.x + 2

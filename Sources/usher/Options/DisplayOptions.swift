@@ -57,9 +57,9 @@ struct DisplayOptions: ParsableArguments {
     }
 
     /// The dashboard's options.
-    func dashboardOptions(lineDrawing: LineDrawing, quitWarning: String? = nil) -> DashboardOptions {
+    func dashboardOptions(lineDrawing: LineDrawing, quitWarning: String? = nil, suspendRefusal: String? = nil) -> DashboardOptions {
         DashboardOptions(
             bell: !noBell, interval: interval.inSeconds,
-            quitWarning: quitWarning, lineDrawing: lineDrawing, showsHost: host)
+            quitWarning: quitWarning, lineDrawing: lineDrawing, showsHost: host, suspendRefusal: suspendRefusal)
     }
 }

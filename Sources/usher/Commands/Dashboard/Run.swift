@@ -81,13 +81,14 @@ struct Run: AsyncParsableCommand {
         let dashboard = DashboardService(
             controlPath: daemon.control.path, group: group,
             dashboard: Dashboard(options: display.dashboardOptions(
-                lineDrawing: choice.lineDrawing, quitWarning: "will get the timeout action (\(action)) as usher stops.")),
+                lineDrawing: choice.lineDrawing, quitWarning: "will get the timeout action (\(action)) as usher stops.",
+                suspendRefusal: "Ctrl-Z would stop the gate with the dashboard: its clients would wait and time out. q quits; usher top can be suspended")),
             theme: choice.theme)
         var quiet = logger
         quiet.logLevel = .warning
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: daemon.services + [dashboard.configuration],
-            gracefulShutdownSignals: [.sigterm, .sigint, .sighup], logger: quiet))
+            gracefulShutdownSignals: [.sigterm, .sigint, .sighup, .sigquit], logger: quiet))
         do {
             try await services.run()
         } catch {

@@ -60,7 +60,7 @@ struct Top: AsyncParsableCommand {
             theme: choice.theme)
         let silent = Logger(label: "usher") { _ in SwiftLogNoOpLogHandler() }
         try await ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [service.configuration], gracefulShutdownSignals: [.sigterm, .sigint, .sighup], logger: silent)
+            services: [service.configuration], gracefulShutdownSignals: [.sigterm, .sigint, .sighup, .sigquit], logger: silent)
         ).run()
         if let reason = service.final?.daemon.disconnection { StandardError.writeLine("usher: \(reason)") }
     }
