@@ -321,6 +321,42 @@ struct DashboardBehaviourTests {
         #expect(dashboard.filter.isEmpty && dashboard.visibleRows().count == 3)
     }
 
+    @Test("IPv6 filters as the commands read them, :: included; an invalid network says so; a filter selects its first match")
+    func ipv6Filters() {
+        let dashboard = Fixture.dashboard(Fixture.snapshot([
+            P(id: 1, peer: "203.0.113.7:1000"), P(id: 2, peer: "[::1]:2000"), P(id: 3, peer: "[2001:db8::5]:3000"),
+            P(id: 4, peer: "[::ffff:10.1.2.3]:4000"),
+        ]))
+        func filtered(_ text: String) -> (ids: [String], problem: String?) {
+            var copy = dashboard
+            _ = copy.press(.character("/"), now: now)
+            for key in text { _ = copy.press(.character(key), now: now) }
+            return (copy.visibleRows().map(\.id), copy.filter.problem)
+        }
+        #expect(filtered("::1").ids == ["r2"])
+        #expect(filtered("::1/128").ids == ["r2"])
+        #expect(filtered("[::1]").ids == ["r2"])
+        #expect(filtered("::/0").ids == ["r2", "r3", "r4"])
+        #expect(filtered("2001:db8::/32").ids == ["r3"])
+        #expect(filtered("10.0.0.0/8").ids == ["r4"], "an IPv4 network matches IPv4-mapped clients, as --peer does")
+        let invalid = filtered("10.0.0.0/33")
+        #expect(invalid.ids.isEmpty && invalid.problem?.contains("10.0.0.0/33") == true, "\(invalid)")
+        var shown = dashboard
+        _ = shown.press(.end, now: now)
+        #expect(shown.selectedID == "r4")
+        _ = shown.press(.character("/"), now: now)
+        for key in "::/0" { _ = shown.press(.character(key), now: now) }
+        _ = shown.press(.enter, now: now)
+        #expect(shown.selectedID == "r2", "the first match, not the row selected before")
+        let screen = shown.render(now: now).text
+        #expect(screen.contains("filter: ::/0"))
+        var bad = dashboard
+        _ = bad.press(.character("/"), now: now)
+        for key in "10.0.0.0/33" { _ = bad.press(.character(key), now: now) }
+        _ = bad.press(.enter, now: now)
+        #expect(bad.render(now: now).text.contains("filter: 10.0.0.0/33 is invalid"))
+    }
+
     @Test("s cycles the sort orders; S reverses")
     func sorting() {
         var dashboard = three()

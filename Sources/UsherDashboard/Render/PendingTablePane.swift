@@ -67,7 +67,11 @@ struct PendingTablePane {
         let count = dashboard.filter.isEmpty ? "\(total)" : "\(rows.count) of \(total)"
         let focused = dashboard.focus == .pending
         var titles: [(String, Slot)] = [("Pending (\(count))", focused ? .paneTitle : .label)]
-        titles.append(dashboard.filter.isEmpty ? ("filter: none", .muted) : ("filter: \(dashboard.filter.text)", .prompt))
+        if let problem = dashboard.filter.problem {
+            titles.append(("filter: \(dashboard.filter.text) is invalid: \(problem)", .statusError))
+        } else {
+            titles.append(dashboard.filter.isEmpty ? ("filter: none", .muted) : ("filter: \(dashboard.filter.text)", .prompt))
+        }
         titles.append(("sort: \(dashboard.sort.rawValue)\(dashboard.descending ? " (reversed)" : "")", .muted))
         if !dashboard.tagged.isEmpty { titles.append(("\(dashboard.tagged.count) tagged", .rowTagged)) }
         if !dashboard.unseenAbove.isEmpty { titles.append(("\(dashboard.unseenAbove.count) new ↑", .prompt)) }
@@ -77,7 +81,9 @@ struct PendingTablePane {
     private func drawEmpty(into canvas: inout Canvas, body: Rect) {
         guard body.height > 0 else { return }
         let message: String
-        if !dashboard.filter.isEmpty {
+        if let problem = dashboard.filter.problem {
+            message = "\(problem). Press \\ to clear the filter."
+        } else if !dashboard.filter.isEmpty {
             message = "No pending request matches '\(dashboard.filter.text)'. Press \\ to clear the filter."
         } else if let listener = dashboard.daemon.listeners.first {
             message = "No pending requests. Clients of \(listener.address) wait here for your decision."

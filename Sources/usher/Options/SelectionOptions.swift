@@ -25,11 +25,11 @@ struct FilterOptions: ParsableArguments {
     var selector: RequestSelector { RequestSelector(peer: peer, listenerPort: listener) }
 
     static func prefix(_ text: String) throws -> AddressPrefix {
-        do {
-            return try AddressPrefix.parse(text)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        // Read as the dashboard's filter reads it, then held to be a network.
+        let kind: FilterText
+        do { kind = try FilterText.parse(text) } catch { throw ValidationError(error.description) }
+        if case .peer(let prefix) = kind { return prefix }
+        do { return try AddressPrefix.parse(text) } catch { throw ValidationError(error.description) }
     }
 }
 
