@@ -119,6 +119,30 @@ struct DashboardTests {
         withExtendedLifetime(folder) {}
     }
 
+    @Test("usher top --read-only shows no decision key, and a pressed one decides nothing")
+    func readOnly() async throws {
+        _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in
+            let port = try await daemon.readyPort()
+            let usher = try UsherExecutable.path()
+            try await TmuxSession.with(width: 120, height: 30) { terminal in
+                try await terminal.type([usher, "top", "--read-only", "--control", control].map(\.shellQuoted).joined(separator: " "))
+                try await terminal.press("Enter")
+                let screen = try await terminal.waitFor("Pending (0)", "read-only", "q Quit")
+                let bar = screen.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
+                #expect(!bar.contains("Accept") && !bar.contains("Reject") && !bar.contains("Defer"), "\(bar)")
+                let waiting = curl(port, "/watched")
+                try await terminal.waitFor("GET /watched")
+                try await waitOutDecisionPause()
+                try await terminal.press("a")
+                try await terminal.waitFor("this dashboard decides nothing")
+                #expect(try await UsherDaemon.client(["ls"], control: control).standardOutput.contains("GET /watched"))
+                _ = try await UsherDaemon.client(["accept", "all"], control: control)
+                #expect(try await waiting.value.standardOutput.contains("You sent: GET /watched"))
+                try await terminal.press("q")
+            }
+        }
+    }
+
     @Test("usher top attaches to usher serve: the row appears and a lets curl through; Ctrl-C restores the terminal")
     func top() async throws {
         _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in

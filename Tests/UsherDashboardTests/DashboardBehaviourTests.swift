@@ -217,6 +217,29 @@ struct DashboardBehaviourTests {
         #expect(!dashboard.showsHelp && dashboard.helpScroll == 0)
     }
 
+    @Test("read-only (--read-only, or an observer): no decision or tag key is shown, and pressed they say why")
+    func readOnly() {
+        var options = DashboardOptions()
+        options.readOnly = true
+        var dashboard = Fixture.dashboard(Fixture.snapshot([P(id: 1)]), options: options)
+        let screen = dashboard.render(now: now).text
+        let bar = screen.split(separator: "\n").last ?? ""
+        for word in ["Accept", "Reject", "Reset", "Defer", "Remember", "Tag", "All"] {
+            #expect(!bar.contains(word), "\(word) in \(bar)")
+        }
+        #expect(bar.contains("Filter") && bar.contains("Quit"))
+        #expect(screen.contains("read-only"))
+        #expect(dashboard.press(.character("a"), now: now).isEmpty)
+        #expect(dashboard.status?.text == "read-only (--read-only): this dashboard decides nothing")
+        _ = dashboard.press(.character("?"), now: now)
+        let help = dashboard.render(now: now).text
+        #expect(!help.contains("accept the selected request") && help.contains("filter by peer"))
+
+        var observer = Fixture.dashboard(Fixture.snapshot([P(id: 1)]))
+        observer.receive(hello: WireHello(protocol: 1, version: "0.1.0", pid: 4411, uptimeMs: 1, role: .observer))
+        #expect(!(observer.render(now: now).text.split(separator: "\n").last ?? "").contains("Accept"))
+    }
+
     @Test("events already in the snapshot are ignored")
     func oldEventsIgnored() {
         var dashboard = three()

@@ -121,7 +121,9 @@ struct GateDecisionTests {
             let answer = String(decoding: try await client.readToEnd(), as: UTF8.self)
             #expect(answer.contains("200 OK"))
             try await poll("accepted") { seen.withLockedValue { $0.last } == "accepted r1" }
-            #expect(seen.withLockedValue { $0 } == ["arrived r1", "outcome r1", "outcome r1", "accepted r1"])
+            // The request's bytes may arrive before the observer's decision does: data steps come
+            // when they come.
+            #expect(seen.withLockedValue { $0 }.filter { !$0.hasPrefix("data ") } == ["arrived r1", "outcome r1", "outcome r1", "accepted r1"])
         }
     }
 }

@@ -22,4 +22,12 @@ extension Command {
         default: false
         }
     }
+
+    /// The commands that tag rows, for decisions on many: of no use where nothing is decided.
+    public var tags: Bool {
+        switch self {
+        case .toggleTag, .tagAll, .untagAll: true
+        default: false
+        }
+    }
 }

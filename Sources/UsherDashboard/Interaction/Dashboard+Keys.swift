@@ -22,7 +22,7 @@ extension Dashboard {
     /// The movement keys scroll the help; any other key closes it.
     private mutating func scrollHelp(with key: Key) {
         let page = max(1, height - 6)
-        let lines = HelpOverlay(keyMap: keyMap, drawing: options.lineDrawing).lines().count
+        let lines = HelpOverlay(keyMap: shownKeys, drawing: options.lineDrawing).lines().count
         switch keyMap.command(for: key) {
         case .up: helpScroll -= 1
         case .down: helpScroll += 1
@@ -317,6 +317,10 @@ extension Dashboard {
     private mutating func mayDecide(now: Date) -> Bool {
         if isObserver {
             show(StatusMessage("read-only: this user may watch but not decide (--observers)", isError: true), now: now)
+            return false
+        }
+        if options.readOnly {
+            show(StatusMessage("read-only (--read-only): this dashboard decides nothing", isError: true), now: now)
             return false
         }
         if daemon.disconnection != nil {

@@ -211,6 +211,16 @@ public struct Dashboard: Sendable {
     /// True when the daemon said this client may only watch.
     public var isObserver: Bool { daemon.hello?.role == .observer }
 
+    /// True when no key may decide: `--read-only`, or an observer. Decision keys are then
+    /// neither shown nor acted on.
+    public var isReadOnly: Bool { options.readOnly || isObserver }
+
+    /// The keys the function bar and the help show: without the decision and tag keys when
+    /// the dashboard is read-only (pressed anyway, they say why they do nothing).
+    public var shownKeys: KeyMap {
+        isReadOnly ? KeyMap(bindings: keyMap.bindings.filter { !$0.command.decides && !$0.command.tags }) : keyMap
+    }
+
     mutating func show(_ message: StatusMessage, now: Date, for seconds: Double = 5) {
         status = message
         statusUntil = now.addingTimeInterval(seconds)

@@ -15,6 +15,8 @@ public struct DashboardOptions: Hashable, Sendable {
     /// Why Ctrl-Z does not suspend this dashboard (`usher run`: the gate would stop with it);
     /// `nil` lets it suspend.
     public var suspendRefusal: String?
+    /// Watch only (`--read-only`): decision keys do nothing and are not shown.
+    public var readOnly: Bool
     /// Line drawing characters.
     public var lineDrawing: LineDrawing
     /// Open with the host listeners pane in place of the event log.
@@ -25,8 +27,9 @@ public struct DashboardOptions: Hashable, Sendable {
     public init(
         bell: Bool = true, interval: Double = 1, defaultDeferral: String = DurationText.format(ControlProtocol.defaultDeferral), quitWarning: String? = nil,
         lineDrawing: LineDrawing = .unicode, showsHost: Bool = false, clockFace: ClockFace = .local,
-        suspendRefusal: String? = nil
+        suspendRefusal: String? = nil, readOnly: Bool = false
     ) {
+        self.readOnly = readOnly
         self.suspendRefusal = suspendRefusal
         self.clockFace = clockFace
         self.showsHost = showsHost

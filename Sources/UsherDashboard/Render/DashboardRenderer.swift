@@ -26,7 +26,7 @@ extension Dashboard {
             OverlayBox(title: [("Confirm", .paneTitle)], lines: [[(confirmation.question, .prompt)], [], [(confirmation.hint, .keyHint)]],
                        drawing: drawing).draw(into: &canvas)
         }
-        if showsHelp { HelpOverlay(keyMap: keyMap, drawing: drawing, firstLine: helpScroll).draw(into: &canvas) }
+        if showsHelp { HelpOverlay(keyMap: shownKeys, drawing: drawing, firstLine: helpScroll).draw(into: &canvas) }
         return canvas
     }
 
@@ -34,7 +34,8 @@ extension Dashboard {
         var titles: [(String, Slot)] = [("usher \(daemon.hello?.version ?? "")", .title)]
         if let hello = daemon.hello {
             titles.append(("pid \(hello.pid)", .muted))
-            titles.append((hello.role == .observer ? "observer (read-only)" : "operator", hello.role == .observer ? .prompt : .muted))
+            let role = hello.role == .observer ? "observer (read-only)" : options.readOnly ? "read-only" : "operator"
+            titles.append((role, isReadOnly ? .prompt : .muted))
         }
         if let reason = daemon.disconnection { titles.append((reason, .statusError)) }
         canvas.drawRule(y: 0, left: options.lineDrawing.topLeft, right: options.lineDrawing.topRight, titles: titles,

@@ -10,7 +10,7 @@ struct FunctionBar {
     func draw(into canvas: inout Canvas, row: Rect) {
         canvas.fill(row, slot: .keyHint)
         if let prompt = dashboard.prompt { return drawPrompt(prompt, into: &canvas, row: row) }
-        let entries = dashboard.keyMap.bindings.compactMap { binding -> (key: String, label: String, command: Command)? in
+        let entries = dashboard.shownKeys.bindings.compactMap { binding -> (key: String, label: String, command: Command)? in
             guard let short = binding.short else { return nil }
             let key = binding.command == .toggleTag ? drawing.spaceKey
                 : binding.command == .detail ? drawing.enterKey : binding.label

@@ -20,6 +20,9 @@ struct DisplayOptions: ParsableArguments {
     @Flag(help: "Open with the host listeners pane (every LISTEN socket's kernel queue) in place of the event log; H toggles it.")
     var host = false
 
+    @Flag(help: "Watch only: no key decides a request, and the function bar and help show none of them.")
+    var readOnly = false
+
     @Option(
         help: ArgumentHelp(
             "Refresh of ages, rates and graphs: 100ms to 1m. (default: \(DurationText.format(DisplayOptions.defaultInterval)))",
@@ -60,6 +63,7 @@ struct DisplayOptions: ParsableArguments {
     func dashboardOptions(lineDrawing: LineDrawing, quitWarning: String? = nil, suspendRefusal: String? = nil) -> DashboardOptions {
         DashboardOptions(
             bell: !noBell, interval: interval.inSeconds,
-            quitWarning: quitWarning, lineDrawing: lineDrawing, showsHost: host, suspendRefusal: suspendRefusal)
+            quitWarning: quitWarning, lineDrawing: lineDrawing, showsHost: host, suspendRefusal: suspendRefusal,
+            readOnly: readOnly)
     }
 }
