@@ -187,6 +187,7 @@ public final class Gate: Provider {
         }
         try? await withDeadline(.seconds(2), driver.allAttached())
         for channel in serverChannels { try? await channel.close() }
+        driver.markDraining(until: .now + configuration.drainTimeout)
         logger.info("stopped listening", metadata: [
             "pending": "\(driver.snapshot().counters.pending)",
             "drain_timeout": "\(DurationText.format(configuration.drainTimeout))",

@@ -143,6 +143,37 @@ struct DashboardTests {
         }
     }
 
+    @Test("usher top: a stopping daemon shows its drain, then that it stopped; a daemon back on the socket is shown again")
+    func reconnects() async throws {
+        let folder = try TemporaryDirectory(prefix: "usher-top-reconnect")
+        let control = folder.path + "/control.sock"
+        let environment = ["USHER_CONTROL": control]
+        let usher = try UsherExecutable.path()
+        try await TmuxSession.with(width: 140, height: 30) { terminal in
+            _ = try await UsherDaemon.with(serveOnFreePort + ["--policy", "accept", "--drain-timeout", "4s"], environment: environment) { daemon, _ in
+                let port = try await daemon.readyPort()
+                try await terminal.type([usher, "top", "--control", control].map(\.shellQuoted).joined(separator: " "))
+                try await terminal.press("Enter")
+                try await terminal.waitFor("Pending (0)")
+                let proxied = try await TCPClient.connect(to: "127.0.0.1", port: port)
+                defer { proxied.close() }
+                try await proxied.send("ping\n")
+                _ = try await proxied.read(atLeast: 5)
+                daemon.send(signal: SIGTERM)
+                try await terminal.waitFor("usher is stopping: draining (1 proxied")
+                try await daemon.waitForExit()
+            }
+            try await terminal.waitFor("daemon stopped at", "reconnecting…")
+            _ = try await UsherDaemon.with(serveOnFreePort, environment: environment) { daemon, _ in
+                _ = try await daemon.readyPort()
+                let screen = try await terminal.waitForScreen("connected again") { $0.contains("connected again") && !$0.contains("reconnecting") }
+                #expect(screen.contains("Pending (0)"))
+                try await terminal.press("q")
+            }
+        }
+        withExtendedLifetime(folder) {}
+    }
+
     @Test("usher top attaches to usher serve: the row appears and a lets curl through; Ctrl-C restores the terminal")
     func top() async throws {
         _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in

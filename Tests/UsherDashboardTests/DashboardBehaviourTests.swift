@@ -424,7 +424,26 @@ struct DashboardBehaviourTests {
         var dashboard = three()
         _ = dashboard.receive(.bye(WireBye(reason: "usher stopped")), now: now)
         #expect(dashboard.press(.character("a"), now: now).isEmpty)
-        #expect(dashboard.render(now: now).text.contains("usher stopped: usher stopped"))
+        #expect(dashboard.render(now: now).text.contains("daemon stopped at 14:02:11 ─"))
+    }
+
+    @Test("a stopping daemon shows its drain; usher top says it reconnects, and a fresh snapshot connects it again")
+    func drainAndReconnect() throws {
+        var options = DashboardOptions()
+        options.reconnects = true
+        var dashboard = Fixture.dashboard(Fixture.snapshot([P(id: 1)]), options: options)
+        let tick: [String: Any] = [
+            "kind": "stats", "at": Fixture.time(0), "counters": Fixture.counters(pending: 0, arrived: 5), "connections": 2,
+            "listeners": [Fixture.listener(0, port: 8080, pending: 0)], "draining_left_ms": 8000,
+        ]
+        _ = dashboard.receive(.event(Fixture.decode(tick, as: WireEvent.self)), now: now)
+        #expect(dashboard.render(now: now).text.contains("usher is stopping: draining (2 proxied, 8s left)"))
+        _ = dashboard.receive(.bye(WireBye(reason: "usher stopped")), now: now)
+        #expect(dashboard.render(now: now).text.contains("daemon stopped at 14:02:11; reconnecting…"))
+        _ = dashboard.receive(.snapshot(Fixture.snapshot([P(id: 7)])), now: now)
+        #expect(dashboard.daemon.disconnection == nil && dashboard.daemon.drainingUntil == nil)
+        #expect(dashboard.daemon.rows.keys.elementsEqual(["r7"]))
+        #expect(dashboard.daemon.events.last?.text == "connected again: a fresh snapshot")
     }
 
     @Test("stats update the counters; a resync replaces the rows")

@@ -180,7 +180,8 @@ public final class ControlService: Sendable {
         let snapshot = provider.snapshot(includingPending: false)
         let tick = WireStatsTick(
             counters: WireCounters(snapshot.counters), listeners: wireListeners(snapshot.listeners),
-            connections: snapshot.connections)
+            connections: snapshot.connections,
+            drainingLeftMs: snapshot.drainingUntil.map { WireClock.milliseconds(from: snapshot.at, to: $0) })
         return WireEvent(seq: nil, at: WireClock(now: snapshot.at).text(snapshot.at), detail: .stats(tick))
     }
 }

@@ -10,11 +10,14 @@ public struct GateSnapshot: Hashable, Sendable {
     public var at: Moment
     /// The sequence number of the last event whose effect the snapshot includes (0 before any).
     public var lastEventSequence: UInt64
+    /// While the provider stops: when the connections still open are closed at the latest.
+    public var drainingUntil: Moment?
 
     public init(
         counters: Counters, listeners: [ListenerStatus], connections: Int, pending: [Request], at: Moment,
-        lastEventSequence: UInt64
+        lastEventSequence: UInt64, drainingUntil: Moment? = nil
     ) {
+        self.drainingUntil = drainingUntil
         self.counters = counters
         self.listeners = listeners
         self.connections = connections

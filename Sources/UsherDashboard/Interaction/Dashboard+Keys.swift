@@ -57,6 +57,10 @@ extension Dashboard {
             performOnHostPane(command)
             return []
         }
+        if command.decides, hostPaneHasFocus {
+            show(StatusMessage("the host listeners pane has the focus: Tab switches to the pending pane to decide", isError: true), now: now)
+            return [.flash]
+        }
         if command.decides, now < decisionsPausedUntil {
             show(StatusMessage("the line under the cursor just changed: look again, then press", isError: true), now: now, for: 2)
             return [.flash]

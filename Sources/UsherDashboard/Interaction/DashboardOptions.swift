@@ -17,6 +17,8 @@ public struct DashboardOptions: Hashable, Sendable {
     public var suspendRefusal: String?
     /// Watch only (`--read-only`): decision keys do nothing and are not shown.
     public var readOnly: Bool
+    /// Connect again when the daemon stops or the connection breaks (`usher top`).
+    public var reconnects: Bool
     /// Line drawing characters.
     public var lineDrawing: LineDrawing
     /// Open with the host listeners pane in place of the event log.
@@ -27,9 +29,10 @@ public struct DashboardOptions: Hashable, Sendable {
     public init(
         bell: Bool = true, interval: Double = 1, defaultDeferral: String = DurationText.format(ControlProtocol.defaultDeferral), quitWarning: String? = nil,
         lineDrawing: LineDrawing = .unicode, showsHost: Bool = false, clockFace: ClockFace = .local,
-        suspendRefusal: String? = nil, readOnly: Bool = false
+        suspendRefusal: String? = nil, readOnly: Bool = false, reconnects: Bool = false
     ) {
         self.readOnly = readOnly
+        self.reconnects = reconnects
         self.suspendRefusal = suspendRefusal
         self.clockFace = clockFace
         self.showsHost = showsHost

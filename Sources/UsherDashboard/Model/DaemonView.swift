@@ -36,6 +36,10 @@ public struct DaemonView: Sendable {
     public private(set) var host: HostListeners?
     /// When the daemon stopped or the connection broke, and why.
     public private(set) var disconnection: String?
+    /// When that happened.
+    public private(set) var disconnectedAt: Date?
+    /// While the daemon stops: its proxied connections drain until then.
+    public private(set) var drainingUntil: Date?
     public private(set) var lastSequence: UInt64 = 0
     public let eventCapacity: Int
 
@@ -70,7 +74,7 @@ public struct DaemonView: Sendable {
             update(counters: stats.counters, listeners: stats.listeners)
             connections = stats.connections
         case .bye(let bye):
-            disconnect(because: "usher stopped: \(bye.reason)", at: now)
+            disconnect(because: bye.reason == "usher stopped" ? "daemon stopped" : "daemon stopped: \(bye.reason)", at: now)
         case .hello(let hello):
             self.hello = hello
         case .decided, .rules, .error:
@@ -83,6 +87,8 @@ public struct DaemonView: Sendable {
     public mutating func disconnect(because reason: String, at now: Date) {
         guard disconnection == nil else { return }
         disconnection = reason
+        disconnectedAt = now
+        drainingUntil = nil
         log(EventLogEntry(at: now, subject: "usher", text: reason, slot: .statusError))
     }
 
@@ -119,6 +125,12 @@ public struct DaemonView: Sendable {
     private mutating func replace(with snapshot: WireSnapshot) -> Change {
         let at = WireClock.parse(snapshot.at) ?? Date()
         let before = rows
+        if disconnection != nil {
+            disconnection = nil
+            disconnectedAt = nil
+            log(EventLogEntry(at: at, subject: "usher", text: "connected again: a fresh snapshot", slot: .accepted))
+        }
+        drainingUntil = nil
         update(counters: snapshot.counters, listeners: snapshot.listeners)
         connections = snapshot.connections
         maxConnections = snapshot.maxConnections
@@ -160,6 +172,7 @@ public struct DaemonView: Sendable {
         case .stats(let tick):
             update(counters: tick.counters, listeners: tick.listeners)
             connections = tick.connections
+            drainingUntil = tick.drainingLeftMs.map { at.addingTimeInterval(Double($0) / 1000) }
             return change
         case .paused(let listener, _, _), .resumed(let listener, _):
             if let index = listeners.firstIndex(where: { $0.id == listener.id }) {

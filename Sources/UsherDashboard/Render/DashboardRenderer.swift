@@ -1,4 +1,5 @@
 import Foundation
+import UsherWire
 
 extension Dashboard {
     /// Draws the whole screen at the dashboard's size.
@@ -30,6 +31,17 @@ extension Dashboard {
         return canvas
     }
 
+    /// `daemon stopped at 10:02:03; reconnecting…`, or `draining (3 proxied, 8s left)`.
+    func connectionText(now: Date) -> (String, Slot)? {
+        if let reason = daemon.disconnection {
+            let at = daemon.disconnectedAt.map { " at \(Numbers.clock($0, face: options.clockFace))" } ?? ""
+            return ("\(reason)\(at)\(options.reconnects ? "; reconnecting…" : "")", .statusError)
+        }
+        guard let until = daemon.drainingUntil else { return nil }
+        let left = Numbers.duration(from: now, to: max(now, until))
+        return ("usher is stopping: draining (\(daemon.connections) proxied, \(left) left)", .statusError)
+    }
+
     private func drawTitle(into canvas: inout Canvas, now: Date) {
         var titles: [(String, Slot)] = [("usher \(daemon.hello?.version ?? "")", .title)]
         if let hello = daemon.hello {
@@ -37,7 +49,7 @@ extension Dashboard {
             let role = hello.role == .observer ? "observer (read-only)" : options.readOnly ? "read-only" : "operator"
             titles.append((role, isReadOnly ? .prompt : .muted))
         }
-        if let reason = daemon.disconnection { titles.append((reason, .statusError)) }
+        if let connection = connectionText(now: now) { titles.append(connection) }
         canvas.drawRule(y: 0, left: options.lineDrawing.topLeft, right: options.lineDrawing.topRight, titles: titles,
                         trailing: [(Numbers.clock(now, face: options.clockFace), .value), ("? help", .muted)], drawing: options.lineDrawing)
     }

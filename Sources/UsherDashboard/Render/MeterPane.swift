@@ -10,7 +10,7 @@ struct MeterPane {
     func draw(into canvas: inout Canvas, meters: Rect, counters: Rect) {
         let listeners = daemon.listeners
         guard !listeners.isEmpty else {
-            canvas.put(daemon.disconnection ?? "waiting for usher…", x: meters.x + 1, y: meters.y, slot: .muted, limit: meters.width - 2)
+            canvas.put(daemon.disconnection.map { _ in "not connected" } ?? "waiting for usher…", x: meters.x + 1, y: meters.y, slot: .muted, limit: meters.width - 2)
             drawCounters(into: &canvas, row: counters)
             return
         }

@@ -23,6 +23,8 @@ final class GateDriver: Sendable {
         var timerDeadline: Moment?
         var drained: EventLoopPromise<Void>?
         var attached: EventLoopPromise<Void>?
+        /// While stopping: when the drain timeout closes what is still open.
+        var drainingUntil: Moment?
     }
 
     /// Work to run on an event loop once the lock is released.
@@ -181,8 +183,13 @@ final class GateDriver: Sendable {
             GateSnapshot(
                 counters: state.core.counters, listeners: state.core.listeners,
                 connections: state.core.connectionCount, pending: includingPending ? state.core.pendingRequests : [],
-                at: .now, lastEventSequence: events.lastSequence)
+                at: .now, lastEventSequence: events.lastSequence, drainingUntil: state.drainingUntil)
         }
+    }
+
+    /// Records that the proxied connections drain until `deadline` (snapshots say so).
+    func markDraining(until deadline: Moment) {
+        state.withLockedValue { $0.drainingUntil = deadline }
     }
 
     // MARK: Shutdown

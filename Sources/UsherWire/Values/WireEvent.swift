@@ -120,11 +120,14 @@ public struct WireStatsTick: Hashable, Sendable {
     public var counters: WireCounters
     public var listeners: [WireListener]
     public var connections: Int
+    /// While the daemon stops: milliseconds until the connections still open are closed.
+    public var drainingLeftMs: Int64?
 
-    public init(counters: WireCounters, listeners: [WireListener], connections: Int) {
+    public init(counters: WireCounters, listeners: [WireListener], connections: Int, drainingLeftMs: Int64? = nil) {
         self.counters = counters
         self.listeners = listeners
         self.connections = connections
+        self.drainingLeftMs = drainingLeftMs
     }
 }
 
@@ -175,6 +178,7 @@ extension RequestStep {
 extension WireEvent: Codable {
     enum CodingKeys: String, CodingKey {
         case seq, kind, at, request, outcome, until, mode, action, listener, limit, connections, counters, listeners, host, rules
+        case drainingLeftMs = "draining_left_ms"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -203,6 +207,7 @@ extension WireEvent: Codable {
             try container.encode(tick.counters, forKey: .counters)
             try container.encode(tick.listeners, forKey: .listeners)
             try container.encode(tick.connections, forKey: .connections)
+            try container.encodeIfPresent(tick.drainingLeftMs, forKey: .drainingLeftMs)
         case .host(let host):
             try container.encode(host, forKey: .host)
         case .rules(let change):
@@ -238,7 +243,8 @@ extension WireEvent: Codable {
             return .stats(WireStatsTick(
                 counters: try container.decode(WireCounters.self, forKey: .counters),
                 listeners: try container.decode([WireListener].self, forKey: .listeners),
-                connections: try container.decode(Int.self, forKey: .connections)))
+                connections: try container.decode(Int.self, forKey: .connections),
+                drainingLeftMs: try container.decodeIfPresent(Int64.self, forKey: .drainingLeftMs)))
         case .host:
             return .host(try container.decode(WireHost.self, forKey: .host))
         case .rules:

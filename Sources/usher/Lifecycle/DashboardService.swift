@@ -47,7 +47,8 @@ final class DashboardService: Service {
         let inbox = Inbox(wake: { terminal.wake() })
         let (decisions, sender) = AsyncStream.makeStream(of: DecideOperation.self)
         let (path, group) = (controlPath, self.group)
-        let subscription = Task { await DashboardLink.subscribe(path: path, group: group, inbox: inbox) }
+        let reconnects = initial.options.reconnects
+        let subscription = Task { await DashboardLink.subscribe(path: path, group: group, inbox: inbox, reconnecting: reconnects) }
         let decider = Task { await DashboardLink.decide(path: path, group: group, decisions: decisions, inbox: inbox) }
         defer {
             sender.finish()

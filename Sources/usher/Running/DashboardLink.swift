@@ -9,8 +9,18 @@ import UsherWire
 /// control protocol.
 enum DashboardLink {
     /// Subscribes and posts until the daemon says goodbye or the connection breaks; posts
-    /// `.disconnected` at the end. Returns when the task is cancelled, too.
-    static func subscribe(path: String, group: any EventLoopGroup, inbox: Inbox) async {
+    /// `.disconnected` at the end. With `reconnecting`, then tries again every second, and
+    /// once a daemon answers on the socket posts its hello and a fresh snapshot. Returns when
+    /// the task is cancelled.
+    static func subscribe(path: String, group: any EventLoopGroup, inbox: Inbox, reconnecting: Bool) async {
+        await subscribeOnce(path: path, group: group, inbox: inbox)
+        while reconnecting, !Task.isCancelled {
+            do { try await Task.sleep(for: .seconds(1)) } catch { return }
+            await subscribeOnce(path: path, group: group, inbox: inbox)
+        }
+    }
+
+    private static func subscribeOnce(path: String, group: any EventLoopGroup, inbox: Inbox) async {
         do {
             try await ControlClient.withConnection(to: path, group: group) { connection in
                 inbox.post(.hello(try await connection.hello()))

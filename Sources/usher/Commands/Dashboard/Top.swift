@@ -51,7 +51,9 @@ struct Top: AsyncParsableCommand {
 
     func run() async throws {
         let choice = try display.resolve()
-        var dashboard = Dashboard(options: display.dashboardOptions(lineDrawing: once ? .unicode : choice.lineDrawing))
+        var options = display.dashboardOptions(lineDrawing: once ? .unicode : choice.lineDrawing)
+        options.reconnects = true
+        var dashboard = Dashboard(options: options)
         let hello = try await ControlSession.run(control) { try await $0.hello() }
         dashboard.receive(hello: hello)
         if once { return try await printFrame(dashboard) }
@@ -62,7 +64,7 @@ struct Top: AsyncParsableCommand {
         try await ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [service.configuration], gracefulShutdownSignals: [.sigterm, .sigint, .sighup, .sigquit], logger: silent)
         ).run()
-        if let reason = service.final?.daemon.disconnection { StandardError.writeLine("usher: \(reason)") }
+        if let reason = service.final?.daemon.disconnection { StandardError.writeLine("usher: \(reason); not connected when quitting") }
     }
 
     private func printFrame(_ initial: Dashboard) async throws {
