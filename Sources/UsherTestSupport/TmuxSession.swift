@@ -22,7 +22,9 @@ public final class TmuxSession: Sendable {
         let folder = try TemporaryDirectory(prefix: "usher-tmux")
         let session = TmuxSession(socket: folder.path + "/tmux.sock")
         var arguments = ["new-session", "-d", "-s", "usher", "-x", "\(width)", "-y", "\(height)"]
-        let base = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PS1": "$ ", "HOME": folder.path]
+        let base = [
+            "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PS1": "$ ", "HOME": folder.path, "XDG_STATE_HOME": folder.path + "/state",
+        ]
         for (name, value) in base.merging(environment, uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
             arguments += ["-e", "\(name)=\(value)"]
         }

@@ -91,7 +91,7 @@ struct ControlCommandTests {
                     "r2 arrived", "r2 outcome", "r2 withdrawn",
                     "r3 arrived", "r3 outcome", "r3 outcome", "r3 expired",
                 ], "\(watch.log.lines.joined(separator: "\n"))")
-                #expect(watch.log.lines.contains { $0.contains("r1") && $0.contains("accepted") && $0.contains("by pid") })
+                #expect(watch.log.lines.contains { $0.contains("r1") && $0.contains("accepted") && $0.contains("by \(UserName.current) (uid \(getuid()), pid") })
                 #expect(watch.log.lines.contains { $0.contains("r3") && $0.contains("expired") && $0.contains("action reject by timeout") })
                 accepted.close()
             }

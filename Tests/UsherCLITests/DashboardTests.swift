@@ -42,7 +42,7 @@ struct DashboardTests {
             try await terminal.press("a")
             let answered = try await first.value
             #expect(answered.standardOutput.contains("You sent: GET /first HTTP/1.1"))
-            try await terminal.waitFor("Pending (0)", "r1 accepted by pid", "↑↓ to choose another request")
+            try await terminal.waitFor("Pending (0)", "r1 accepted by \(UserName.current) (uid \(getuid()), pid", "↑↓ to choose another request")
 
             // The cursor stays on r1's place; a move takes the request that arrived.
             let second = curl(port, "/second")
@@ -94,10 +94,11 @@ struct DashboardTests {
     @Test("usher run: Ctrl-C asks what q asks, n keeps the gate, Ctrl-C twice stops it; Ctrl-Z is refused")
     func interruptKeys() async throws {
         let folder = try TemporaryDirectory(prefix: "usher-run-keys")
-        let log = folder.path + "/usher.log"
+        // No --log-file: the log goes to the state directory.
+        let log = folder.path + "/state/usher/usher-run.log"
         let usher = try UsherExecutable.path()
-        let command = [usher, "run", "--listen", "127.0.0.1:0", "--control", folder.path + "/control.sock", "--log-file", log]
-        try await TmuxSession.with(width: 120, height: 40) { terminal in
+        let command = [usher, "run", "--listen", "127.0.0.1:0", "--control", folder.path + "/control.sock"]
+        try await TmuxSession.with(width: 120, height: 40, environment: ["XDG_STATE_HOME": folder.path + "/state"]) { terminal in
             try await terminal.type(command.map(\.shellQuoted).joined(separator: " ") + "; echo usher-exit=$?")
             try await terminal.press("Enter")
             try await terminal.waitFor("Pending (0)")
@@ -115,6 +116,8 @@ struct DashboardTests {
             try await terminal.press("C-c")
             try await terminal.waitFor("usher-exit=0")
             #expect(try await waiting.value.exitCode != 0, "the held curl got the timeout action")
+            let logged = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            #expect(logged.contains(" ready ") && logged.contains("arrived id=r1 "), "\(logged)")
         }
         withExtendedLifetime(folder) {}
     }

@@ -56,7 +56,7 @@ struct ProviderCoreTests {
         let request = try #require(core.request(id))
         #expect(request.state == expected)
         #expect(request.lastOutcome?.condition == "operator")
-        #expect(request.lastOutcome?.reason == "pid 4411")
+        #expect(request.lastOutcome?.reason == "uid 0 (pid 4411)")
         #expect(core.counters.isConserved)
     }
 
@@ -86,6 +86,15 @@ struct ProviderCoreTests {
         let ended = core.advance(to: F.seconds(31))
         #expect(ended.requestEventKinds == [.evaluated, .expired(.reject)])
         #expect(core.request(id)?.state == .expired(.reject))
+    }
+
+    @Test("an operator is named by user name, uid and pid, as far as they are known")
+    func operatorNames() {
+        #expect(Operator(pid: 812, uid: 1000, name: "alice").description == "alice (uid 1000, pid 812)")
+        #expect(Operator(pid: 812, uid: 1000).description == "uid 1000 (pid 812)")
+        #expect(Operator(pid: 812).description == "pid 812")
+        #expect(Operator().description == "operator")
+        #expect(Decider.operator(Operator(pid: 9, uid: 0, name: "root")).description == "root (uid 0, pid 9)")
     }
 
     @Test("a deferral that extends the timeout leaves the request the time it had left")

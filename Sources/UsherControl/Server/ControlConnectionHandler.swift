@@ -113,7 +113,7 @@ final class ControlConnectionHandler: ChannelInboundHandler {
                     .forbidden, "uid \(peer.uid) is an observer here: it may watch, not decide"))))
                 return
             }
-            let results = service.decide(operation, by: Operator(pid: peer.pid, uid: peer.uid))
+            let results = service.decide(operation, by: Operator(pid: peer.pid, uid: peer.uid, name: UserNames.name(of: peer.uid)))
             send(ControlLine(id: request.id, message: .decided(results)))
         case .rules:
             send(ControlLine(id: request.id, message: .rules(service.rules())))

@@ -19,13 +19,26 @@ public enum Decider: Hashable, Sendable {
 }
 
 /// An operator identified by the peer credentials of its control connection.
-public struct Operator: Hashable, Sendable {
+public struct Operator: Hashable, Sendable, CustomStringConvertible {
     public var pid: Int32?
     public var uid: UInt32?
+    /// The user name of `uid`, when the system knows one.
+    public var name: String?
 
-    public init(pid: Int32? = nil, uid: UInt32? = nil) {
+    public init(pid: Int32? = nil, uid: UInt32? = nil, name: String? = nil) {
         self.pid = pid
         self.uid = uid
+        self.name = name
+    }
+
+    /// `alice (uid 1000, pid 812)`; `uid 1000 (pid 812)` without a name; `pid 812`.
+    public var description: String {
+        let process = pid.map { "pid \($0)" }
+        switch (name, uid) {
+        case (let name?, let uid?): return "\(name) (" + ["uid \(uid)", process].compactMap { $0 }.joined(separator: ", ") + ")"
+        case (nil, let uid?): return "uid \(uid)" + (process.map { " (\($0))" } ?? "")
+        default: return process ?? "operator"
+        }
     }
 }
 
@@ -34,7 +47,7 @@ extension Decider: CustomStringConvertible {
         switch self {
         case .policy: "policy"
         case .rule(let name): "rule \(name)"
-        case .operator(let person): person.pid.map { "pid \($0)" } ?? "operator"
+        case .operator(let person): person.description
         case .timeout: "timeout"
         case .shutdown: "shutdown"
         case .upstream: "upstream"

@@ -18,7 +18,7 @@ struct LogOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Log line format: text or json.", valueName: "format"))
     var logFormat: Format = .text
 
-    @Option(help: ArgumentHelp("Append the log to this file instead of standard error.", valueName: "path"))
+    @Option(help: ArgumentHelp("Append the log to this file instead of standard error (rotated to FILE.1 past 16 MiB). usher run logs to usher-run.log in the state directory unless given one, or none.", valueName: "path"))
     var logFile: String?
 
     /// Installs the log handler for the whole process (once).

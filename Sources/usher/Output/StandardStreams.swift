@@ -7,7 +7,9 @@ import Glibc
 /// interruption, so lines from several threads never interleave.
 enum StandardError {
     static func writeLine(_ line: String) {
-        StandardStream.write(StandardStream.terminalSafe(line), to: 2)
+        let bytes = StandardStream.terminalSafe(line)
+        StandardStream.write(bytes, to: 2)
+        LogRedirection.didWrite(bytes.count)
     }
 }
 

@@ -30,8 +30,12 @@ struct Run: AsyncParsableCommand {
             ? help, q quit (it asks first when requests are pending: they get the \
             --timeout-action as usher stops).
 
-            The log goes to --log-file (nothing is logged without it: the dashboard owns \
-            the terminal). SIGINT, SIGTERM and SIGHUP stop usher gracefully, as q does.
+            The dashboard owns the terminal, so the log (every decision, who took it and \
+            why) goes to a file: --log-file PATH, by default usher-run.log in the state \
+            directory ($XDG_STATE_HOME/usher, /var/lib/usher for root, else \
+            ~/.local/state/usher); --log-file none logs nothing. Past 16 MiB the file \
+            becomes FILE.1 and a new one starts. SIGINT, SIGTERM, SIGHUP and SIGQUIT stop \
+            usher gracefully, as q does.
 
             Examples:
               usher run                                   every connection waits for you
@@ -55,7 +59,7 @@ struct Run: AsyncParsableCommand {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw CommandFailure("usher run needs a terminal; 'usher serve' runs the same gate headless", code: .usage)
         }
-        let redirection = try LogRedirection(path: log.logFile)
+        let redirection = try LogRedirection(path: Self.logPath(log.logFile))
         log.bootstrap()
         let logger = Logger(label: "usher")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: gate.threads ?? System.coreCount)
@@ -66,6 +70,18 @@ struct Run: AsyncParsableCommand {
             try? await group.shutdownGracefully()
             throw error
         }
+    }
+
+    /// The log file: `--log-file`, nothing for `none`, else `usher-run.log` in the state
+    /// directory (nothing, with a word on standard error, when it cannot be made).
+    static func logPath(_ given: String?) -> String? {
+        if let given { return given == "none" ? nil : given }
+        let directory = StateDirectory.path()
+        if let problem = StateDirectory.create(directory) {
+            StandardError.writeLine("usher: no log: cannot make \(directory): \(problem); --log-file PATH chooses a file")
+            return nil
+        }
+        return directory + "/usher-run.log"
     }
 
     private func run(on group: MultiThreadedEventLoopGroup, logger: Logger, choice: ThemeChoice, redirection: LogRedirection) async throws {
