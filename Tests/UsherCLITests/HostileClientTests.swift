@@ -13,15 +13,7 @@ struct HostileClientTests {
     ]
     static let escaped = [#"\x1b]0;pwned\x07\x1b[2J.evil"#, #"ok.example\r\nr9"#]
 
-    /// Characters a terminal would act on, line by line.
-    static func unsafe(_ output: String) -> [Unicode.Scalar] {
-        output.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line in
-            line.unicodeScalars.filter { scalar in
-                scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
-                    || (0x2066...0x2069).contains(scalar.value)
-            }
-        }
-    }
+    static func unsafe(_ output: String) -> [Unicode.Scalar] { TerminalSafety.unsafeCharacters(in: output) }
 
     static func connectHostile(port: Int) async throws -> [TCPClient] {
         var clients: [TCPClient] = []

@@ -63,12 +63,7 @@ struct TerminalSafetyTests {
         }
     }
 
-    /// The characters that must never reach a terminal, in `output` split into its lines.
-    static func unsafe(_ output: String) -> [Unicode.Scalar] {
-        output.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line in
-            line.unicodeScalars.filter(TerminalText.needsEscape)
-        }
-    }
+    static func unsafe(_ output: String) -> [Unicode.Scalar] { TerminalSafety.unsafeCharacters(in: output) }
 
     static let emptySnapshot: WireSnapshot = {
         let counters = #""arrived":0,"accepted":0,"rejected":0,"withdrawn":0,"expired":0,"overflowed":0,"pending":0,"conserved":true"#
