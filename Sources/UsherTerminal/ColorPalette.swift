@@ -10,24 +10,19 @@ struct ColorPalette {
     init(theme: Theme, colors: Int, pairs: Int) {
         var allocated: [PairKey: Int16] = [:]
         for slot in Slot.allCases {
-            let style = theme.style(slot)
-            var attributes = Self.attributes(style.attributes)
+            let style = theme.style(slot).fitted(colors: colors)
             var pair: Int16 = 0
-            if colors >= 8 {
-                let key = PairKey(foreground: Self.color(style.foreground, colors: colors), background: Self.color(style.background, colors: colors))
-                if key.foreground != -1 || key.background != -1 {
-                    if let existing = allocated[key] {
-                        pair = existing
-                    } else if allocated.count + 1 < min(pairs, Int(Int16.max)) {
-                        pair = Int16(allocated.count + 1)
-                        init_pair(pair, Int16(key.foreground), Int16(key.background))
-                        allocated[key] = pair
-                    }
+            let key = PairKey(foreground: style.foreground ?? -1, background: style.background ?? -1)
+            if key.foreground != -1 || key.background != -1 {
+                if let existing = allocated[key] {
+                    pair = existing
+                } else if allocated.count + 1 < min(pairs, Int(Int16.max)) {
+                    pair = Int16(allocated.count + 1)
+                    init_pair(pair, Int16(key.foreground), Int16(key.background))
+                    allocated[key] = pair
                 }
-            } else if style.background != .default && style.attributes.isEmpty {
-                attributes |= usher_a_reverse()
             }
-            styles[slot] = (attributes, pair)
+            styles[slot] = (Self.attributes(style.attributes), pair)
         }
     }
 
@@ -38,12 +33,6 @@ struct ColorPalette {
     private struct PairKey: Hashable {
         let foreground: Int
         let background: Int
-    }
-
-    private static func color(_ color: TerminalColor, colors: Int) -> Int {
-        guard let index = color.index else { return -1 }
-        if index < colors { return index }
-        return color.basicIndex ?? -1
     }
 
     private static func attributes(_ attributes: TextAttributes) -> attr_t {

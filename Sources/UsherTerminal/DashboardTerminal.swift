@@ -43,6 +43,7 @@ public final class DashboardTerminal: Sendable {
     public func run(
         _ initial: Dashboard, theme: Theme, inbox: Inbox, send: (DecideOperation) -> Void
     ) throws(TerminalError) -> (Dashboard, Ending) {
+        ResizeSignal.wake(pipe)
         let screen = try TerminalScreen.start(theme: theme)
         defer { screen.stop() }
         var dashboard = initial

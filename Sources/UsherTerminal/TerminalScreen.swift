@@ -33,6 +33,7 @@ final class TerminalScreen {
             throw .cannotStart(term: term)
         }
         set_term(screen)
+        ResizeSignal.install()
         // Raw: Ctrl-C, Ctrl-Z and Ctrl-\\ arrive as keys, so that the dashboard asks before
         // they stop anything (a signal would stop the gate without a word).
         raw()
@@ -50,6 +51,7 @@ final class TerminalScreen {
     /// Gives the terminal back as it was.
     func stop() {
         guard let screen else { return }
+        ResizeSignal.uninstall()
         endwin()
         delscreen(screen)
         self.screen = nil

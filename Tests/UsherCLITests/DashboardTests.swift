@@ -146,6 +146,26 @@ struct DashboardTests {
         }
     }
 
+    @Test("usher top --interval 1m: a resize is drawn at once, not at the next refresh")
+    func resizeRedraws() async throws {
+        _ = try await UsherDaemon.with(serveOnFreePort) { _, control in
+            let usher = try UsherExecutable.path()
+            try await TmuxSession.with(width: 120, height: 30) { terminal in
+                try await terminal.type([usher, "top", "--interval", "1m", "--control", control].map(\.shellQuoted).joined(separator: " "))
+                try await terminal.press("Enter")
+                try await terminal.waitFor("Pending (0)")
+                for (width, height) in [(90, 26), (130, 34), (80, 24)] {
+                    try await terminal.resize(width: width, height: height)
+                    // Well within the minute the refresh would take.
+                    try await terminal.waitForScreen("a \(width)-column frame", timeout: .seconds(20)) { screen in
+                        screen.split(separator: "\n").contains { $0.hasPrefix("└") && $0.count == width }
+                    }
+                }
+                try await terminal.press("q")
+            }
+        }
+    }
+
     @Test("usher top: a stopping daemon shows its drain, then that it stopped; a daemon back on the socket is shown again")
     func reconnects() async throws {
         let folder = try TemporaryDirectory(prefix: "usher-top-reconnect")

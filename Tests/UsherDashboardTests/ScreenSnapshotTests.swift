@@ -60,6 +60,22 @@ struct ScreenSnapshotTests {
         try check(dashboard.render(now: Fixture.now), "mixed-200x50")
     }
 
+    @Test("257 pending at the minimum 60x15: every number whole, cut text ends in …, the selected row's LEFT keeps its urgency")
+    func minimum() throws {
+        let requests = (1...257).map { P(id: 10_000 + $0, peer: Fixture.peer($0), age: Double(300 - $0), timeout: $0 == 1 ? 3 : Double($0)) }
+        let dashboard = Fixture.dashboard(Fixture.snapshot(requests, arrived: 123_456), width: 60, height: 15)
+        let canvas = dashboard.render(now: Fixture.now)
+        let text = canvas.text
+        #expect(text.contains("257/10000"), "the pending count is whole")
+        #expect(text.contains("pend 257"), "the counters' last number is whole")
+        #expect(text.contains("123,456"))
+        try check(canvas, "minimum-60x15")
+        let row = try #require((0..<canvas.height).first { canvas.line($0).contains("r10001") })
+        let selected = (0..<canvas.width).map { canvas[$0, row].slot }
+        #expect(selected.contains(.rowSelectedUrgent), "LEFT is 3s: urgent on the selection bar")
+        #expect(!selected.dropFirst().dropLast().contains { ![.rowSelected, .rowSelectedUrgent].contains($0) }, "no gap in the bar")
+    }
+
     @Test("500 pending, scrolled to the 300th")
     func scrolled() throws {
         let requests = (1...500).map { P(id: $0, peer: Fixture.peer($0), age: Double(600 - $0) / 10, timeout: Double($0) / 10) }

@@ -73,4 +73,30 @@ struct ThemeTests {
         #expect(TerminalColor.indexed(196).basicIndex == 1)
         #expect(TerminalColor.indexed(12).basicIndex == 4)
     }
+
+    @Test("on 8 colours no text is black or vanishes on the terminal's own background: greys become dim", arguments: BuiltInThemes.names)
+    func eightColours(name: String) throws {
+        let theme = try #require(BuiltInThemes.theme(named: name))
+        for slot in Slot.allCases {
+            let fitted = theme.style(slot).fitted(colors: 8)
+            if fitted.background == nil {
+                #expect(fitted.foreground != 0, "\(name).\(slot.rawValue) is black on the default background")
+            }
+            if let foreground = fitted.foreground { #expect(foreground != fitted.background, "\(name).\(slot.rawValue) is invisible") }
+        }
+        if name == "default" {
+            let muted = theme.style(.muted).fitted(colors: 8)
+            #expect(muted == FittedStyle(foreground: nil, background: nil, attributes: [.dim]))
+            #expect(theme.style(.muted).fitted(colors: 256).foreground == 8, "256 colours keep the grey")
+            #expect(theme.style(.title).fitted(colors: 8).foreground == 0, "black on a colour stays")
+        }
+    }
+
+    @Test("a style whose colours meet on 8 colours is drawn in reverse; no colours keep the attributes")
+    func collapsed() {
+        let same = TextStyle(foreground: .indexed(9), background: .indexed(1)).fitted(colors: 8)
+        #expect(same == FittedStyle(foreground: nil, background: nil, attributes: [.reverse]))
+        let none = TextStyle(foreground: .indexed(2), background: .indexed(4)).fitted(colors: 0)
+        #expect(none.attributes == [.reverse] && none.foreground == nil)
+    }
 }

@@ -20,18 +20,27 @@ public struct Canvas: Hashable, Sendable {
         set { cells[y * width + x] = newValue }
     }
 
+    /// The mark of text cut short (`…`, or `~` with ASCII line drawing).
+    public var ellipsis: Character = "…"
+
     /// Writes `text` from (`x`, `y`), escaped for terminals (``TerminalText``: a control byte
     /// shows as `\x1b`, never reaches the terminal), clipped to `limit` columns and to the
-    /// canvas; other characters that take no column are dropped. Returns the columns written.
+    /// canvas; other characters that take no column are dropped. Text cut short ends in
+    /// ``ellipsis`` (trailing spaces cut are no loss). Returns the columns written.
     @discardableResult
     public mutating func put(_ text: some StringProtocol, x: Int, y: Int, slot: Slot, limit: Int = .max) -> Int {
         guard y >= 0, y < height else { return 0 }
         let end = min(width, x.addingReportingOverflow(limit).overflow ? width : x + limit)
+        let escaped = TerminalText.escaped(text)
         var column = x
-        for character in TerminalText.escaped(text) {
+        for index in escaped.indices {
+            let character = escaped[index]
             let columns = TerminalWidth.of(character)
             if columns == 0 { continue }
-            if column + columns > end { break }
+            if column + columns > end {
+                if escaped[index...].contains(where: { !$0.isWhitespace }) { markCut(before: column, from: x, y: y, slot: slot) }
+                break
+            }
             if column >= 0 {
                 self[column, y] = Cell(character, slot: slot)
                 if columns == 2 { self[column + 1, y] = Cell(Cell.continuationMark, slot: slot) }
@@ -39,6 +48,30 @@ public struct Canvas: Hashable, Sendable {
             column += columns
         }
         return max(0, column - x)
+    }
+
+    /// As many of `parts` as fit in `limit` columns whole, separated by a space: for numbers,
+    /// which are shown whole or not at all.
+    public static func whole(_ parts: [String], limit: Int) -> String {
+        var text = ""
+        for part in parts {
+            let next = text.isEmpty ? part : text + " " + part
+            guard TerminalWidth.of(next) <= limit else { break }
+            text = next
+        }
+        return text
+    }
+
+    /// Puts the ellipsis in the last cell written before `column` (both cells of a wide one).
+    private mutating func markCut(before column: Int, from start: Int, y: Int, slot: Slot) {
+        let last = column - 1
+        guard last >= max(0, start), last < width else { return }
+        if self[last, y].isContinuation, last - 1 >= 0 {
+            self[last - 1, y] = Cell(ellipsis, slot: slot)
+            self[last, y] = Cell(" ", slot: slot)
+        } else {
+            self[last, y] = Cell(ellipsis, slot: slot)
+        }
     }
 
     /// Fills `rect` with `character`.

@@ -5,6 +5,7 @@ extension Dashboard {
     /// Draws the whole screen at the dashboard's size.
     public func render(now: Date) -> Canvas {
         var canvas = Canvas(width: width, height: height)
+        canvas.ellipsis = options.lineDrawing.ellipsis
         let layout = layout
         guard !layout.isTooSmall else {
             drawTooSmall(into: &canvas)

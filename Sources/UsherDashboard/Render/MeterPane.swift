@@ -36,11 +36,13 @@ struct MeterPane {
         x += canvas.put("pending", x: x, y: row.y, slot: .muted) + 1
         let count = "\(pending)/\(listener.maxPending)"
         let kernel = Self.kernelText(listener)
-        let rates = rateText(listener.id)
-        let fixed = 2 + count.count + 2 + (kernel.isEmpty ? 0 : kernel.count + 2) + rates.count + (listener.paused ? 8 : 0)
+        let rates = rateParts(listener.id)
+        let ratesWidth = rates.map(\.count).reduce(rates.count - 1, +)
+        let fixed = 2 + count.count + 2 + (kernel.isEmpty ? 0 : kernel.count + 2) + ratesWidth + (listener.paused ? 8 : 0)
         let showsKernelGauge = listener.kernelDepth != nil && end - x - fixed >= 30
         let free = end - x - fixed - (showsKernelGauge ? Self.kernelGauge + 3 : 0)
-        let gaugeWidth = max(6, min(40, free / 2))
+        // The count is never cut: the gauge shrinks first (to 3 cells), then the rates give way.
+        let gaugeWidth = max(3, min(40, free / 2, end - x - 3 - count.count))
         let sparkWidth = max(0, min(60, free - gaugeWidth - 2 - 2))
         let gauge = Meter.gauge(value: pending, limit: listener.maxPending, width: gaugeWidth, drawing: drawing)
         let gaugeSlot: Slot = listener.paused ? .gaugeFull : gauge.slot
@@ -55,7 +57,8 @@ struct MeterPane {
             let samples = daemon.depthHistory[listener.id]?.last(sparkWidth) ?? []
             x += canvas.put(Meter.sparkline(samples, width: sparkWidth, drawing: drawing), x: x, y: row.y, slot: .sparkline) + 2
         }
-        canvas.put(rates, x: max(x, end - rates.count), y: row.y, slot: .value, limit: end - x)
+        let shownRates = Canvas.whole(rates, limit: end - x)
+        canvas.put(shownRates, x: max(x, end - shownRates.count), y: row.y, slot: .value, limit: end - x)
     }
 
     /// Cells of the kernel queue's gauge.
@@ -94,33 +97,44 @@ struct MeterPane {
         return x - start + 2
     }
 
-    private func rateText(_ listener: Int) -> String {
+    /// `acc 3/s`, `rej 0/s`, `wd 0.4/s`: shown whole or not at all.
+    private func rateParts(_ listener: Int) -> [String] {
         let meter = daemon.rates[listener] ?? RateMeter()
-        return "acc \(Numbers.rate(meter.rate(\.accepted))) rej \(Numbers.rate(meter.rate(\.rejected))) wd \(Numbers.rate(meter.rate(\.withdrawn)))"
+        return ["acc \(Numbers.rate(meter.rate(\.accepted)))", "rej \(Numbers.rate(meter.rate(\.rejected)))",
+                "wd \(Numbers.rate(meter.rate(\.withdrawn)))"]
     }
 
-    /// `arrived 1,204 = accepted 1,101 + … + pending 39 ✓`, shortened to fit.
+    /// `arrived 1,204 = accepted 1,101 + … + pending 39 ✓`, shortened to fit: short names, then
+    /// without the terms that are zero (the sum still holds), then with terms before `pending`
+    /// left out for an ellipsis. Numbers are never cut.
     private func drawCounters(into canvas: inout Canvas, row: Rect) {
         guard let counters = daemon.counters else { return }
-        let long = [("arrived", counters.arrived), ("accepted", counters.accepted), ("rejected", counters.rejected),
-                    ("withdrawn", counters.withdrawn), ("expired", counters.expired), ("overflowed", counters.overflowed),
-                    ("pending", counters.pending)]
+        let values = [counters.arrived, counters.accepted, counters.rejected, counters.withdrawn, counters.expired,
+                      counters.overflowed, counters.pending]
+        let long = ["arrived", "accepted", "rejected", "withdrawn", "expired", "overflowed", "pending"]
         let short = ["arr", "acc", "rej", "wd", "exp", "ovf", "pend"]
         let mark = counters.conserved ? drawing.check : "\(drawing.cross) counters do not add up"
-        for names in [long.map(\.0), short] {
-            let parts = zip(names, long).map { "\($0) \(Numbers.grouped($1.1))" }
-            let text = parts[0] + " = " + parts.dropFirst().joined(separator: " + ")
-            guard TerminalWidth.of(text) + 3 + TerminalWidth.of(mark) <= row.width || names == short else { continue }
-            var x = row.x + 1
-            for (index, part) in parts.enumerated() {
-                let separator = index == 0 ? "" : index == 1 ? " = " : " + "
-                x += canvas.put(separator, x: x, y: row.y, slot: .muted)
-                let name = part.prefix { $0 != " " }
-                x += canvas.put(name + " ", x: x, y: row.y, slot: .label)
-                x += canvas.put(part.dropFirst(name.count + 1), x: x, y: row.y, slot: .value, limit: row.maxX - 1 - x)
-            }
-            canvas.put(mark, x: x + 2, y: row.y, slot: counters.conserved ? .invariantOK : .invariantBroken, limit: row.maxX - 3 - x)
-            return
+        let room = row.width - 4 - TerminalWidth.of(mark)
+        let nonZero = values.indices.filter { $0 == 0 || $0 == values.count - 1 || values[$0] != 0 }
+        let forms = [(long, Array(values.indices)), (short, Array(values.indices)), (short, nonZero)]
+        func terms(_ form: ([String], [Int])) -> [(String, String)] { form.1.map { (form.0[$0], Numbers.grouped(values[$0])) } }
+        func width(_ terms: [(String, String)]) -> Int { terms.reduce(0) { $0 + $1.0.count + 1 + TerminalWidth.of($1.1) + 3 } - 3 }
+        var shown = terms(forms.first { width(terms($0)) <= room } ?? forms[forms.count - 1])
+        let ellipsis = (String(drawing.ellipsis), "")
+        while width(shown) > room, shown.count > 2 {
+            shown.remove(at: shown.count - (shown[shown.count - 2] == ellipsis ? 3 : 2))
+            if shown[shown.count - 2] != ellipsis { shown.insert(ellipsis, at: shown.count - 1) }
         }
+        var x = row.x + 1
+        for (position, term) in shown.enumerated() {
+            x += canvas.put(position == 0 ? "" : position == 1 ? " = " : " + ", x: x, y: row.y, slot: .muted)
+            if term == ellipsis {
+                x += canvas.put(term.0, x: x, y: row.y, slot: .muted)
+                continue
+            }
+            x += canvas.put(term.0 + " ", x: x, y: row.y, slot: .label)
+            x += canvas.put(term.1, x: x, y: row.y, slot: .value)
+        }
+        canvas.put(mark, x: x + 2, y: row.y, slot: counters.conserved ? .invariantOK : .invariantBroken, limit: row.maxX - 1 - x)
     }
 }

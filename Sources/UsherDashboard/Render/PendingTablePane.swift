@@ -105,11 +105,18 @@ struct PendingTablePane {
         for column in columns {
             let (text, slot) = cell(column.id, of: row)
             let shown = column.rightAligned ? text.padding(to: column.width, left: true) : text
-            let written = canvas.put(shown, x: x, y: rect.y, slot: selected || tagged ? base : slot, limit: column.width)
-            if TerminalWidth.of(shown) > column.width, column.width > 1 {
-                canvas.put(String(drawing.ellipsis), x: x + written - 1, y: rect.y, slot: .muted)
-            }
+            canvas.put(shown, x: x, y: rect.y, slot: Self.slot(slot, selected: selected, tagged: tagged, base: base), limit: column.width)
             x += column.width + 1
+        }
+    }
+
+    /// A cell's slot on a selected or tagged row: the row's, but a near timeout keeps its urgency.
+    private static func slot(_ cell: Slot, selected: Bool, tagged: Bool, base: Slot) -> Slot {
+        switch (cell, selected) {
+        case (.gaugeFull, true): .rowSelectedUrgent
+        case (.gaugeWarn, true): .rowSelectedWarn
+        case (.gaugeFull, false), (.gaugeWarn, false): cell
+        default: selected || tagged ? base : cell
         }
     }
 
@@ -147,12 +154,12 @@ struct PendingTablePane {
         return [
             Column(id: .id, title: "ID", width: idWidth, rightAligned: false, dropOrder: 0),
             Column(id: .age, title: "AGE", width: 6, rightAligned: true, dropOrder: 1),
-            Column(id: .left, title: "LEFT", width: 6, rightAligned: true, dropOrder: 3),
+            Column(id: .left, title: "LEFT", width: 6, rightAligned: true, dropOrder: 2),
             Column(id: .peer, title: "PEER", width: peerWidth, rightAligned: false, dropOrder: 1),
             Column(id: .listener, title: "LISTENER", width: listenerWidth, rightAligned: false, dropOrder: 4),
             Column(id: .data, title: "CALLER DATA", width: 12, rightAligned: false, dropOrder: 0),
             Column(id: .condition, title: "CONDITION", width: conditionWidth, rightAligned: false, dropOrder: 5),
-            Column(id: .state, title: "STATE", width: 8, rightAligned: false, dropOrder: 2),
+            Column(id: .state, title: "STATE", width: 8, rightAligned: false, dropOrder: 3),
         ]
     }
 

@@ -15,6 +15,10 @@ public enum Slot: String, CaseIterable, Hashable, Sendable {
     case columnHeader = "column-header"
     case row
     case rowSelected = "row-selected"
+    /// The LEFT cell of the selected row when its pending timeout is near (under 15 s).
+    case rowSelectedWarn = "row-selected-warn"
+    /// The LEFT cell of the selected row in its last 5 s.
+    case rowSelectedUrgent = "row-selected-urgent"
     case rowTagged = "row-tagged"
     case pending
     case deferred
@@ -40,6 +44,7 @@ public enum Slot: String, CaseIterable, Hashable, Sendable {
         switch self {
         case .normal: nil
         case .rowTagged, .rowSelected: .row
+        case .rowSelectedWarn, .rowSelectedUrgent: .rowSelected
         case .gaugeWarn, .gaugeFull: .gaugeOK
         case .hexOffset, .hexText: .muted
         case .hexBytes: .value
