@@ -16,6 +16,16 @@ struct DashboardBehaviourTests {
         ], listeners: 2))
     }
 
+    @Test("the focused pane is marked in its title; Tab moves the mark")
+    func focusMark() {
+        var dashboard = three()
+        var text = dashboard.render(now: now).text
+        #expect(text.contains("▶ Pending (3)") && !text.contains("▶ Events"))
+        _ = dashboard.press(.tab, now: now)
+        text = dashboard.render(now: now).text
+        #expect(text.contains("▶ Events") && !text.contains("▶ Pending"))
+    }
+
     @Test("a, r, R and d decide the selected request")
     func decisionKeys() {
         var dashboard = three()

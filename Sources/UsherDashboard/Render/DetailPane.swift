@@ -12,9 +12,9 @@ struct DetailPane {
     typealias Line = [(String, Slot)]
 
     func title() -> [(String, Slot)] {
-        guard let row else { return [("Detail", dashboard.focus == .lower ? .paneTitle : .label)] }
+        guard let row else { return [drawing.paneTitle("Detail", focused: dashboard.focus == .lower)] }
         let request = row.request
-        return [(request.id, dashboard.focus == .lower ? .paneTitle : .label),
+        return [drawing.paneTitle(request.id, focused: dashboard.focus == .lower),
                 ("\(request.clientAndProxy) → \(request.local)", .value),
                 ("arrived \(EventText.time(row.arrivedAt, face: dashboard.options.clockFace))", .muted),
                 ("\(request.state) \(Numbers.duration(from: row.arrivedAt, to: now))", .muted)]

@@ -6,7 +6,7 @@ struct EventLogPane {
     var title: (String, Slot) {
         let focused = dashboard.focus == .lower && !dashboard.showsDetail
         let back = dashboard.lowerScroll > 0 ? " (\(dashboard.lowerScroll) back)" : ""
-        return ("Events\(back)", focused ? .paneTitle : .label)
+        return drawing.paneTitle("Events\(back)", focused: focused)
     }
 
     func draw(into canvas: inout Canvas, body: Rect, scrolledBack: Int) {

@@ -10,10 +10,10 @@ struct HostListenersPane {
 
     var titles: [(String, Slot)] {
         let focused = dashboard.hostPaneHasFocus
-        guard let host = dashboard.daemon.host else { return [("Host listeners", focused ? .paneTitle : .label)] }
+        guard let host = dashboard.daemon.host else { return [drawing.paneTitle("Host listeners", focused: focused)] }
         let count = dashboard.hostFilter.isEmpty
             ? "\(host.listeners.count)" : "\(dashboard.hostRows().count) of \(host.listeners.count)"
-        var titles: [(String, Slot)] = [("Host listeners (\(count))", focused ? .paneTitle : .label)]
+        var titles: [(String, Slot)] = [drawing.paneTitle("Host listeners (\(count))", focused: focused)]
         let full = host.saturatedCount
         titles.append(("\(full) full", full > 0 ? .gaugeFull : .muted))
         if !dashboard.hostFilter.isEmpty { titles.append(("filter: \(dashboard.hostFilter)", .prompt)) }

@@ -66,7 +66,7 @@ struct PendingTablePane {
         let total = dashboard.daemon.rows.count
         let count = dashboard.filter.isEmpty ? "\(total)" : "\(rows.count) of \(total)"
         let focused = dashboard.focus == .pending
-        var titles: [(String, Slot)] = [("Pending (\(count))", focused ? .paneTitle : .label)]
+        var titles: [(String, Slot)] = [drawing.paneTitle("Pending (\(count))", focused: focused)]
         if let problem = dashboard.filter.problem {
             titles.append(("filter: \(dashboard.filter.text) is invalid: \(problem)", .statusError))
         } else {
