@@ -77,6 +77,7 @@ public final class DashboardTerminal: Sendable {
                     screen.suspend()
                     screen.draw(dashboard.render(now: Date()))
                 case .redrawAll: screen.invalidate()
+                case .theme(let theme): screen.setTheme(ThemeChoice.adjusted(theme, environment: ProcessInfo.processInfo.environment))
                 case .quit: return (dashboard, .quit)
                 }
             }

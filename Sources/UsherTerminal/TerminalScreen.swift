@@ -13,13 +13,22 @@ final class TerminalScreen {
 
     private init(theme: Theme, screen: OpaquePointer?) {
         self.screen = screen
-        let colors = has_colors()
-        if colors {
+        if has_colors() {
             start_color()
             use_default_colors()
         }
-        palette = ColorPalette(
-            theme: theme, colors: colors ? Int(usher_colors()) : 0, pairs: colors ? Int(usher_color_pairs()) : 0)
+        palette = Self.palette(theme)
+    }
+
+    private static func palette(_ theme: Theme) -> ColorPalette {
+        let colors = has_colors()
+        return ColorPalette(theme: theme, colors: colors ? Int(usher_colors()) : 0, pairs: colors ? Int(usher_color_pairs()) : 0)
+    }
+
+    /// Draws with `theme` from the next frame on (every cell).
+    func setTheme(_ theme: Theme) {
+        palette = Self.palette(theme)
+        invalidate()
     }
 
     /// Takes over the terminal on standard input and output.

@@ -35,6 +35,26 @@ public enum TextSnapshot {
             return .recorded(path: path)
         }
         guard let expected = try? String(contentsOfFile: path, encoding: .utf8) else { return .missing(path: path) }
+        return compare(text, with: expected, path: path)
+    }
+
+    /// Compares `text` with the part of the file at `path` between the lines `<!-- NAME -->`
+    /// and `<!-- end NAME -->` (a generated section of a manual); records it there in record mode.
+    public static func checkSection(_ text: String, named name: String, inFile path: String) throws -> Result {
+        let document = try String(contentsOfFile: path, encoding: .utf8)
+        let begin = "<!-- \(name) -->\n", end = "<!-- end \(name) -->"
+        guard let start = document.range(of: begin), let stop = document.range(of: end, range: start.upperBound..<document.endIndex) else {
+            return .missing(path: "\(path) (no \(begin.dropLast()) … \(end) section)")
+        }
+        let current = String(document[start.upperBound..<stop.lowerBound])
+        if ProcessInfo.processInfo.environment["USHER_RECORD_SNAPSHOTS"] == "1" {
+            try (document[..<start.upperBound] + text + document[stop.lowerBound...]).write(toFile: path, atomically: true, encoding: .utf8)
+            return .recorded(path: path)
+        }
+        return compare(text, with: current, path: path)
+    }
+
+    private static func compare(_ text: String, with expected: String, path: String) -> Result {
         guard expected != text else { return .matches }
         let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let actualLines = text.split(separator: "\n", omittingEmptySubsequences: false)

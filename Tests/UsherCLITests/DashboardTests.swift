@@ -146,6 +146,49 @@ struct DashboardTests {
         }
     }
 
+    @Test("usher top: the : command line decides by ID and by peer (asking first), completes, recalls, changes the theme")
+    func commandLine() async throws {
+        _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in
+            let port = try await daemon.readyPort()
+            let usher = try UsherExecutable.path()
+            try await TmuxSession.with(width: 120, height: 30) { terminal in
+                try await terminal.type([usher, "top", "--control", control].map(\.shellQuoted).joined(separator: " "))
+                try await terminal.press("Enter")
+                try await terminal.waitFor("Pending (0)")
+                let first = curl(port, "/one")
+                try await terminal.waitFor("GET /one")
+                let second = curl(port, "/two")
+                try await terminal.waitFor("GET /two")
+                try await terminal.press(":")
+                try await terminal.type("acc")
+                try await terminal.press("Tab")
+                try await terminal.waitFor(":accept _")
+                try await terminal.type("r1")
+                try await terminal.press("Enter")
+                #expect(try await first.value.standardOutput.contains("You sent: GET /one"))
+                try await terminal.press(":")
+                try await terminal.type("reject peer 127.0.0.0/8")
+                try await terminal.press("Enter")
+                try await terminal.waitFor("Reject 1 request from 127.0.0.0/8 (r2")
+                try await terminal.press("y")
+                #expect(try await second.value.exitCode != 0)
+                try await terminal.waitFor("Pending (0)")
+                try await terminal.press(":")
+                try await terminal.press("Up")
+                try await terminal.waitFor(":reject peer 127.0.0.0/8_")
+                try await terminal.press("C-u")
+                try await terminal.type("theme mono")
+                try await terminal.press("Enter")
+                try await terminal.waitFor("theme mono")
+                try await terminal.press(":")
+                try await terminal.type("sideways")
+                try await terminal.press("Enter")
+                try await terminal.waitFor(":sideways: 'sideways' is not a command")
+                try await terminal.press("q")
+            }
+        }
+    }
+
     @Test("usher top --interval 1m: a resize is drawn at once, not at the next refresh")
     func resizeRedraws() async throws {
         _ = try await UsherDaemon.with(serveOnFreePort) { _, control in

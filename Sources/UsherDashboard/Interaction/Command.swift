@@ -5,6 +5,10 @@ public enum Command: Hashable, Sendable, CaseIterable {
     case acceptAll, rejectAll
     case filter, clearFilter, sort, reverseSort
     case switchPane, detail, hostListeners, help, quit
+    /// `:`: the command line.
+    case commandLine
+    /// `:theme NAME`: other colours (no key).
+    case theme
     /// Ctrl-C (and Ctrl-\\): quit, asking as `q` does; a second one within 2 s confirms.
     case interrupt
     /// Ctrl-Z: suspend, where nothing waits on this process.

@@ -24,9 +24,10 @@ public struct Confirmation: Hashable, Sendable {
     }
 
     /// The question before `operation`, naming its requests and those the operator cannot
-    /// see (`hidden` by the filter, `offScreen` scrolled out of view).
+    /// see (`hidden` by the filter, `offScreen` scrolled out of view): `which` comes before
+    /// the noun (`tagged`), `qualifier` after it (`from 10.0.0.0/8`).
     static func deciding(
-        _ operation: DecideOperation, verb: String, which: String, hidden: Set<String>, offScreen: Set<String>
+        _ operation: DecideOperation, verb: String, which: String, qualifier: String = "", hidden: Set<String>, offScreen: Set<String>
     ) -> Confirmation {
         let ids = operation.ids
         let noun = ids.count == 1 ? "request" : "requests"
@@ -40,7 +41,7 @@ public struct Confirmation: Hashable, Sendable {
         let details = notes.isEmpty ? named : named + (ids.count == 1 ? ", " : "; ") + notes.joined(separator: ", ")
         let which = which.isEmpty ? "" : "\(which) "
         return Confirmation(
-            question: "\(verb) \(ids.count) \(which)\(noun) (\(details))?", then: .decide(operation),
+            question: "\(verb) \(ids.count) \(which)\(noun)\(qualifier.isEmpty ? "" : " " + qualifier) (\(details))?", then: .decide(operation),
             countToType: ids.count >= typedCountThreshold ? ids.count : nil)
     }
 

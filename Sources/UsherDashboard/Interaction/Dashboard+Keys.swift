@@ -99,6 +99,8 @@ extension Dashboard {
             keepSelectionVisible()
         case .hostListeners: toggleHostPane()
         case .help: showsHelp = true
+        case .commandLine: prompt = .command(text: "")
+        case .theme: show(StatusMessage("themes: \(BuiltInThemes.names.joined(separator: ", ")), or a path: :theme light"), now: now)
         case .quit: return quit()
         case .interrupt: return interrupt(now: now)
         case .suspend: return suspend(now: now)
@@ -157,6 +159,7 @@ extension Dashboard {
             if confirmation.then == .quit, keyMap.command(for: key) == .interrupt { return interrupt(now: now) }
             return answer(confirmation, with: key, now: now)
         }
+        if case .command(let text) = prompt { return answerCommandLine(text, with: key, now: now) }
         guard var text = prompt.typed else { return [] }
         if case .deferral(_, _, proposed: true) = prompt, key != .enter, key != .escape {
             text = ""  // typing replaces the proposal
@@ -241,7 +244,7 @@ extension Dashboard {
                 show(StatusMessage(error.description, isError: true), now: now)
                 return []
             }
-        case .confirm:
+        case .confirm, .command:
             return []
         }
     }
@@ -259,7 +262,7 @@ extension Dashboard {
 
     /// Shows the rows `text` matches; the first of them takes the cursor, unless
     /// `selectingFirst` is false and the selected one is still shown.
-    private mutating func applyFilter(_ text: String, selectingFirst: Bool = true) {
+    mutating func applyFilter(_ text: String, selectingFirst: Bool = true) {
         filter = RowFilter(text)
         if selectingFirst { selectedID = nil }
         reselect()
@@ -300,7 +303,7 @@ extension Dashboard {
     }
 
     /// The requests a decision key acts on: the tagged ones, else the selected one.
-    private mutating func targets(now: Date) -> [String]? {
+    mutating func targets(now: Date) -> [String]? {
         guard mayDecide(now: now) else { return nil }
         let tags = taggedIDs
         if !tags.isEmpty { return tags }
@@ -318,7 +321,7 @@ extension Dashboard {
     }
 
     /// False, with the reason on the status line, when this dashboard cannot decide.
-    private mutating func mayDecide(now: Date) -> Bool {
+    mutating func mayDecide(now: Date) -> Bool {
         if isObserver {
             show(StatusMessage("read-only: this user may watch but not decide (--observers)", isError: true), now: now)
             return false
@@ -341,7 +344,7 @@ extension Dashboard {
 
     /// Sends a decision on one request the operator sees; any other waits for a confirmation
     /// that names the requests, and those not shown.
-    private mutating func confirmUnlessShown(_ operation: DecideOperation, which: String? = nil) -> [DashboardAction] {
+    mutating func confirmUnlessShown(_ operation: DecideOperation, which: String? = nil, qualifier: String = "") -> [DashboardAction] {
         let rows = visibleRows()
         let page = max(1, layout.pendingBody.height)
         let onScreen = Set(tableLines().dropFirst(scroll).prefix(page).compactMap { line -> String? in
@@ -354,7 +357,8 @@ extension Dashboard {
         let offScreen = Set(operation.ids.filter { shown.contains($0) && !onScreen.contains($0) })
         let anyTagged = operation.ids.contains { tagged.contains($0) }
         prompt = .confirm(Confirmation.deciding(
-            operation, verb: Self.verb(operation.decision), which: which ?? (anyTagged ? "tagged" : ""), hidden: hidden, offScreen: offScreen))
+            operation, verb: Self.verb(operation.decision), which: which ?? (anyTagged ? "tagged" : ""), qualifier: qualifier,
+            hidden: hidden, offScreen: offScreen))
         return []
     }
 
@@ -372,7 +376,7 @@ extension Dashboard {
     }
 
     /// The tagged requests that are still pending, in arrival order.
-    private var taggedIDs: [String] {
+    var taggedIDs: [String] {
         Array(daemon.rows.keys.filter { tagged.contains($0) })
     }
 

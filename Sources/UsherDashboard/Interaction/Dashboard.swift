@@ -58,6 +58,10 @@ public struct Dashboard: Sendable {
     /// The first visible row of the host listeners pane.
     public internal(set) var hostScroll = 0
     public internal(set) var prompt: Prompt?
+    /// The lines run on the `:` command line, oldest first (at most ``commandHistoryLimit``).
+    public internal(set) var commandHistory: [String] = []
+    /// The line of ``commandHistory`` recalled last with Up/Down.
+    var historyPosition: Int?
     /// The decision dialog (`m`), while it is open.
     public internal(set) var dialog: DecisionDialog?
     public internal(set) var status: StatusMessage?

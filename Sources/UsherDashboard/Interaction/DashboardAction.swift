@@ -13,6 +13,8 @@ public enum DashboardAction: Hashable, Sendable {
     case redrawAll
     /// Leave the dashboard.
     case quit
+    /// Draw with other colours from now on (`:theme`).
+    case theme(Theme)
     /// Give the terminal back and stop the process until it is continued (Ctrl-Z).
     case suspend
 }

@@ -12,6 +12,8 @@ public enum Prompt: Hashable, Sendable {
     /// A bulk decision, a decision on requests not shown, or a quit, that waits for the
     /// operator (``Confirmation``).
     case confirm(Confirmation)
+    /// `:`: a command line as typed so far (``ColonCommand``).
+    case command(text: String)
 
     /// What a confirmed question does.
     public enum Confirmed: Hashable, Sendable {
@@ -28,7 +30,7 @@ public enum Prompt: Hashable, Sendable {
     /// The text being typed, if the prompt takes text.
     var typed: String? {
         switch self {
-        case .filter(let text, _), .hostFilter(let text, _), .deferral(let text, _, _): text
+        case .filter(let text, _), .hostFilter(let text, _), .deferral(let text, _, _), .command(let text): text
         case .confirm: nil
         }
     }
@@ -39,6 +41,7 @@ public enum Prompt: Hashable, Sendable {
         case .filter(_, let previous): .filter(text: text, previous: previous)
         case .hostFilter(_, let previous): .hostFilter(text: text, previous: previous)
         case .deferral(_, let ids, _): .deferral(text: text, ids: ids, proposed: false)
+        case .command: .command(text: text)
         case .confirm: self
         }
     }

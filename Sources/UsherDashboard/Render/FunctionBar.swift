@@ -46,6 +46,8 @@ struct FunctionBar {
                 note = "  longer than the \(left) \(soonest.id) has left: its timeout moves back \(DurationText.format(duration))"
             }
             (question, hint) = ("Defer \(which) for: \(text)_", "\(note) · 500ms, 30s, 5m · Enter defer · Esc cancel")
+        case .command(let text):
+            (question, hint) = (":\(text)_", "  Tab complete · Up/Down recall · Enter run · Esc cancel")
         case .confirm(let confirmation):
             (question, hint) = (confirmation.countToType == nil ? "Confirm: " : "Confirm by typing the count: ", confirmation.hint)
         }

@@ -7,11 +7,25 @@ struct HelpOverlay {
 
     func lines() -> [[(String, Slot)]] {
         var lines: [[(String, Slot)]] = [[("Keys", .paneTitle)]]
-        let keyWidth = keyMap.bindings.filter { !Self.movement.contains($0.command) }.map { keys(of: $0).count }.max() ?? 8
-        for binding in keyMap.bindings where !Self.movement.contains(binding.command) {
+        let keyed = keyMap.bindings.filter { !$0.keys.isEmpty && !Self.movement.contains($0.command) }
+        let keyWidth = keyed.map { keys(of: $0).count }.max() ?? 8
+        for binding in keyed {
             lines.append([(keys(of: binding).padding(to: keyWidth + 2), .value), (binding.help, .row)])
         }
         lines.append([("Up Down PgUp PgDn Home End (or k j g G)", .value), ("  move; with Tab, scroll the lower pane; Ctrl-L redraws", .row)])
+        lines.append([])
+        lines.append([("Commands", .paneTitle), ("  after :, Tab completes, Up/Down recall", .muted)])
+        let named = keyMap.bindings.filter { $0.name != nil }
+        for binding in named where binding.keys.isEmpty || !binding.arguments.isEmpty {
+            let usage = ":\(binding.name ?? "") \(binding.arguments)"
+            lines.append([(usage, .value), (binding.keys.isEmpty ? "  " + binding.help : "", .row)])
+        }
+        lines.append([("TARGET", .value), (" \(KeyMap.target); none: the tagged or selected", .row)])
+        let others = named.filter { $0.arguments.isEmpty && !$0.keys.isEmpty }.compactMap(\.name).map { ":" + $0 }
+        lines.append([("As their keys do: ", .row)])
+        for start in stride(from: 0, to: others.count, by: 6) {
+            lines.append([("  " + others[start..<min(others.count, start + 6)].joined(separator: " "), .value)])
+        }
         lines.append([])
         lines.append([("Reading the screen", .paneTitle)])
         lines.append([("\(drawing.selected) selected  \(drawing.tagged) tagged  ", .row), ("deferred", .deferred), (" rows wait for their deferral to end", .row)])

@@ -17,13 +17,16 @@ public struct ThemeChoice: Sendable {
     public static func resolve(
         _ requested: String?, ascii: Bool, environment: [String: String], localeIsUTF8: Bool
     ) throws(ThemeError) -> ThemeChoice {
-        var theme = try load(requested ?? "default")
+        let theme = adjusted(try load(requested ?? "default"), environment: environment)
         let term = environment["TERM"] ?? ""
-        if environment["NO_COLOR"] != nil || term == "dumb" {
-            theme = theme.isMonochrome ? theme : (BuiltInThemes.theme(named: "mono") ?? theme.monochrome)
-        }
         let drawing: LineDrawing = ascii || !localeIsUTF8 || term == "dumb" ? .ascii : .unicode
         return ThemeChoice(theme: theme, lineDrawing: drawing)
+    }
+
+    /// `theme` as this environment lets it show: `mono` under `NO_COLOR` or `TERM=dumb`.
+    public static func adjusted(_ theme: Theme, environment: [String: String]) -> Theme {
+        guard environment["NO_COLOR"] != nil || environment["TERM"] == "dumb", !theme.isMonochrome else { return theme }
+        return BuiltInThemes.theme(named: "mono") ?? theme.monochrome
     }
 
     /// A built-in theme by name, or a theme file by path.

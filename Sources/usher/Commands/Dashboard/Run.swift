@@ -27,6 +27,7 @@ struct Run: AsyncParsableCommand {
 
             Keys: a accept, r reject, R reset, d defer, Space tag, A/X accept/reject all \
             tagged (or all shown), / filter, s sort, Enter detail, Tab switch pane, \
+            : command line (:accept peer 10.0.0.0/8, :defer all 5m, :theme light), \
             ? help, q quit (it asks first when requests are pending: they get the \
             --timeout-action as usher stops).
 

@@ -22,7 +22,9 @@ struct Top: AsyncParsableCommand {
             Keys: a accept, r reject, R reset, d defer, Space tag, A/X accept/reject all \
             tagged (or all shown), / filter, s sort, Enter detail (conditions and caller \
             data in hex), Tab switch pane, H host listeners, ? help, q quit. F1-F10 \
-            mirror them; a click selects a row.
+            mirror them; a click selects a row. : opens the command line, which runs \
+            the same actions by name: :accept r4, :reject peer 10.0.0.0/8 reset, \
+            :defer all 5m, :sort peer, :theme light (Tab completes, Up recalls).
 
             H (or --host) puts the host's listeners in the lower pane: every TCP socket \
             in LISTEN on the host, gated or not, with its kernel accept queue (Recv-Q \
