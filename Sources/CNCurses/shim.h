@@ -56,6 +56,17 @@ static inline int usher_put_wide(int y, int x, const wchar_t *text, attr_t attri
     return mvadd_wch(y, x, &cell);
 }
 
+extern int setupterm(const char *term, int filedes, int *errret);
+
+/// The terminal named by TERM can move the cursor (terminfo's `cup`): without it, the
+/// dashboard falls back to its line mode.
+static inline int usher_terminal_addresses_cursor(void) {
+    int error = 0;
+    if (setupterm(NULL, 1, &error) != OK) return 0;
+    const char *cup = tigetstr((char *)"cup");
+    return cup != NULL && cup != (const char *)-1;
+}
+
 /// The codeset of the current locale is UTF-8.
 static inline int usher_locale_is_utf8(void) {
     const char *codeset = nl_langinfo(CODESET);

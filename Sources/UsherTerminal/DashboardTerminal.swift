@@ -41,10 +41,16 @@ public final class DashboardTerminal: Sendable {
     /// Takes over the terminal and runs until `q` or ``requestStop()``; the terminal is restored
     /// before it returns or throws. Blocks the calling thread.
     public func run(
-        _ initial: Dashboard, theme: Theme, inbox: Inbox, send: (DecideOperation) -> Void
+        _ initial: Dashboard, theme: Theme, mode: DashboardMode = .screen, inbox: Inbox, send: (DecideOperation) -> Void
     ) throws(TerminalError) -> (Dashboard, Ending) {
-        ResizeSignal.wake(pipe)
-        let screen = try TerminalScreen.start(theme: theme)
+        let screen: any DashboardScreen
+        switch mode {
+        case .screen:
+            ResizeSignal.wake(pipe)
+            screen = try TerminalScreen.start(theme: theme)
+        case .lines(let width, let height):
+            screen = LineScreen(width: width, height: height, interval: max(0.1, initial.options.interval))
+        }
         defer { screen.stop() }
         var dashboard = initial
         let size = screen.size
@@ -58,7 +64,12 @@ public final class DashboardTerminal: Sendable {
             for input in inbox.drain() { actions += dashboard.receive(input, now: now) }
             dashboard.settle()
             var resized = false
-            for key in screen.readKeys(resized: &resized) { actions += dashboard.press(key, now: now) }
+            for input in screen.readInput(resized: &resized) {
+                switch input {
+                case .key(let key): actions += dashboard.press(key, now: now)
+                case .line(let keys): actions += dashboard.press(line: keys, now: now)
+                }
+            }
             if resized {
                 let size = screen.size
                 dashboard.resize(width: size.width, height: size.height)
@@ -88,7 +99,7 @@ public final class DashboardTerminal: Sendable {
             }
             let untilTick = nextTick.timeIntervalSince(Date())
             let wait = dashboard.needsRedraw ? min(untilTick, 1.0 / 30) : untilTick
-            pipe.wait(milliseconds: Int32(max(0, min(60_000, wait * 1000)).rounded(.up)))
+            pipe.wait(milliseconds: Int32(max(0, min(60_000, wait * 1000)).rounded(.up)), input: screen.readsInput)
         }
         return (dashboard, .stopped)
     }

@@ -11,7 +11,7 @@ public enum TerminalError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notATerminal:
-            "standard input and output must be a terminal for the dashboard; use 'usher top --once' for one plain-text frame"
+            "standard input and output must be a terminal for the dashboard; use --line-mode for plain-text frames and keys read by line, or 'usher top --once' for one frame"
         case .cannotStart(let term):
             "cannot start the terminal interface for TERM='\(term)'; set TERM to your terminal's type (xterm-256color, screen, tmux-256color)"
         case .system(let call, let code):

@@ -6,7 +6,7 @@ import Glibc
 
 /// The curses screen: starts and ends curses, copies a ``Canvas`` to it (only the cells that
 /// changed since the last frame), and reads keys and clicks.
-final class TerminalScreen {
+final class TerminalScreen: DashboardScreen {
     private var palette: ColorPalette
     private var previous: Canvas?
     private var screen: OpaquePointer?
@@ -72,7 +72,7 @@ final class TerminalScreen {
     }
 
     /// Shows `canvas`; every cell when `full` (after Ctrl-L or a resize).
-    func draw(_ canvas: Canvas, full: Bool = false) {
+    func draw(_ canvas: Canvas, full: Bool) {
         let old = full ? nil : previous.flatMap { $0.width == canvas.width && $0.height == canvas.height ? $0 : nil }
         if old == nil { erase() }
         var wide = [wchar_t](repeating: 0, count: 2)
@@ -103,18 +103,9 @@ final class TerminalScreen {
     /// Gives the terminal back, stops the process (as Ctrl-Z would in a shell), and takes the
     /// terminal again when the shell continues it.
     func suspend() {
-        // The default action, not curses' handler (which would redo this from a signal handler),
-        // on this thread, where other threads block it: raise returns once continued.
-        signal(SIGTSTP, SIG_DFL)
-        var stop = sigset_t()
-        sigemptyset(&stop)
-        sigaddset(&stop, SIGTSTP)
-        var mask = sigset_t()
-        pthread_sigmask(SIG_UNBLOCK, &stop, &mask)
         def_prog_mode()
         endwin()
-        raise(SIGTSTP)
-        pthread_sigmask(SIG_SETMASK, &mask, nil)
+        ProcessStop.untilContinued()
         reset_prog_mode()
         invalidate()
     }
@@ -122,6 +113,16 @@ final class TerminalScreen {
     /// Flashes the screen (a visible bell), or beeps where the terminal cannot flash.
     func flashScreen() {
         if flash() == usher_err() { beep() }
+    }
+
+    let readsInput = true
+
+    func draw(_ canvas: Canvas) {
+        draw(canvas, full: false)
+    }
+
+    func readInput(resized: inout Bool) -> [DashboardInputEvent] {
+        readKeys(resized: &resized).map { .key($0) }
     }
 
     /// Every key waiting, without blocking; `.resized` is reported through `resized`.

@@ -29,13 +29,13 @@ final class WakePipe: @unchecked Sendable {
         while read(readEnd, &buffer, buffer.count) > 0 {}
     }
 
-    /// Waits until standard input is readable, a wake-up arrives, a signal interrupts, or
-    /// `milliseconds` pass.
-    func wait(milliseconds: Int32) {
-        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)]
-        _ = poll(&fds, 2, milliseconds)
-        if fds[1].revents != 0 { drain() }
+    /// Waits until standard input is readable (when `input` is set: not after it ended), a
+    /// wake-up arrives, a signal interrupts, or `milliseconds` pass.
+    func wait(milliseconds: Int32, input: Bool = true) {
+        var fds = [pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, input ? 2 : 1, milliseconds)
+        if fds[0].revents != 0 { drain() }
     }
 
     deinit {

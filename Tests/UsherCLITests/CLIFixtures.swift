@@ -1,4 +1,6 @@
 import Glibc
+import Foundation
+import Testing
 import UsherTestSupport
 
 /// `curl` against a loopback port, bounded in time.
@@ -40,4 +42,18 @@ let serveOnFreePort = ["serve", "--listen", "127.0.0.1:0"]
 /// waits that out, as an operator reading the line would.
 func waitOutDecisionPause() async throws {
     try await Task.sleep(for: .milliseconds(400))
+}
+
+/// The port of the first listener, from the ready line in the log file.
+func readyPort(fromLog path: String) async throws -> Int {
+    var port: Int?
+    try await poll("the ready line in \(path)", every: .milliseconds(50), timeout: .seconds(20)) {
+        let log = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        guard let line = log.split(separator: "\n").first(where: { $0.contains(" ready ") }),
+              let field = line.split(separator: " ").first(where: { $0.hasPrefix("listeners=") }),
+              let text = field.split(separator: ":").last else { return false }
+        port = Int(text)
+        return port != nil
+    }
+    return try #require(port)
 }

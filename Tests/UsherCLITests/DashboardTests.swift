@@ -10,20 +10,6 @@ struct DashboardTests {
         Task { try await ProcessRunner.run("curl", ["-sS", "-m", "30", "http://127.0.0.1:\(port)\(path)"], timeout: .seconds(40)) }
     }
 
-    /// The port of the first listener, from the ready line in the log file.
-    func port(fromLog path: String) async throws -> Int {
-        var port: Int?
-        try await poll("the ready line in \(path)", every: .milliseconds(50), timeout: .seconds(20)) {
-            let log = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            guard let line = log.split(separator: "\n").first(where: { $0.contains(" ready ") }),
-                  let field = line.split(separator: " ").first(where: { $0.hasPrefix("listeners=") }),
-                  let text = field.split(separator: ":").last else { return false }
-            port = Int(text)
-            return port != nil
-        }
-        return try #require(port)
-    }
-
     @Test("usher run: a curl appears, a answers it, r refuses, d then a, / filters, resize, q leaves a clean prompt")
     func run() async throws {
         let folder = try TemporaryDirectory(prefix: "usher-run")
@@ -34,7 +20,7 @@ struct DashboardTests {
             try await terminal.type(command.map(\.shellQuoted).joined(separator: " ") + "; echo usher-exit=$?")
             try await terminal.press("Enter")
             try await terminal.waitFor("Pending (0)", "No pending requests", "a Accept")
-            let port = try await port(fromLog: log)
+            let port = try await readyPort(fromLog: log)
 
             let first = curl(port, "/first")
             try await terminal.waitFor("r1", "GET /first HTTP/1.1")
@@ -102,7 +88,7 @@ struct DashboardTests {
             try await terminal.type(command.map(\.shellQuoted).joined(separator: " ") + "; echo usher-exit=$?")
             try await terminal.press("Enter")
             try await terminal.waitFor("Pending (0)")
-            let port = try await port(fromLog: log)
+            let port = try await readyPort(fromLog: log)
             let waiting = curl(port, "/held")
             try await terminal.waitFor("GET /held")
             try await terminal.press("C-z")

@@ -142,4 +142,27 @@ struct CommandLineTests {
         #expect(run("accept r1", in: &dashboard).isEmpty)
         #expect(dashboard.status?.text.contains("read-only") == true)
     }
+
+    @Test("line mode: a line's characters are keys; its end is Enter only where it typed into a question")
+    func lines() {
+        func keys(_ text: String) -> [Key] { text.map { .character($0) } }
+        let decideR1 = { (decision: DecisionRequest, extends: Bool) in
+            [DashboardAction.decide(DecideOperation(ids: ["r1"], selector: nil, decision: decision, extendsTimeout: extends))]
+        }
+        var dashboard = three()
+        #expect(dashboard.press(line: keys("a"), now: now) == decideR1(.accept, false), "no Enter after a: it would open the detail")
+        #expect(!dashboard.showsDetail)
+        #expect(dashboard.press(line: keys("d"), now: now).isEmpty)
+        #expect(dashboard.prompt == .deferral(text: "30s", ids: ["r1"], proposed: true), "d alone leaves the question open")
+        #expect(dashboard.press(line: keys("5s"), now: now) == decideR1(.deferral(.seconds(5)), false))
+        #expect(dashboard.press(line: keys("d5s"), now: now) == decideR1(.deferral(.seconds(5)), false))
+        #expect(dashboard.press(line: keys(":reject r1 reset"), now: now) == decideR1(.reject(mode: .reset, message: nil), false))
+        #expect(dashboard.press(line: keys("X"), now: now).isEmpty)
+        #expect(dashboard.press(line: keys("y"), now: now).count == 1, "y answers; no Enter follows")
+        #expect(dashboard.prompt == nil && !dashboard.showsDetail)
+        _ = dashboard.press(line: keys("d"), now: now)
+        #expect(dashboard.press(line: [], now: now) == decideR1(.deferral(.seconds(30)), false), "an empty line is Enter")
+        #expect(dashboard.press(line: keys("jj"), now: now).isEmpty)
+        #expect(dashboard.selectedID == "r3")
+    }
 }

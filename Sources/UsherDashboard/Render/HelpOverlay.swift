@@ -44,6 +44,6 @@ struct HelpOverlay {
 
     func draw(into canvas: inout Canvas) {
         OverlayBox(title: [("usher help", .paneTitle)], lines: lines(), drawing: drawing,
-                   cutNote: "↑↓ PgUp PgDn scroll, any other key closes", firstLine: firstLine).draw(into: &canvas)
+                   cutNote: "\(drawing.upDown) PgUp PgDn scroll, any other key closes", firstLine: firstLine).draw(into: &canvas)
     }
 }

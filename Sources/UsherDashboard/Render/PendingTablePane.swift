@@ -58,7 +58,7 @@ struct PendingTablePane {
     private func drawDeparted(_ departed: DepartedSelection, into canvas: inout Canvas, rect: Rect) {
         canvas.fill(rect, slot: .rowSelected)
         canvas.put(String(drawing.selected), x: rect.x, y: rect.y, slot: .rowSelected)
-        let text = "\(departed.text) · ↑↓ to choose another request"
+        let text = "\(departed.text) · \(drawing.upDown) to choose another request"
         canvas.put(text, x: rect.x + 2, y: rect.y, slot: .rowSelected, limit: rect.width - 2)
     }
 
@@ -74,7 +74,7 @@ struct PendingTablePane {
         }
         titles.append(("sort: \(dashboard.sort.rawValue)\(dashboard.descending ? " (reversed)" : "")", .muted))
         if !dashboard.tagged.isEmpty { titles.append(("\(dashboard.tagged.count) tagged", .rowTagged)) }
-        if !dashboard.unseenAbove.isEmpty { titles.append(("\(dashboard.unseenAbove.count) new ↑", .prompt)) }
+        if !dashboard.unseenAbove.isEmpty { titles.append(("\(dashboard.unseenAbove.count) new \(drawing.above)", .prompt)) }
         canvas.drawRule(y: y, left: drawing.teeLeft, right: drawing.teeRight, titles: titles, drawing: drawing)
     }
 

@@ -22,16 +22,20 @@ public struct LineDrawing: Hashable, Sendable {
     public var ellipsis: Character
     public var enterKey: String
     public var spaceKey: String
+    /// The arrow keys, as hints name them.
+    public var upDown: String
+    /// Rows above the view.
+    public var above: String
 
     public static let unicode = LineDrawing(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
         teeLeft: "├", teeRight: "┤", teeDown: "┬", teeUp: "┴", gaugeFull: "█", gaugeEmpty: "░",
         levels: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], selected: "▶", tagged: "*", check: "✓", cross: "✗",
-        ellipsis: "…", enterKey: "⏎", spaceKey: "␣")
+        ellipsis: "…", enterKey: "⏎", spaceKey: "␣", upDown: "↑↓", above: "↑")
 
     public static let ascii = LineDrawing(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         teeLeft: "+", teeRight: "+", teeDown: "+", teeUp: "+", gaugeFull: "#", gaugeEmpty: ".",
         levels: ["_", ".", ":", "-", "=", "+", "*", "#"], selected: ">", tagged: "*", check: "ok", cross: "X",
-        ellipsis: "~", enterKey: "Enter", spaceKey: "Space")
+        ellipsis: "~", enterKey: "Enter", spaceKey: "Space", upDown: "Up/Down", above: "above")
 }

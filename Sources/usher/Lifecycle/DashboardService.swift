@@ -17,14 +17,16 @@ final class DashboardService: Service {
     private let group: any EventLoopGroup
     private let initial: Dashboard
     private let theme: Theme
+    private let mode: DashboardMode
     private let ended = Mutex<Dashboard?>(nil)
 
     /// `group` carries the two connections (the process's own event-loop group).
-    init(controlPath: String, group: any EventLoopGroup, dashboard: Dashboard, theme: Theme) {
+    init(controlPath: String, group: any EventLoopGroup, dashboard: Dashboard, theme: Theme, mode: DashboardMode = .screen) {
         self.controlPath = controlPath
         self.group = group
         self.initial = dashboard
         self.theme = theme
+        self.mode = mode
     }
 
     /// The dashboard as it was when the loop ended.
@@ -56,7 +58,7 @@ final class DashboardService: Service {
             decider.cancel()
         }
         let result = await withGracefulShutdownHandler {
-            await Self.runOnThread(terminal, dashboard: initial, theme: theme, inbox: inbox) { sender.yield($0) }
+            await Self.runOnThread(terminal, dashboard: initial, theme: theme, mode: mode, inbox: inbox) { sender.yield($0) }
         } onGracefulShutdown: {
             terminal.requestStop()
         }
@@ -69,13 +71,13 @@ final class DashboardService: Service {
     }
 
     private static func runOnThread(
-        _ terminal: DashboardTerminal, dashboard: Dashboard, theme: Theme, inbox: Inbox,
+        _ terminal: DashboardTerminal, dashboard: Dashboard, theme: Theme, mode: DashboardMode, inbox: Inbox,
         send: @escaping @Sendable (DecideOperation) -> Void
     ) async -> Result<Dashboard, TerminalError> {
         await withCheckedContinuation { continuation in
             let thread = Thread {
                 continuation.resume(returning: Result { () throws(TerminalError) in
-                    try terminal.run(dashboard, theme: theme, inbox: inbox, send: send).0
+                    try terminal.run(dashboard, theme: theme, mode: mode, inbox: inbox, send: send).0
                 })
             }
             thread.name = "usher-dashboard"

@@ -3,6 +3,7 @@ import CNCurses
 import Foundation
 import UsherCore
 import UsherDashboard
+import UsherTerminal
 
 /// How the dashboard looks and sounds: `--theme`, `--ascii`, `--no-bell`, `--interval`.
 struct DisplayOptions: ParsableArguments {
@@ -22,6 +23,10 @@ struct DisplayOptions: ParsableArguments {
 
     @Flag(help: "Watch only: no key decides a request, and the function bar and help show none of them.")
     var readOnly = false
+
+    @Flag(help: ArgumentHelp(
+        "Print a plain-text frame per change and read keys a line at a time (as top -b): for screen readers, editors' shells and logs. Automatic where the terminal cannot move the cursor (TERM=dumb). The size is COLUMNS x LINES, else the terminal's, else 80x24."))
+    var lineMode = false
 
     @Option(
         help: ArgumentHelp(
@@ -57,6 +62,14 @@ struct DisplayOptions: ParsableArguments {
         } catch {
             throw CommandFailure("--theme: \(error.description)", code: .usage)
         }
+    }
+
+    /// Full screen, or the line mode when asked for or when the terminal cannot move the cursor.
+    func mode() -> DashboardMode {
+        let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+        guard lineMode || (interactive && usher_terminal_addresses_cursor() == 0) else { return .screen }
+        let size = FrameSize.current(default: (80, 24))
+        return .lines(width: max(60, size.width), height: max(15, size.height))
     }
 
     /// The dashboard's options.

@@ -57,8 +57,10 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let choice = try display.resolve()
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw CommandFailure("usher run needs a terminal; 'usher serve' runs the same gate headless", code: .usage)
+        guard display.lineMode || (isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1) else {
+            throw CommandFailure(
+                "usher run needs a terminal (or --line-mode for plain-text frames and keys read by line); 'usher serve' runs the same gate headless",
+                code: .usage)
         }
         let redirection = try LogRedirection(path: Self.logPath(log.logFile))
         log.bootstrap()
@@ -100,7 +102,7 @@ struct Run: AsyncParsableCommand {
             dashboard: Dashboard(options: display.dashboardOptions(
                 lineDrawing: choice.lineDrawing, quitWarning: "will get the timeout action (\(action)) as usher stops.",
                 suspendRefusal: "Ctrl-Z would stop the gate with the dashboard: its clients would wait and time out. q quits; usher top can be suspended")),
-            theme: choice.theme)
+            theme: choice.theme, mode: display.mode())
         var quiet = logger
         quiet.logLevel = .warning
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(

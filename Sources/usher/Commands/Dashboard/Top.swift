@@ -61,7 +61,7 @@ struct Top: AsyncParsableCommand {
         if once { return try await printFrame(dashboard) }
         let service = DashboardService(
             controlPath: control.path, group: MultiThreadedEventLoopGroup.singleton, dashboard: dashboard,
-            theme: choice.theme)
+            theme: choice.theme, mode: display.mode())
         let silent = Logger(label: "usher") { _ in SwiftLogNoOpLogHandler() }
         try await ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [service.configuration], gracefulShutdownSignals: [.sigterm, .sigint, .sighup, .sigquit], logger: silent)
@@ -82,13 +82,14 @@ struct Top: AsyncParsableCommand {
     }
 }
 
-/// The size of a `--once` frame: `COLUMNS`×`LINES`, else the terminal's, else 120×40.
+/// The size of a plain-text frame (`--once`, `--line-mode`): `COLUMNS`×`LINES`, else the
+/// terminal's, else `fallback` (120×40).
 enum FrameSize {
-    static func current() -> (width: Int, height: Int) {
+    static func current(default fallback: (width: Int, height: Int) = (120, 40)) -> (width: Int, height: Int) {
         let environment = ProcessInfo.processInfo.environment
         let terminal = TerminalSize.ofStandardOutput()
-        let width = environment["COLUMNS"].flatMap(Int.init) ?? terminal?.width ?? 120
-        let height = environment["LINES"].flatMap(Int.init) ?? terminal?.height ?? 40
+        let width = environment["COLUMNS"].flatMap(Int.init) ?? terminal?.width ?? fallback.width
+        let height = environment["LINES"].flatMap(Int.init) ?? terminal?.height ?? fallback.height
         return (max(20, min(1000, width)), max(5, min(500, height)))
     }
 }
