@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "UsherDashboardTests",
             dependencies: ["UsherDashboard", "UsherWire", "UsherCore", "UsherTestSupport"],
-            exclude: ["__Snapshots__"]
+            exclude: ["__Snapshots__", "__Recordings__"]
         ),
         .testTarget(
             name: "UsherRunningTests",

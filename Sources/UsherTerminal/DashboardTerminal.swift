@@ -39,9 +39,11 @@ public final class DashboardTerminal: Sendable {
     }
 
     /// Takes over the terminal and runs until `q` or ``requestStop()``; the terminal is restored
-    /// before it returns or throws. Blocks the calling thread.
+    /// before it returns or throws. Blocks the calling thread. `clock` is the dashboard's time
+    /// (a replay's runs from the recording's first moment).
     public func run(
-        _ initial: Dashboard, theme: Theme, mode: DashboardMode = .screen, inbox: Inbox, send: (DecideOperation) -> Void
+        _ initial: Dashboard, theme: Theme, mode: DashboardMode = .screen, clock: () -> Date = Date.init, inbox: Inbox,
+        send: (DecideOperation) -> Void
     ) throws(TerminalError) -> (Dashboard, Ending) {
         let screen: any DashboardScreen
         switch mode {
@@ -56,10 +58,10 @@ public final class DashboardTerminal: Sendable {
         let size = screen.size
         dashboard.resize(width: size.width, height: size.height)
         let interval = max(0.1, dashboard.options.interval)
-        var nextTick = Date()
+        var nextTick = clock()
         var lastDraw = Date.distantPast
         while !stopRequested.load(ordering: .sequentiallyConsistent) {
-            let now = Date()
+            let now = clock()
             var actions: [DashboardAction] = []
             for input in inbox.drain() { actions += dashboard.receive(input, now: now) }
             dashboard.settle()
@@ -86,7 +88,7 @@ public final class DashboardTerminal: Sendable {
                 case .flash: screen.flashScreen()
                 case .suspend:
                     screen.suspend()
-                    screen.draw(dashboard.render(now: Date()))
+                    screen.draw(dashboard.render(now: clock()))
                 case .redrawAll: screen.invalidate()
                 case .theme(let theme): screen.setTheme(ThemeChoice.adjusted(theme, environment: ProcessInfo.processInfo.environment))
                 case .quit: return (dashboard, .quit)
@@ -97,7 +99,14 @@ public final class DashboardTerminal: Sendable {
                 dashboard.didRender()
                 lastDraw = now
             }
-            let untilTick = nextTick.timeIntervalSince(Date())
+            if !screen.readsInput, dashboard.daemon.disconnection != nil, !dashboard.options.reconnects {
+                // Nothing more can come, and nobody can type q (a replay, or a daemon gone, read
+                // from a closed input): the last frame, then the end.
+                screen.invalidate()
+                screen.draw(dashboard.render(now: now))
+                return (dashboard, .quit)
+            }
+            let untilTick = nextTick.timeIntervalSince(clock())
             let wait = dashboard.needsRedraw ? min(untilTick, 1.0 / 30) : untilTick
             pipe.wait(milliseconds: Int32(max(0, min(60_000, wait * 1000)).rounded(.up)), input: screen.readsInput)
         }

@@ -57,3 +57,28 @@ func readyPort(fromLog path: String) async throws -> Int {
     }
     return try #require(port)
 }
+
+/// A FIFO that a child process reads as its standard input (`< path`) and the test types lines
+/// into, a line at a time (for the dashboard's line mode).
+struct KeyPipe: Sendable {
+    let path: String
+    private let descriptor: Int32
+
+    init(_ path: String) throws {
+        guard mkfifo(path, 0o600) == 0 else { throw TCPClientError.failed("mkfifo \(path)", errno: errno) }
+        // Read and write: opening a FIFO so does not wait for the other end.
+        descriptor = open(path, O_RDWR | O_CLOEXEC)
+        guard descriptor >= 0 else { throw TCPClientError.failed("open \(path)", errno: errno) }
+        self.path = path
+    }
+
+    /// Writes `line` and a newline.
+    @Sendable func type(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    }
+
+    func close() {
+        _ = Glibc.close(descriptor)
+    }
+}

@@ -39,20 +39,13 @@ struct LineModeTests {
     @Test("usher top --line-mode with keys from a pipe: :accept r1 decides, a bad line says why, q quits")
     func piped() async throws {
         let folder = try TemporaryDirectory(prefix: "usher-lines")
-        let fifo = folder.path + "/keys"
-        #expect(mkfifo(fifo, 0o600) == 0)
-        // Read and write: opening a FIFO so does not wait for the other end.
-        let writer = open(fifo, O_RDWR)
-        #expect(writer >= 0)
-        defer { close(writer) }
-        @Sendable func type(_ line: String) {
-            let bytes = Array((line + "\n").utf8)
-            _ = bytes.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
-        }
+        let keys = try KeyPipe(folder.path + "/keys")
+        defer { keys.close() }
+        let type = keys.type
         _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in
             let port = try await daemon.readyPort()
             let usher = try UsherExecutable.path()
-            let script = "exec \(usher.shellQuoted) top --line-mode --control \(control.shellQuoted) < \(fifo.shellQuoted)"
+            let script = "exec \(usher.shellQuoted) top --line-mode --control \(control.shellQuoted) < \(keys.path.shellQuoted)"
             let (_, exit) = try await BackgroundProcess.with("bash", ["-c", script], environment: ["COLUMNS": "100", "LINES": "20"]) { top in
                 try await top.log.waitForLine(containing: "Pending (0)")
                 let held = Task { try await Curl.get(port: port, path: "/piped") }

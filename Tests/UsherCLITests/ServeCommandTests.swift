@@ -138,7 +138,7 @@ struct ServeCommandTests {
         let command = "ulimit -n 48; exec \(usherPath) serve --listen 127.0.0.1:0 --pending-timeout 300ms --timeout-action accept"
         _ = try await BackgroundProcess.with("bash", ["-c", command], environment: ["USHER_CONTROL": folder.path + "/c.sock"]) { usher in
             let port = try await usher.readyPort()
-            try await usher.log.waitForLine(containing: "ready", "max_connections=10")
+            try await usher.log.waitForLine(containing: "ready", "max_connections=8")
             let answers = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<40 {
                     group.addTask {

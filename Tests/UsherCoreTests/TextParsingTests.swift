@@ -76,7 +76,7 @@ struct TextParsingTests {
     func descriptorBudget() {
         #expect(DescriptorBudget.maxConnections(openFileLimit: 1_048_576, descriptorsPerConnection: 2) == 524_256)
         #expect(DescriptorBudget.maxConnections(openFileLimit: 1024, descriptorsPerConnection: 2) == 480)
-        #expect(DescriptorBudget.maxConnections(openFileLimit: 48, descriptorsPerConnection: 3) == 10)
+        #expect(DescriptorBudget.maxConnections(openFileLimit: 48, descriptorsPerConnection: 3) == 8)
         #expect(DescriptorBudget.maxConnections(openFileLimit: 2, descriptorsPerConnection: 3) == 1)
     }
 }

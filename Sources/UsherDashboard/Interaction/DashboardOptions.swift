@@ -25,6 +25,9 @@ public struct DashboardOptions: Hashable, Sendable {
     public var showsHost: Bool
     /// The clock times of day are shown on.
     public var clockFace: ClockFace
+    /// What is being replayed (`replay ×4 of usher.rec`), for the title: the inputs come from a
+    /// recording, and nothing is decided.
+    public var replaying: String?
 
     public init(
         bell: Bool = true, interval: Double = 1, defaultDeferral: String = DurationText.format(ControlProtocol.defaultDeferral), quitWarning: String? = nil,

@@ -48,7 +48,7 @@ extension Dashboard {
         if let hello = daemon.hello {
             titles.append(("pid \(hello.pid)", .muted))
             let role = hello.role == .observer ? "observer (read-only)" : options.readOnly ? "read-only" : "operator"
-            titles.append((role, isReadOnly ? .prompt : .muted))
+            titles.append(options.replaying.map { ($0, .prompt) } ?? (role, isReadOnly ? .prompt : .muted))
         }
         if let connection = connectionText(now: now) { titles.append(connection) }
         canvas.drawRule(y: 0, left: options.lineDrawing.topLeft, right: options.lineDrawing.topRight, titles: titles,
@@ -89,7 +89,8 @@ extension Dashboard {
         canvas.drawRule(y: row, left: drawing.bottomLeft, right: drawing.bottomRight, titles: titles, drawing: drawing)
         if daemon.disconnection != nil, status == nil {
             canvas.drawRule(y: row, left: drawing.bottomLeft, right: drawing.bottomRight,
-                            titles: [("not connected; q quits", .statusError)], drawing: drawing)
+                            titles: [(options.replaying == nil ? "not connected; q quits" : "the replay is over; q quits", .statusError)],
+                            drawing: drawing)
         }
     }
 

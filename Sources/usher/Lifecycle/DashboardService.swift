@@ -18,15 +18,24 @@ final class DashboardService: Service {
     private let initial: Dashboard
     private let theme: Theme
     private let mode: DashboardMode
+    private let recorder: StreamRecorder?
+    private let replay: StreamReplay?
     private let ended = Mutex<Dashboard?>(nil)
 
     /// `group` carries the two connections (the process's own event-loop group).
-    init(controlPath: String, group: any EventLoopGroup, dashboard: Dashboard, theme: Theme, mode: DashboardMode = .screen) {
+    /// With `replay`, the inputs come from a recording and nothing is sent to a daemon; with
+    /// `recorder`, every input from the daemon is also written to its file.
+    init(
+        controlPath: String, group: any EventLoopGroup, dashboard: Dashboard, theme: Theme, mode: DashboardMode = .screen,
+        recorder: StreamRecorder? = nil, replay: StreamReplay? = nil
+    ) {
         self.controlPath = controlPath
         self.group = group
         self.initial = dashboard
         self.theme = theme
         self.mode = mode
+        self.recorder = recorder
+        self.replay = replay
     }
 
     /// The dashboard as it was when the loop ended.
@@ -49,16 +58,24 @@ final class DashboardService: Service {
         let inbox = Inbox(wake: { terminal.wake() })
         let (decisions, sender) = AsyncStream.makeStream(of: DecideOperation.self)
         let (path, group) = (controlPath, self.group)
-        let reconnects = initial.options.reconnects
-        let subscription = Task { await DashboardLink.subscribe(path: path, group: group, inbox: inbox, reconnecting: reconnects) }
-        let decider = Task { await DashboardLink.decide(path: path, group: group, decisions: decisions, inbox: inbox) }
+        let (reconnects, recorder, replay) = (initial.options.reconnects, self.recorder, self.replay)
+        let subscription = Task {
+            if let replay { return await replay.play(into: inbox) }
+            await DashboardLink.subscribe(path: path, group: group, inbox: inbox, reconnecting: reconnects, recorder: recorder)
+        }
+        let decider = Task {
+            guard replay == nil else { return }
+            await DashboardLink.decide(path: path, group: group, decisions: decisions, inbox: inbox)
+        }
         defer {
             sender.finish()
             subscription.cancel()
             decider.cancel()
         }
         let result = await withGracefulShutdownHandler {
-            await Self.runOnThread(terminal, dashboard: initial, theme: theme, mode: mode, inbox: inbox) { sender.yield($0) }
+            await Self.runOnThread(terminal, dashboard: initial, theme: theme, mode: mode, clock: replay?.now ?? Date.init, inbox: inbox) {
+                sender.yield($0)
+            }
         } onGracefulShutdown: {
             terminal.requestStop()
         }
@@ -71,13 +88,14 @@ final class DashboardService: Service {
     }
 
     private static func runOnThread(
-        _ terminal: DashboardTerminal, dashboard: Dashboard, theme: Theme, mode: DashboardMode, inbox: Inbox,
+        _ terminal: DashboardTerminal, dashboard: Dashboard, theme: Theme, mode: DashboardMode,
+        clock: @escaping @Sendable () -> Date, inbox: Inbox,
         send: @escaping @Sendable (DecideOperation) -> Void
     ) async -> Result<Dashboard, TerminalError> {
         await withCheckedContinuation { continuation in
             let thread = Thread {
                 continuation.resume(returning: Result { () throws(TerminalError) in
-                    try terminal.run(dashboard, theme: theme, mode: mode, inbox: inbox, send: send).0
+                    try terminal.run(dashboard, theme: theme, mode: mode, clock: clock, inbox: inbox, send: send).0
                 })
             }
             thread.name = "usher-dashboard"

@@ -12,30 +12,39 @@ enum DashboardLink {
     /// `.disconnected` at the end. With `reconnecting`, then tries again every second, and
     /// once a daemon answers on the socket posts its hello and a fresh snapshot. Returns when
     /// the task is cancelled.
-    static func subscribe(path: String, group: any EventLoopGroup, inbox: Inbox, reconnecting: Bool) async {
-        await subscribeOnce(path: path, group: group, inbox: inbox)
+    /// Every input posted also goes to `recorder` (`usher top --record`).
+    static func subscribe(
+        path: String, group: any EventLoopGroup, inbox: Inbox, reconnecting: Bool, recorder: StreamRecorder? = nil
+    ) async {
+        let post: @Sendable (DashboardInput) -> Void = { input in
+            recorder?.record(input)
+            inbox.post(input)
+        }
+        await subscribeOnce(path: path, group: group, inbox: inbox, post: post)
         while reconnecting, !Task.isCancelled {
             do { try await Task.sleep(for: .seconds(1)) } catch { return }
-            await subscribeOnce(path: path, group: group, inbox: inbox)
+            await subscribeOnce(path: path, group: group, inbox: inbox, post: post)
         }
     }
 
-    private static func subscribeOnce(path: String, group: any EventLoopGroup, inbox: Inbox) async {
+    private static func subscribeOnce(
+        path: String, group: any EventLoopGroup, inbox: Inbox, post: @Sendable (DashboardInput) -> Void
+    ) async {
         do {
             try await ControlClient.withConnection(to: path, group: group) { connection in
-                inbox.post(.hello(try await connection.hello()))
-                inbox.post(.message(.snapshot(try await connection.subscribe(host: true))))
+                post(.hello(try await connection.hello()))
+                post(.message(.snapshot(try await connection.subscribe(host: true))))
                 while let line = try await connection.next() {
-                    inbox.post(.message(line.message))
+                    post(.message(line.message))
                     if case .bye = line.message { break }
                     while inbox.isFull, !Task.isCancelled { try await Task.sleep(for: .milliseconds(10)) }
                 }
             }
-            inbox.post(.disconnected("usher closed the control connection"))
+            post(.disconnected("usher closed the control connection"))
         } catch is CancellationError {
             return
         } catch {
-            inbox.post(.disconnected(Self.reason(error)))
+            post(.disconnected(Self.reason(error)))
         }
     }
 

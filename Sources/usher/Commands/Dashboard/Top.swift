@@ -38,6 +38,8 @@ struct Top: AsyncParsableCommand {
               usher top --control /run/usher/control.sock --theme light
               usher top --host                      start with the host's listeners
               usher top --once                      one plain-text frame, for scripts and bug reports
+              usher top --record incident.rec       watch, and keep what was seen
+              usher top --replay incident.rec --speed 4   play it back, four times faster
               COLUMNS=200 LINES=50 usher top --once
 
             Exit status: 0 after q, 69 when no daemon answers, 64 for a usage error (a \
@@ -51,22 +53,64 @@ struct Top: AsyncParsableCommand {
     @Flag(help: "Print one plain-text frame to standard output and exit (size from COLUMNS and LINES, else the terminal, else 120x40).")
     var once = false
 
+    @Option(help: ArgumentHelp(
+        "Also write the event stream the dashboard receives to FILE (JSON lines, at most 256 MiB), for usher top --replay: post-mortems, bug reports, demos.",
+        valueName: "file"))
+    var record: String?
+
+    @Option(help: ArgumentHelp(
+        "Play a recording made with --record instead of connecting to a daemon: the same screen, read-only, at the recorded pace.",
+        valueName: "file"))
+    var replay: String?
+
+    @Option(help: ArgumentHelp("With --replay, play this many times faster: 0.1 to 100. (default: 1)", valueName: "n"))
+    var speed: Double?
+
+    func validate() throws {
+        if replay != nil, record != nil { throw ValidationError("--record and --replay do not go together: a replay reads the file a recording writes") }
+        if replay != nil, once { throw ValidationError("--once and --replay do not go together") }
+        if let speed {
+            guard replay != nil else { throw ValidationError("--speed goes with --replay") }
+            guard speed >= 0.1, speed <= 100 else { throw ValidationError("--speed: '\(speed)' is outside 0.1…100") }
+        }
+    }
+
     func run() async throws {
         let choice = try display.resolve()
         var options = display.dashboardOptions(lineDrawing: once ? .unicode : choice.lineDrawing)
+        if let replay { return try await play(replay, options: options, theme: choice.theme) }
         options.reconnects = true
+        let recorder = try record.map { path throws(CommandFailure) in try StreamRecorder(path: path) }
         var dashboard = Dashboard(options: options)
         let hello = try await ControlSession.run(control) { try await $0.hello() }
         dashboard.receive(hello: hello)
         if once { return try await printFrame(dashboard) }
         let service = DashboardService(
             controlPath: control.path, group: MultiThreadedEventLoopGroup.singleton, dashboard: dashboard,
-            theme: choice.theme, mode: display.mode())
+            theme: choice.theme, mode: display.mode(), recorder: recorder)
+        try await runDashboard(service)
+        if let reason = service.final?.daemon.disconnection { StandardError.writeLine("usher: \(reason); not connected when quitting") }
+        if let recorder { StandardError.writeLine("usher: \(recorder.finish())") }
+    }
+
+    /// `--replay FILE`: the recording's inputs, at its pace times `--speed`, read-only.
+    private func play(_ path: String, options initial: DashboardOptions, theme: Theme) async throws {
+        let replay = try StreamReplay(path: path, speed: speed ?? 1)
+        var options = initial
+        options.readOnly = true
+        let pace = replay.speed == 1 ? "" : " ×\(replay.speed.formatted(.number.precision(.fractionLength(0...1))))"
+        options.replaying = "replay\(pace) of \((path as NSString).lastPathComponent)"
+        let service = DashboardService(
+            controlPath: control.path, group: MultiThreadedEventLoopGroup.singleton, dashboard: Dashboard(options: options),
+            theme: theme, mode: display.mode(), replay: replay)
+        try await runDashboard(service)
+    }
+
+    private func runDashboard(_ service: DashboardService) async throws {
         let silent = Logger(label: "usher") { _ in SwiftLogNoOpLogHandler() }
         try await ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [service.configuration], gracefulShutdownSignals: [.sigterm, .sigint, .sighup, .sigquit], logger: silent)
         ).run()
-        if let reason = service.final?.daemon.disconnection { StandardError.writeLine("usher: \(reason); not connected when quitting") }
     }
 
     private func printFrame(_ initial: Dashboard) async throws {
