@@ -75,7 +75,8 @@ struct KeyPipe: Sendable {
     /// Writes `line` and a newline.
     @Sendable func type(_ line: String) {
         let bytes = Array((line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        #expect(written == bytes.count, "typing '\(line)' into \(path): \(String(cString: strerror(errno)))")
     }
 
     func close() {

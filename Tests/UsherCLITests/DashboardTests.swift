@@ -10,6 +10,16 @@ struct DashboardTests {
         Task { try await ProcessRunner.run("curl", ["-sS", "-m", "30", "http://127.0.0.1:\(port)\(path)"], timeout: .seconds(40)) }
     }
 
+    /// Types `usher top ARGUMENTS --control CONTROL` (and `; echo top-exit=$?`), presses Enter and
+    /// waits for the table.
+    func startTop(in terminal: TmuxSession, _ arguments: [String] = [], control: String, echoingExit: Bool = false) async throws {
+        let usher = try UsherExecutable.path()
+        let command = ([usher, "top"] + arguments + ["--control", control]).map(\.shellQuoted).joined(separator: " ")
+        try await terminal.type(command + (echoingExit ? "; echo top-exit=$?" : ""))
+        try await terminal.press("Enter")
+        try await terminal.waitFor("Pending (0)")
+    }
+
     @Test("usher run: a curl appears, a answers it, r refuses, d then a, / filters, resize, q leaves a clean prompt")
     func run() async throws {
         let folder = try TemporaryDirectory(prefix: "usher-run")
@@ -136,11 +146,8 @@ struct DashboardTests {
     func commandLine() async throws {
         _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in
             let port = try await daemon.readyPort()
-            let usher = try UsherExecutable.path()
             try await TmuxSession.with(width: 120, height: 30) { terminal in
-                try await terminal.type([usher, "top", "--control", control].map(\.shellQuoted).joined(separator: " "))
-                try await terminal.press("Enter")
-                try await terminal.waitFor("Pending (0)")
+                try await startTop(in: terminal, control: control)
                 let first = curl(port, "/one")
                 try await terminal.waitFor("GET /one")
                 let second = curl(port, "/two")
@@ -178,11 +185,8 @@ struct DashboardTests {
     @Test("usher top --interval 1m: a resize is drawn at once, not at the next refresh")
     func resizeRedraws() async throws {
         _ = try await UsherDaemon.with(serveOnFreePort) { _, control in
-            let usher = try UsherExecutable.path()
             try await TmuxSession.with(width: 120, height: 30) { terminal in
-                try await terminal.type([usher, "top", "--interval", "1m", "--control", control].map(\.shellQuoted).joined(separator: " "))
-                try await terminal.press("Enter")
-                try await terminal.waitFor("Pending (0)")
+                try await startTop(in: terminal, ["--interval", "1m"], control: control)
                 for (width, height) in [(90, 26), (130, 34), (80, 24)] {
                     try await terminal.resize(width: width, height: height)
                     // Well within the minute the refresh would take.
@@ -200,13 +204,10 @@ struct DashboardTests {
         let folder = try TemporaryDirectory(prefix: "usher-top-reconnect")
         let control = folder.path + "/control.sock"
         let environment = ["USHER_CONTROL": control]
-        let usher = try UsherExecutable.path()
         try await TmuxSession.with(width: 140, height: 30) { terminal in
             _ = try await UsherDaemon.with(serveOnFreePort + ["--policy", "accept", "--drain-timeout", "4s"], environment: environment) { daemon, _ in
                 let port = try await daemon.readyPort()
-                try await terminal.type([usher, "top", "--control", control].map(\.shellQuoted).joined(separator: " "))
-                try await terminal.press("Enter")
-                try await terminal.waitFor("Pending (0)")
+                try await startTop(in: terminal, control: control)
                 let proxied = try await TCPClient.connect(to: "127.0.0.1", port: port)
                 defer { proxied.close() }
                 try await proxied.send("ping\n")
@@ -253,11 +254,8 @@ struct DashboardTests {
     func keyAfterSelectedLeaves() async throws {
         _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in
             let port = try await daemon.readyPort()
-            let usher = try UsherExecutable.path()
             try await TmuxSession.with(width: 120, height: 30) { terminal in
-                try await terminal.type([usher, "top", "--control", control].map(\.shellQuoted).joined(separator: " "))
-                try await terminal.press("Enter")
-                try await terminal.waitFor("Pending (0)")
+                try await startTop(in: terminal, control: control)
                 var clients: [TCPClient] = []
                 for name in ["a", "b", "c"] {
                     let client = try await TCPClient.connect(to: "127.0.0.1", port: port)

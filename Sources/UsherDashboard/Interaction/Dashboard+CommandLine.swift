@@ -26,18 +26,12 @@ extension Dashboard {
         case .up, .down:
             guard let recalled = recall(older: key == .up) else { return [] }
             text = recalled
-        case .backspace, .delete:
-            guard !text.isEmpty else {
-                prompt = nil
-                return []
-            }
-            text.removeLast()
-        case .control("u"):
-            text = ""
-        case .character(let character):
-            text.append(character)
-        default:
+        case .backspace where text.isEmpty, .delete where text.isEmpty:
+            prompt = nil
             return []
+        default:
+            guard let edited = Prompt.edit(text, with: key) else { return [] }
+            text = edited
         }
         prompt = .command(text: text)
         return []

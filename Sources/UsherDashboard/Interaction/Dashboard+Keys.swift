@@ -173,14 +173,9 @@ extension Dashboard {
         case .enter:
             self.prompt = nil
             return commit(prompt, now: now)
-        case .backspace, .delete:
-            if !text.isEmpty { text.removeLast() }
-        case .control("u"):
-            text = ""
-        case .character(let character):
-            text.append(character)
         default:
-            return []
+            guard let edited = Prompt.edit(text, with: key) else { return [] }
+            text = edited
         }
         self.prompt = prompt.with(text: text)
         if case .filter = prompt { applyFilter(text) }

@@ -45,4 +45,17 @@ public enum Prompt: Hashable, Sendable {
         case .confirm: self
         }
     }
+
+    /// `text` after an editing key (a character, Backspace, Delete, Ctrl-U clears); nil for any
+    /// other key.
+    static func edit(_ text: String, with key: Key) -> String? {
+        var text = text
+        switch key {
+        case .backspace, .delete: if !text.isEmpty { text.removeLast() }
+        case .control("u"): text = ""
+        case .character(let character): text.append(character)
+        default: return nil
+        }
+        return text
+    }
 }
