@@ -13,6 +13,7 @@ import PackageDescription
 //   UsherRulesFile the rules file (TOML) as a RuleSet     -> UsherCore, TOMLKit
 //   UsherKernel    the host's listeners (netlink, /proc) -> UsherCore
 //   UsherGate      the gate: sockets, proxy             -> UsherCore, SwiftNIO
+//   UsherDataPlane the data path's own epoll loop        -> Glibc only
 //   UsherControl   control socket server and client     -> UsherCore, UsherWire, SwiftNIO
 //   UsherDashboard the dashboard as values, on a canvas  -> UsherCore, UsherWire
 //   UsherTerminal  the curses backend                   -> UsherDashboard, CNCurses
@@ -60,6 +61,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
+        ),
+        .target(name: "CEpoll"),
+        .target(
+            name: "UsherDataPlane",
+            dependencies: ["CEpoll"]
         ),
         .target(
             name: "UsherRulesFile",
@@ -157,6 +163,10 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "UsherDataPlaneTests",
+            dependencies: ["UsherDataPlane", "UsherTestSupport"]
         ),
         .testTarget(
             name: "UsherRulesTests",

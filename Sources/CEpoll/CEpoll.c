@@ -1,0 +1,2 @@
+// The header is all there is; this file gives the target something to compile.
+#include "CEpoll.h"

@@ -1,0 +1,136 @@
+import CEpoll
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A proxied pair on an ``EventLoop``: the client's and the upstream's sockets, each registered
+/// once, bytes copied both ways through two bounded buffers (``RelayDirection``), with
+/// backpressure and a half-close in each direction. When both directions are over the two
+/// sockets are closed; when one side fails (reset, broken pipe), the other is reset, as the
+/// peer of a reset expects.
+///
+/// Lives on its loop's thread.
+public final class Relay: ReadinessHandler {
+    public enum Side: Int, Hashable, Sendable {
+        case client = 0
+        case upstream = 1
+    }
+
+    /// How a relay ended.
+    public enum Ending: Hashable, Sendable {
+        /// Both sides sent everything and ended their streams.
+        case finished
+        /// `side` failed with this `errno`; the other side was reset.
+        case failed(Side, Int32)
+    }
+
+    /// Bytes copied each way.
+    public struct Totals: Hashable, Sendable {
+        public var toUpstream = 0
+        public var toClient = 0
+    }
+
+    private let loop: EventLoop
+    private let pool: BufferPool
+    private let descriptors: [Int32]
+    /// `directions[0]`: client → upstream; `directions[1]`: upstream → client.
+    private var directions: [RelayDirection]
+    private let buffers: [UnsafeMutableRawBufferPointer]
+    public private(set) var totals = Totals()
+    private var ended = false
+    private let onEnd: (Ending, Totals) -> Void
+
+    /// Starts relaying between two connected, non-blocking sockets it then owns.
+    public init(
+        client: Int32, upstream: Int32, loop: EventLoop, pool: BufferPool, onEnd: @escaping (Ending, Totals) -> Void
+    ) throws(DataPlaneError) {
+        self.loop = loop
+        self.pool = pool
+        self.descriptors = [client, upstream]
+        self.directions = [RelayDirection(capacity: pool.size), RelayDirection(capacity: pool.size)]
+        self.buffers = [pool.take(), pool.take()]
+        self.onEnd = onEnd
+        do {
+            try loop.register(client, tag: Side.client.rawValue, handler: self)
+            try loop.register(upstream, tag: Side.upstream.rawValue, handler: self)
+        } catch {
+            end(.failed(.client, error.code))
+            throw error
+        }
+        pump()
+    }
+
+    public func ready(_ events: UInt32, tag: Int) {
+        guard !ended, let side = Side(rawValue: tag) else { return }
+        if events & usher_epollerr != 0 {
+            return fail(side, Socket.pendingError(descriptors[side.rawValue]))
+        }
+        let readable = usher_epollin | usher_epollrdhup | usher_epollhup
+        // The direction whose source is `side`, and the one whose sink is.
+        if events & readable != 0 { directions[side.rawValue].sourceReadable = true }
+        if events & (usher_epollout | usher_epollhup) != 0 { directions[1 - side.rawValue].sinkWritable = true }
+        pump()
+    }
+
+    /// Takes steps in both directions until neither can go on.
+    private func pump() {
+        var progressed = true
+        while progressed, !ended {
+            progressed = false
+            for index in 0..<2 where !ended {
+                while !ended, step(index) { progressed = true }
+            }
+        }
+        if !ended, directions.allSatisfy({ $0.next() == .finished }) { end(.finished) }
+    }
+
+    /// One step of direction `index` (its source is side `index`, its sink the other);
+    /// `false` when it has to wait or is over.
+    private func step(_ index: Int) -> Bool {
+        let source = descriptors[index], sink = descriptors[1 - index]
+        switch directions[index].next() {
+        case .read(let range):
+            switch Socket.read(source, into: buffers[index], range) {
+            case .done(let count): directions[index].didRead(count)
+            case .wouldBlock: directions[index].sourceWouldBlock()
+            case .ended: directions[index].sourceDidEnd()
+            case .failed(let code): fail(Side(rawValue: index) ?? .client, code)
+            }
+            return true
+        case .write(let range):
+            switch Socket.write(sink, from: buffers[index], range) {
+            case .done(let count):
+                directions[index].didWrite(count)
+                if index == 0 { totals.toUpstream += count } else { totals.toClient += count }
+            case .wouldBlock, .ended: directions[index].sinkWouldBlock()
+            case .failed(let code): fail(Side(rawValue: 1 - index) ?? .client, code)
+            }
+            return true
+        case .shutDownSink:
+            Socket.shutDownWriting(sink)
+            directions[index].didShutDownSink()
+            return true
+        case .wait, .finished:
+            return false
+        }
+    }
+
+    private func fail(_ side: Side, _ code: Int32) {
+        end(.failed(side, code))
+    }
+
+    private func end(_ ending: Ending) {
+        guard !ended else { return }
+        ended = true
+        for descriptor in descriptors { loop.deregister(descriptor) }
+        switch ending {
+        case .finished:
+            for descriptor in descriptors { close(descriptor) }
+        case .failed(let side, _):
+            close(descriptors[side.rawValue])
+            Socket.reset(descriptors[1 - side.rawValue])
+        }
+        for buffer in buffers { pool.give(buffer) }
+        onEnd(ending, totals)
+    }
+}

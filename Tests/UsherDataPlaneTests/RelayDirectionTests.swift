@@ -1,0 +1,41 @@
+import Testing
+import UsherDataPlane
+
+@Suite("One direction of a relay, without IO", .timeLimit(.minutes(1)))
+struct RelayDirectionTests {
+    @Test("reads into room, writes what it read, and reads no more while the buffer is full")
+    func backpressure() {
+        var direction = RelayDirection(capacity: 8)
+        #expect(direction.next() == .read(0..<8))
+        direction.didRead(8)
+        direction.sinkWouldBlock()
+        #expect(direction.next() == .wait, "full and the sink cannot take more: nothing is read")
+        direction.sinkWritable = true
+        #expect(direction.next() == .write(0..<8))
+        direction.didWrite(3)
+        #expect(direction.next() == .write(3..<8))
+        direction.didWrite(5)
+        #expect(direction.buffered == 0 && direction.next() == .read(0..<8), "an empty buffer starts over")
+    }
+
+    @Test("the end of the source half-closes the sink once every byte is written; then it is over")
+    func halfClose() {
+        var direction = RelayDirection(capacity: 8)
+        direction.didRead(4)
+        direction.sourceDidEnd()
+        #expect(direction.next() == .write(0..<4), "bytes first")
+        direction.didWrite(4)
+        #expect(direction.next() == .shutDownSink)
+        direction.didShutDownSink()
+        #expect(direction.next() == .finished)
+    }
+
+    @Test("a source that would block waits until the loop says it is readable")
+    func readiness() {
+        var direction = RelayDirection(capacity: 8)
+        direction.sourceWouldBlock()
+        #expect(direction.next() == .wait)
+        direction.sourceReadable = true
+        #expect(direction.next() == .read(0..<8))
+    }
+}

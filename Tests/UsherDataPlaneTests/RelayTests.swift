@@ -1,0 +1,188 @@
+import Foundation
+import Synchronization
+import Testing
+import UsherDataPlane
+import UsherTestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A relay between two real loopback connections: the test's client and upstream are the
+/// peers, the relay holds the two accepted sockets on its own loop thread.
+@Suite("The data plane's relay", .timeLimit(.minutes(1)))
+struct RelayTests {
+    /// A loop on its own thread, two listeners, and what the relay reported at its end.
+    final class Fixture: Sendable {
+        let loop: EventLoop
+        let ending = Mutex<(Relay.Ending, Relay.Totals)?>(nil)
+        let idleBuffers = Mutex(-1)
+        init() throws {
+            let loop = try EventLoop()
+            self.loop = loop
+            Thread { loop.run() }.start()
+        }
+
+        func stop() {
+            loop.stop()
+        }
+
+        /// Relays between the two sockets, on the loop.
+        func relay(client: Int32, upstream: Int32, bufferSize: Int = 64 << 10) {
+            loop.execute { [self] in
+                let pool = BufferPool(size: bufferSize)
+                do {
+                    _ = try Relay(client: client, upstream: upstream, loop: loop, pool: pool) { ending, totals in
+                        self.ending.withLock { $0 = (ending, totals) }
+                        self.idleBuffers.withLock { $0 = pool.idleCount }
+                    }
+                } catch {
+                    Issue.record("relay: \(error)")
+                }
+            }
+        }
+
+        /// Waits for the relay's end.
+        func waitForEnd() async throws -> (Relay.Ending, Relay.Totals) {
+            var result: (Relay.Ending, Relay.Totals)?
+            try await poll("the relay to end", timeout: .seconds(20)) {
+                result = ending.withLock { $0 }
+                return result != nil
+            }
+            return try #require(result)
+        }
+    }
+
+    /// A listener on 127.0.0.1, port 0.
+    struct Listener {
+        let descriptor: Int32
+        let port: Int
+
+        init() throws {
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                    bind(descriptor, raw, length) == 0 && listen(descriptor, 16) == 0 && getsockname(descriptor, raw, &length) == 0
+                }
+            }
+            guard bound else { throw DataPlaneError("bind") }
+            self.descriptor = descriptor
+            port = Int(UInt16(bigEndian: address.sin_port))
+        }
+
+        /// The next connection, non-blocking (the client connected before).
+        func accept() throws -> Int32 {
+            let connection = Glibc.accept(descriptor, nil, nil)
+            guard connection >= 0 else { throw DataPlaneError("accept") }
+            try Socket.setNonBlocking(connection)
+            return connection
+        }
+
+        func close() {
+            _ = Glibc.close(descriptor)
+        }
+    }
+
+    /// A client and an upstream connected through a relay.
+    func connected(_ fixture: Fixture) async throws -> (client: TCPClient, upstream: TCPClient) {
+        let front = try Listener(), back = try Listener()
+        defer { front.close(); back.close() }
+        let client = try await TCPClient.connect(to: "127.0.0.1", port: front.port)
+        let upstream = try await TCPClient.connect(to: "127.0.0.1", port: back.port)
+        fixture.relay(client: try front.accept(), upstream: try back.accept())
+        return (client, upstream)
+    }
+
+    @Test("8 MiB each way at once arrive byte-exact; each side's end is a half-close the other can answer after")
+    func bothWays() async throws {
+        let fixture = try Fixture()
+        defer { fixture.stop() }
+        let (client, upstream) = try await connected(fixture)
+        var random = SeededRandom("relay both ways")
+        print("seed: relay both ways")
+        let up = random.bytes(8 << 20), down = random.bytes(8 << 20)
+        async let sentUp: Void = client.send(up, timeout: .seconds(30))
+        async let sentDown: Void = upstream.send(down, timeout: .seconds(30))
+        async let receivedUp = upstream.read(atLeast: up.count, timeout: .seconds(30))
+        async let receivedDown = client.read(atLeast: down.count, timeout: .seconds(30))
+        _ = try await (sentUp, sentDown)
+        #expect(try await receivedUp == up)
+        #expect(try await receivedDown == down)
+
+        client.shutdownWrite()
+        try await upstream.send("late answer")
+        upstream.shutdownWrite()
+        #expect(try await upstream.readToEnd() == [], "the client's end reached the upstream")
+        #expect(String(decoding: try await client.readToEnd(), as: UTF8.self) == "late answer", "and the upstream could still answer")
+        let (ending, totals) = try await fixture.waitForEnd()
+        #expect(ending == .finished)
+        #expect(totals.toUpstream == up.count && totals.toClient == down.count + 11)
+        #expect(fixture.idleBuffers.withLock { $0 } == 2, "both buffers went back to the pool")
+    }
+
+    @Test("a client that resets: the upstream is reset too")
+    func reset() async throws {
+        let fixture = try Fixture()
+        defer { fixture.stop() }
+        let (client, upstream) = try await connected(fixture)
+        try await client.send("hello")
+        #expect(try await upstream.read(atLeast: 5) == Array("hello".utf8))
+        client.reset()
+        #expect(try await upstream.waitForClose() == .reset)
+        let (ending, _) = try await fixture.waitForEnd()
+        guard case .failed(.client, _) = ending else { Issue.record("\(ending)"); return }
+    }
+
+    @Test("an upstream that does not read stops the client: the relay buffers at most its buffer")
+    func backpressure() async throws {
+        let fixture = try Fixture()
+        defer { fixture.stop() }
+        let front = try Listener(), back = try Listener()
+        defer { front.close(); back.close() }
+        // Raw sockets: the upstream reads nothing until told, the client writes until it cannot.
+        let client = try Self.connectRaw(front.port), upstream = try Self.connectRaw(back.port)
+        defer { close(client); close(upstream) }
+        fixture.relay(client: try front.accept(), upstream: try back.accept(), bufferSize: 16 << 10)
+        let chunk = [UInt8](repeating: 0x61, count: 64 << 10)
+        var sent = 0
+        var stalledSince: ContinuousClock.Instant?
+        // Write until the client cannot for half a second: the relay no longer takes its bytes.
+        while stalledSince.map({ ContinuousClock.now - $0 < .milliseconds(500) }) ?? true, sent < 256 << 20 {
+            let count = chunk.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if count > 0 {
+                sent += count
+                stalledSince = nil
+            } else {
+                stalledSince = stalledSince ?? .now
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        print("the client could send \(sent) bytes before the relay stopped reading")
+        #expect(sent < 64 << 20, "the relay held back: it did not read the client's bytes without bound")
+        // The upstream now reads: everything the client sent arrives.
+        var received = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        try await poll("the upstream to read \(sent) bytes", timeout: .seconds(20)) {
+            let count = buffer.withUnsafeMutableBytes { recv(upstream, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if count > 0 { received += count }
+            return received >= sent
+        }
+        #expect(received == sent)
+    }
+
+    static func connectRaw(_ port: Int) throws -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { throw DataPlaneError("connect") }
+        return descriptor
+    }
+}
