@@ -65,7 +65,10 @@ let package = Package(
         .target(name: "CEpoll"),
         .target(
             name: "UsherDataPlane",
-            dependencies: ["CEpoll"]
+            dependencies: [
+                "CEpoll", "UsherCore",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
         ),
         .target(
             name: "UsherRulesFile",
@@ -166,7 +169,10 @@ let package = Package(
         ),
         .testTarget(
             name: "UsherDataPlaneTests",
-            dependencies: ["UsherDataPlane", "UsherTestSupport"]
+            dependencies: [
+                "UsherDataPlane", "UsherCore", "UsherGate", "UsherTestSupport",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "UsherRulesTests",

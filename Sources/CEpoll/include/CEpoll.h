@@ -1,9 +1,18 @@
-// epoll and eventfd for the data plane: Swift's Glibc module does not carry them.
+// epoll, eventfd and accept4 for the data plane: Swift's Glibc module does not carry them.
 #ifndef USHER_CEPOLL_H
 #define USHER_CEPOLL_H
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
+
+/// accept4(2), which Swift's Glibc module leaves out (it needs _GNU_SOURCE).
+static inline int usher_accept4(int descriptor, struct sockaddr *address, socklen_t *length, int flags) {
+    return accept4(descriptor, address, length, flags);
+}
 
 static const unsigned int usher_epollin = EPOLLIN;
 static const unsigned int usher_epollout = EPOLLOUT;

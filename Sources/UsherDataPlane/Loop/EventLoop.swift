@@ -1,3 +1,4 @@
+import HeapModule
 import Synchronization
 import CEpoll
 #if canImport(Glibc)
@@ -24,6 +25,24 @@ public final class EventLoop: @unchecked Sendable {
     private let tasks = Mutex<[@Sendable () -> Void]>([])
     private var registrations: [Int32: (handler: any ReadinessHandler, tag: Int)] = [:]
     private var stopped = false
+    private var timers = Heap<Timer>()
+    /// The timers scheduled and neither run nor cancelled.
+    private var liveTimers: Set<UInt64> = []
+    private var nextTimerID: UInt64 = 0
+
+    /// A task due at a time, on the loop.
+    private struct Timer: Comparable {
+        let due: ContinuousClock.Instant
+        let id: UInt64
+        let task: () -> Void
+        static func < (a: Timer, b: Timer) -> Bool { (a.due, a.id) < (b.due, b.id) }
+        static func == (a: Timer, b: Timer) -> Bool { a.id == b.id }
+    }
+
+    /// A scheduled task, to cancel it.
+    public struct TimerID: Hashable, Sendable {
+        let value: UInt64
+    }
     /// Descriptors watched now (the eventfd not counted).
     public var registered: Int { registrations.count }
 
@@ -60,6 +79,29 @@ public final class EventLoop: @unchecked Sendable {
         registrations[descriptor] = (handler, tag)
     }
 
+    /// Gives a registered descriptor to another handler without a system call (a held
+    /// connection becoming half of a relay, say); `false` when it is not registered.
+    @discardableResult
+    public func adopt(_ descriptor: Int32, tag: Int = 0, handler: any ReadinessHandler) -> Bool {
+        guard registrations[descriptor] != nil else { return false }
+        registrations[descriptor] = (handler, tag)
+        return true
+    }
+
+    /// Runs `task` on the loop after `delay`; on the loop's thread only.
+    @discardableResult
+    public func schedule(in delay: Duration, _ task: @escaping () -> Void) -> TimerID {
+        nextTimerID += 1
+        timers.insert(Timer(due: .now + delay, id: nextTimerID, task: task))
+        liveTimers.insert(nextTimerID)
+        return TimerID(value: nextTimerID)
+    }
+
+    /// Cancels a task ``schedule(in:_:)`` has not run yet.
+    public func cancel(_ timer: TimerID) {
+        liveTimers.remove(timer.value)
+    }
+
     /// Stops watching `descriptor` (before it is closed).
     public func deregister(_ descriptor: Int32) {
         guard registrations.removeValue(forKey: descriptor) != nil else { return }
@@ -83,7 +125,8 @@ public final class EventLoop: @unchecked Sendable {
         let capacity = 256
         var events = [epoll_event](repeating: epoll_event(), count: capacity)
         while !stopped {
-            let count = events.withUnsafeMutableBufferPointer { epoll_wait(epoll, $0.baseAddress, Int32(capacity), -1) }
+            let timeout = runDueTimers()
+            let count = events.withUnsafeMutableBufferPointer { epoll_wait(epoll, $0.baseAddress, Int32(capacity), timeout) }
             guard count >= 0 else {
                 if errno == EINTR { continue }
                 return
@@ -97,6 +140,25 @@ public final class EventLoop: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Runs the timers that are due; the milliseconds until the next one (-1: none).
+    private func runDueTimers() -> Int32 {
+        while let first = timers.min {
+            guard liveTimers.contains(first.id) else {
+                _ = timers.popMin()
+                continue
+            }
+            let left = first.due - .now
+            guard left <= .zero else {
+                let (seconds, attoseconds) = left.components
+                return Int32(min(3_600_000, seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1))
+            }
+            _ = timers.popMin()
+            liveTimers.remove(first.id)
+            first.task()
+        }
+        return -1
     }
 
     private func runTasks() {

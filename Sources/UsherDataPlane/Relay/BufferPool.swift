@@ -18,6 +18,10 @@ public final class BufferPool {
     /// Buffers waiting to be reused.
     public var idleCount: Int { idle.count }
 
+    /// One buffer to read into and copy out of at once (held clients' caller data), shared by
+    /// everything on the pool's loop.
+    public private(set) lazy var scratch = take()
+
     public func take() -> UnsafeMutableRawBufferPointer {
         idle.popLast() ?? UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
     }

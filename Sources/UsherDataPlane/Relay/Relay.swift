@@ -40,19 +40,38 @@ public final class Relay: ReadinessHandler {
     private var ended = false
     private let onEnd: (Ending, Totals) -> Void
 
-    /// Starts relaying between two connected, non-blocking sockets it then owns.
+    /// Starts relaying between two connected, non-blocking sockets it then owns (registered
+    /// with the loop or not).
+    ///
+    /// `replaying` (at most the pool's buffer size) goes to the upstream first: the bytes the
+    /// client sent while its request was pending. With `clientFinishedSending`, the client had
+    /// already half-closed: the upstream's write side is shut down after them.
     public init(
-        client: Int32, upstream: Int32, loop: EventLoop, pool: BufferPool, onEnd: @escaping (Ending, Totals) -> Void
+        client: Int32, upstream: Int32, loop: EventLoop, pool: BufferPool, replaying: ArraySlice<UInt8> = [],
+        clientFinishedSending: Bool = false, onEnd: @escaping (Ending, Totals) -> Void
     ) throws(DataPlaneError) {
         self.loop = loop
         self.pool = pool
         self.descriptors = [client, upstream]
-        self.directions = [RelayDirection(capacity: pool.size), RelayDirection(capacity: pool.size)]
-        self.buffers = [pool.take(), pool.take()]
+        let buffers = [pool.take(), pool.take()]
+        let replayed = min(replaying.count, pool.size)
+        if replayed > 0, let base = buffers[0].baseAddress {
+            replaying.prefix(replayed).withUnsafeBytes { bytes in
+                if let source = bytes.baseAddress { base.copyMemory(from: source, byteCount: replayed) }
+            }
+        }
+        self.buffers = buffers
+        self.directions = [
+            RelayDirection(capacity: pool.size, preloaded: replayed, sourceEnded: clientFinishedSending),
+            RelayDirection(capacity: pool.size),
+        ]
         self.onEnd = onEnd
         do {
-            try loop.register(client, tag: Side.client.rawValue, handler: self)
-            try loop.register(upstream, tag: Side.upstream.rawValue, handler: self)
+            // Sockets already watched (a connected upstream, a held client) keep their registration.
+            for (descriptor, side) in [(client, Side.client), (upstream, Side.upstream)]
+            where !loop.adopt(descriptor, tag: side.rawValue, handler: self) {
+                try loop.register(descriptor, tag: side.rawValue, handler: self)
+            }
         } catch {
             end(.failed(.client, error.code))
             throw error

@@ -28,6 +28,14 @@ public struct RelayDirection: Hashable, Sendable {
         self.capacity = max(1, capacity)
     }
 
+    /// A direction whose buffer already holds `preloaded` bytes (what the client sent while
+    /// its request was pending, for the upstream), and whose source may have ended already.
+    public init(capacity: Int, preloaded: Int, sourceEnded: Bool) {
+        self.init(capacity: capacity)
+        end = min(self.capacity, max(0, preloaded))
+        if sourceEnded { sourceDidEnd() }
+    }
+
     /// What the IO layer does next in this direction.
     public enum Step: Hashable, Sendable {
         /// Read from the source into this part of the buffer.

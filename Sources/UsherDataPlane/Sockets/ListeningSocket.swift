@@ -1,0 +1,43 @@
+import CEpoll
+import UsherCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A non-blocking listening TCP socket.
+public struct ListeningSocket: Sendable {
+    public let descriptor: Int32
+    /// The address it is bound to (the port the system picked for port 0).
+    public let address: Endpoint
+
+    /// Binds `endpoint` and listens with `backlog`; `reusePort` lets one socket per loop share
+    /// the address (`SO_REUSEPORT`), the kernel spreading connections over them.
+    public init(_ endpoint: Endpoint, backlog: Int, reusePort: Bool = false) throws(DataPlaneError) {
+        let address = try SocketAddress(endpoint)
+        let descriptor = socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw DataPlaneError("socket") }
+        var one: Int32 = 1
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        if reusePort { _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
+        guard address.withSockaddr({ bind(descriptor, $0, $1) }) == 0 else {
+            let error = DataPlaneError("bind \(endpoint)")
+            Glibc.close(descriptor)
+            throw error
+        }
+        guard listen(descriptor, Int32(clamping: backlog)) == 0 else {
+            let error = DataPlaneError("listen")
+            Glibc.close(descriptor)
+            throw error
+        }
+        var bound = SocketAddress()
+        _ = withUnsafeMutablePointer(to: &bound.storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &bound.length) }
+        }
+        self.descriptor = descriptor
+        self.address = bound.endpoint
+    }
+
+    public func close() {
+        _ = Glibc.close(descriptor)
+    }
+}

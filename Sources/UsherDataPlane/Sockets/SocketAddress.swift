@@ -1,0 +1,72 @@
+import CEpoll
+import UsherCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An IPv4 or IPv6 socket address as the kernel takes and gives it, and as an ``Endpoint``.
+public struct SocketAddress: Sendable {
+    var storage = sockaddr_storage()
+    var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+
+    init() {}
+
+    /// The address of `endpoint`, whose host is a numeric IPv4 or IPv6 address.
+    public init(_ endpoint: Endpoint) throws(DataPlaneError) {
+        let host = endpoint.host.hasPrefix("[") ? String(endpoint.host.dropFirst().dropLast()) : endpoint.host
+        let port = in_port_t(UInt16(clamping: endpoint.port).bigEndian)
+        var ok = false
+        withUnsafeMutablePointer(to: &storage) { pointer in
+            if host.contains(":") {
+                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                    address.pointee.sin6_family = sa_family_t(AF_INET6)
+                    address.pointee.sin6_port = port
+                    ok = inet_pton(AF_INET6, host, &address.pointee.sin6_addr) == 1
+                }
+                length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            } else {
+                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                    address.pointee.sin_family = sa_family_t(AF_INET)
+                    address.pointee.sin_port = port
+                    ok = inet_pton(AF_INET, host, &address.pointee.sin_addr) == 1
+                }
+                length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            }
+        }
+        guard ok else { throw DataPlaneError("inet_pton \(endpoint.host)", code: EINVAL) }
+    }
+
+    var family: Int32 { Int32(storage.ss_family) }
+
+    /// `127.0.0.1:8080`, `[::1]:8080`.
+    public var endpoint: Endpoint {
+        var storage = self.storage
+        return withUnsafePointer(to: &storage) { pointer in
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            if family == AF_INET6 {
+                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                    var bytes = address.pointee.sin6_addr
+                    inet_ntop(AF_INET6, &bytes, &text, socklen_t(text.count))
+                    return Endpoint(host: Self.text(text), port: Int(UInt16(bigEndian: address.pointee.sin6_port)))
+                }
+            }
+            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                var bytes = address.pointee.sin_addr
+                inet_ntop(AF_INET, &bytes, &text, socklen_t(text.count))
+                return Endpoint(host: Self.text(text), port: Int(UInt16(bigEndian: address.pointee.sin_port)))
+            }
+        }
+    }
+
+    private static func text(_ characters: [CChar]) -> String {
+        String(decoding: characters.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Calls `body` with the address as the kernel takes it.
+    func withSockaddr<Result>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> Result) -> Result {
+        var storage = self.storage
+        return withUnsafePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, length) }
+        }
+    }
+}
