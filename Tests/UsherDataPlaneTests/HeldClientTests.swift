@@ -20,9 +20,8 @@ struct HeldClientTests {
         let client: TCPClient
 
         init() async throws {
-            let loop = try EventLoop()
+            let loop = try EventLoop.started()
             self.loop = loop
-            Thread { loop.run() }.start()
             let listener = try ListeningSocket(Endpoint(host: "127.0.0.1", port: 0), backlog: 4)
             defer { listener.close() }
             client = try await TCPClient.connect(to: "127.0.0.1", port: listener.address.port)
@@ -44,12 +43,7 @@ struct HeldClientTests {
 
         /// Runs `body` with the held client on the loop, and waits for it.
         func perform(_ body: @escaping @Sendable (inout HeldClient?) -> Void) async throws {
-            let done = Atomic<Bool>(false)
-            loop.execute { [onLoop] in
-                body(&onLoop.held)
-                done.store(true, ordering: .sequentiallyConsistent)
-            }
-            try await poll("the loop to run it", timeout: .seconds(5)) { done.load(ordering: .sequentiallyConsistent) }
+            try await loop.perform { [onLoop] in body(&onLoop.held) }
         }
 
         func waitFor(_ entry: String) async throws {

@@ -22,17 +22,15 @@ struct ProxyPathTests {
         let port: Int
 
         init(upstream: Endpoint) async throws {
-            let loop = try EventLoop()
+            let loop = try EventLoop.started()
             self.loop = loop
-            Thread { loop.run() }.start()
             let listener = try ListeningSocket(Endpoint(host: "127.0.0.1", port: 0), backlog: 128)
             port = listener.address.port
             let failure = Mutex<String?>(nil)
-            let started = Atomic<Bool>(false)
-            loop.execute { [self] in
+            try await loop.perform { [self] in
                 let pool = BufferPool()
                 do {
-                    let acceptor = try Acceptor(listener, loop: loop) { [self] accepted in
+                    onLoop.acceptor = try Acceptor(listener, loop: loop) { [self] accepted in
                         Connector(to: upstream, timeout: .seconds(5), loop: loop) { [self] result in
                             switch result {
                             case .success(let descriptor):
@@ -45,24 +43,16 @@ struct ProxyPathTests {
                             }
                         }
                     }
-                    onLoop.acceptor = acceptor
                 } catch {
                     failure.withLock { $0 = "\(error)" }
                 }
-                started.store(true, ordering: .sequentiallyConsistent)
             }
-            try await poll("the loop to start", timeout: .seconds(5)) { started.load(ordering: .sequentiallyConsistent) }
             if let problem = failure.withLock({ $0 }) { throw DataPlaneError(problem, code: EIO) }
         }
 
         /// Pauses or resumes the acceptor, on the loop; returns once done.
         func setPaused(_ paused: Bool) async throws {
-            let done = Atomic<Bool>(false)
-            loop.execute { [self] in
-                paused ? onLoop.acceptor?.pause() : onLoop.acceptor?.resume()
-                done.store(true, ordering: .sequentiallyConsistent)
-            }
-            try await poll("the acceptor to \(paused ? "pause" : "resume")", timeout: .seconds(5)) { done.load(ordering: .sequentiallyConsistent) }
+            try await loop.perform { [self] in paused ? onLoop.acceptor?.pause() : onLoop.acceptor?.resume() }
         }
 
         func stop() {

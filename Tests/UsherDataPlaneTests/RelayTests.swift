@@ -17,9 +17,7 @@ struct RelayTests {
         let ending = Mutex<(Relay.Ending, Relay.Totals)?>(nil)
         let idleBuffers = Mutex(-1)
         init() throws {
-            let loop = try EventLoop()
-            self.loop = loop
-            Thread { loop.run() }.start()
+            loop = try EventLoop.started()
         }
 
         func stop() {
