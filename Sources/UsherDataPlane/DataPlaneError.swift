@@ -13,5 +13,11 @@ public struct DataPlaneError: Error, Hashable, Sendable, CustomStringConvertible
         self.code = code
     }
 
-    public var description: String { "\(call): \(String(cString: strerror(code)))" }
+    public var description: String { "\(call): \(reason)" }
+
+    /// What went wrong, in words for a log line: `connection refused`, `address already in use`.
+    public var reason: String {
+        let text = String(cString: strerror(code))
+        return text.prefix(1).lowercased() + text.dropFirst()
+    }
 }

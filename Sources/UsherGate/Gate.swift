@@ -21,24 +21,27 @@ public final class Gate: Provider {
     /// The configuration the gate started with.
     public let configuration: GateConfiguration
 
-    private let driver: GateDriver
+    private let engine: Engine
     private let fanout: EventFanout
-    private let serverChannels: [any Channel]
     private let demo: DemoUpstream?
     private let group: any EventLoopGroup
     private let logger: Logger
 
+    /// What holds the connections: SwiftNIO's channels, or the data plane's own loop.
+    private enum Engine: Sendable {
+        case swiftNIO(GateDriver, serverChannels: [any Channel])
+        case epoll(EpollEngine)
+    }
+
     private init(
         configuration: GateConfiguration, listenerAddresses: [SocketAddress], upstreamAddress: SocketAddress,
-        driver: GateDriver, fanout: EventFanout, serverChannels: [any Channel], demo: DemoUpstream?,
-        group: any EventLoopGroup, logger: Logger
+        engine: Engine, fanout: EventFanout, demo: DemoUpstream?, group: any EventLoopGroup, logger: Logger
     ) {
         self.configuration = configuration
         self.listenerAddresses = listenerAddresses
         self.upstreamAddress = upstreamAddress
-        self.driver = driver
+        self.engine = engine
         self.fanout = fanout
-        self.serverChannels = serverChannels
         self.demo = demo
         self.group = group
         self.logger = logger
@@ -62,10 +65,16 @@ public final class Gate: Provider {
         var configuration = configuration
         configuration.provider.maxConnections = fittedMaxConnections(configuration, logger: logger)
         let fanout = EventFanout(logger: logger)
+        let core = ProviderCore(
+            configuration: configuration.provider, listeners: configuration.listeners,
+            rules: configuration.rules, localTime: LocalClock.now)
+        if configuration.dataPath == .epoll {
+            return try await startOnDataPlane(
+                configuration, core: core, listening: listenAddresses, upstream: upstream, demo: demo, fanout: fanout,
+                group: group, logger: logger, observer: observer)
+        }
         let driver = GateDriver(
-            core: ProviderCore(
-                configuration: configuration.provider, listeners: configuration.listeners,
-                rules: configuration.rules, localTime: LocalClock.now),
+            core: core,
             connectUpstream: { loop, timeout in UpstreamConnector.connect(to: upstream, on: loop, timeout: timeout) },
             connectTimeout: configuration.connectTimeout,
             lingerTimeout: configuration.lingerTimeout, timerLoop: group.next(), events: fanout)
@@ -83,15 +92,68 @@ public final class Gate: Provider {
             let backlog = Backlog(requested: configuration.listeners[index].backlog, somaxconn: binder.somaxconn)
             driver.listener(ListenerID(index), isBoundTo: endpoint, backlog: backlog.effective)
         }
-        let eventLog = EventLog(logger: logger, listenerNames: endpoints.map(\.description))
-        fanout.add { eventLog.record($0.event) }
-        if let observer { fanout.add(observer) }
+        addObservers(to: fanout, listeners: endpoints, logger: logger, observer: observer)
         for channel in channels {
             try? await channel.setOption(.autoRead, value: true).get()
         }
         return Gate(
-            configuration: configuration, listenerAddresses: bound, upstreamAddress: upstream, driver: driver,
-            fanout: fanout, serverChannels: channels, demo: demo, group: group, logger: logger)
+            configuration: configuration, listenerAddresses: bound, upstreamAddress: upstream,
+            engine: .swiftNIO(driver, serverChannels: channels), fanout: fanout, demo: demo, group: group, logger: logger)
+    }
+
+    /// The log's observer, then the caller's, before accepting starts.
+    private static func addObservers(
+        to fanout: EventFanout, listeners: [Endpoint], logger: Logger, observer: (@Sendable (GateEvent) -> Void)?
+    ) {
+        let eventLog = EventLog(logger: logger, listenerNames: listeners.map(\.description))
+        fanout.add { eventLog.record($0.event) }
+        if let observer { fanout.add(observer) }
+    }
+
+    /// ``start(_:on:logger:observer:)`` with the connections on the data plane's own loop.
+    private static func startOnDataPlane(
+        _ configuration: GateConfiguration, core: ProviderCore, listening: [SocketAddress], upstream: SocketAddress,
+        demo: DemoUpstream?, fanout: EventFanout, group: any EventLoopGroup, logger: Logger,
+        observer: (@Sendable (GateEvent) -> Void)?
+    ) async throws(GateError) -> Gate {
+        do {
+            guard let upstreamEndpoint = Endpoint(upstream) else { throw GateError.demoUpstreamFailed(reason: "it has no address") }
+            let engine = try EpollEngine(
+                core: core, upstream: upstreamEndpoint, connectTimeout: configuration.connectTimeout,
+                lingerTimeout: configuration.lingerTimeout, events: fanout, logger: logger)
+            let requested = zip(configuration.listeners, listening).map { ($0, Endpoint($1) ?? $0.endpoint) }
+            for (listener, _) in requested { logClamp(listener, somaxconn: configuration.somaxconn, logger: logger) }
+            let endpoints = try await engine.bind(requested, somaxconn: configuration.somaxconn)
+            var bound: [SocketAddress] = []
+            for (index, endpoint) in endpoints.enumerated() {
+                let backlog = Backlog(requested: configuration.listeners[index].backlog, somaxconn: configuration.somaxconn)
+                engine.listener(ListenerID(index), isBoundTo: endpoint, backlog: backlog.effective)
+                logger.info("listening", metadata: ["listener": "\(endpoint)", "backlog": "\(backlog.effective)"])
+                bound.append(try SocketAddress(ipAddress: endpoint.host, port: endpoint.port))
+            }
+            addObservers(to: fanout, listeners: endpoints, logger: logger, observer: observer)
+            await engine.startAccepting()
+            return Gate(
+                configuration: configuration, listenerAddresses: bound, upstreamAddress: upstream, engine: .epoll(engine),
+                fanout: fanout, demo: demo, group: group, logger: logger)
+        } catch let error as GateError {
+            await demo?.close()
+            throw error
+        } catch {
+            await demo?.close()
+            throw .cannotListen(configuration.listeners.first?.endpoint ?? Endpoint(host: "?", port: 0), reason: "\(error)")
+        }
+    }
+
+    /// Logs a backlog the kernel caps at `somaxconn`.
+    static func logClamp(_ listener: ListenerConfiguration, somaxconn: Int, logger: Logger) {
+        let backlog = Backlog(requested: listener.backlog, somaxconn: somaxconn)
+        guard backlog.isClamped else { return }
+        logger.warning("backlog clamped", metadata: [
+            "listener": "\(listener.endpoint)", "requested": "\(backlog.requested)",
+            "effective": "\(backlog.effective)",
+            "note": "the kernel caps listen() at net.core.somaxconn=\(somaxconn)",
+        ])
     }
 
     /// Refuses an upstream that is one of the listeners (the same port on the same address, or on
@@ -154,20 +216,46 @@ public final class Gate: Provider {
 
     /// The counters, listeners and (unless `includingPending` is `false`, which is cheaper with
     /// many requests waiting) the pending requests now.
-    public func rulesInForce() -> RulesInForce { driver.rulesInForce() }
-
-    public func replaceRules(_ rules: RuleSet, file: String?, applyPending: Bool) {
-        driver.replaceRules(rules, file: file, applyPending: applyPending)
+    public func rulesInForce() -> RulesInForce {
+        switch engine {
+        case .swiftNIO(let driver, _): driver.rulesInForce()
+        case .epoll(let engine): engine.rulesInForce()
+        }
     }
 
-    public func refuseRules(reason: String, file: String?) { driver.refuseRules(reason: reason, file: file) }
+    public func replaceRules(_ rules: RuleSet, file: String?, applyPending: Bool) {
+        switch engine {
+        case .swiftNIO(let driver, _): driver.replaceRules(rules, file: file, applyPending: applyPending)
+        case .epoll(let engine): engine.replaceRules(rules, file: file, applyPending: applyPending)
+        }
+    }
 
-    public func remember(_ rule: Rule) { driver.remember(rule) }
+    public func refuseRules(reason: String, file: String?) {
+        switch engine {
+        case .swiftNIO(let driver, _): driver.refuseRules(reason: reason, file: file)
+        case .epoll(let engine): engine.refuseRules(reason: reason, file: file)
+        }
+    }
 
-    public func forget(_ name: String) -> Bool { driver.forget(name) }
+    public func remember(_ rule: Rule) {
+        switch engine {
+        case .swiftNIO(let driver, _): driver.remember(rule)
+        case .epoll(let engine): engine.remember(rule)
+        }
+    }
+
+    public func forget(_ name: String) -> Bool {
+        switch engine {
+        case .swiftNIO(let driver, _): driver.forget(name)
+        case .epoll(let engine): engine.forget(name)
+        }
+    }
 
     public func snapshot(includingPending: Bool = true) -> GateSnapshot {
-        driver.snapshot(includingPending: includingPending)
+        switch engine {
+        case .swiftNIO(let driver, _): driver.snapshot(includingPending: includingPending)
+        case .epoll(let engine): engine.snapshot(includingPending: includingPending)
+        }
     }
 
     /// Decides a pending or deferred request; `extendingTimeout` moves the pending timeout of a
@@ -175,34 +263,53 @@ public final class Gate: Provider {
     public func decide(
         _ id: RequestID, _ decision: Decision, by decider: Decider, reason: String? = nil, extendingTimeout: Bool = false
     ) throws(LifecycleError) {
-        try driver.decide(id, decision, by: decider, reason: reason, extendingTimeout: extendingTimeout)
+        switch engine {
+        case .swiftNIO(let driver, _): try driver.decide(id, decision, by: decider, reason: reason, extendingTimeout: extendingTimeout)
+        case .epoll(let engine): try engine.decide(id, decision, by: decider, reason: reason, extendingTimeout: extendingTimeout)
+        }
     }
 
     /// Stops gracefully: stops listening, applies the timeout action to every pending request,
     /// lets proxied connections finish for up to the drain timeout, then closes what is left;
     /// returns once the observers have had every event so far.
     public func shutdown() async {
-        for admission in driver.beginShutdown() {
-            try? await admission.eventLoop.submit { admission.value.stopAccepting() }.get()
+        let left: Int
+        switch engine {
+        case .swiftNIO(let driver, let serverChannels): left = await shutdown(driver, serverChannels)
+        case .epoll(let engine):
+            await engine.stopListening()
+            logStoppedListening(pending: engine.snapshot(includingPending: false).counters.pending)
+            left = await engine.drain(configuration.drainTimeout)
         }
-        try? await withDeadline(.seconds(2), driver.allAttached())
-        for channel in serverChannels { try? await channel.close() }
-        driver.markDraining(until: .now + configuration.drainTimeout)
-        logger.info("stopped listening", metadata: [
-            "pending": "\(driver.snapshot().counters.pending)",
-            "drain_timeout": "\(DurationText.format(configuration.drainTimeout))",
-        ])
-        try? await withDeadline(configuration.drainTimeout, driver.allClosed())
-        let left = driver.heldConnectionCount
         if left > 0 {
             logger.warning("drain timeout passed", metadata: [
                 "connections": "\(left)", "drain_timeout": "\(DurationText.format(configuration.drainTimeout))",
                 "note": "closing the connections still open",
             ])
         }
-        driver.closeAll()
         await demo?.close()
         await fanout.flush()
+    }
+
+    private func logStoppedListening(pending: Int) {
+        logger.info("stopped listening", metadata: [
+            "pending": "\(pending)", "drain_timeout": "\(DurationText.format(configuration.drainTimeout))",
+        ])
+    }
+
+    /// The SwiftNIO path's stop; how many connections were still open at the drain timeout.
+    private func shutdown(_ driver: GateDriver, _ serverChannels: [any Channel]) async -> Int {
+        for admission in driver.beginShutdown() {
+            try? await admission.eventLoop.submit { admission.value.stopAccepting() }.get()
+        }
+        try? await withDeadline(.seconds(2), driver.allAttached())
+        for channel in serverChannels { try? await channel.close() }
+        driver.markDraining(until: .now + configuration.drainTimeout)
+        logStoppedListening(pending: driver.snapshot().counters.pending)
+        try? await withDeadline(configuration.drainTimeout, driver.allClosed())
+        let left = driver.heldConnectionCount
+        driver.closeAll()
+        return left
     }
 
     /// Waits for `future`, or until `limit` has passed.

@@ -25,6 +25,17 @@ public struct GateConfiguration: Sendable {
     /// The process's open-file limit (`ulimit -n`), to which the connection limit is fitted;
     /// `nil` when unlimited or unknown.
     public var openFileLimit: Int?
+    /// What carries the client connections.
+    public var dataPath = DataPath.swiftNIO
+
+    /// What carries a gate's client connections.
+    public enum DataPath: String, Hashable, Sendable {
+        /// SwiftNIO's channels (the default).
+        case swiftNIO = "nio"
+        /// usher's own epoll loop (``UsherDataPlane``), without SwiftNIO on the data path; being
+        /// built to become the default.
+        case epoll
+    }
 
     /// The defaults of every field: what `usher serve` does without options.
     public static let standard = GateConfiguration()

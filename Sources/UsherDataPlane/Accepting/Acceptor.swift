@@ -23,10 +23,12 @@ public final class Acceptor: ReadinessHandler {
     private var backingOff = false
 
     /// Watches `listener` on `loop`; `onFailure` hears of an accept that failed (once per back-off).
+    /// `paused`: watching, but taking nothing until ``resume()``.
     public init(
-        _ listener: ListeningSocket, loop: EventLoop, onFailure: @escaping (DataPlaneError) -> Void = { _ in },
+        _ listener: ListeningSocket, loop: EventLoop, paused: Bool = false, onFailure: @escaping (DataPlaneError) -> Void = { _ in },
         onAccepted: @escaping (Accepted) -> Void
     ) throws(DataPlaneError) {
+        self.paused = paused
         self.loop = loop
         self.listener = listener
         self.wildcard = listener.address.host == "0.0.0.0" || listener.address.host == "::"

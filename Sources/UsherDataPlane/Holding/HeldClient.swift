@@ -64,9 +64,13 @@ public final class HeldClient: ReadinessHandler {
     /// Where the kept bytes start (after a stripped PROXY header).
     private var keptFrom = 0
     public private(set) var clientFinishedSending = false
+    /// A read returned the end of the stream (a half-close seen while the capture was full
+    /// leaves bytes unread: the relay reads them, then the end).
+    private var readTheEnd = false
     private var readable = true
     private var writable = true
     private var lingerTimer: EventLoop.TimerID?
+    private var relay: Relay?
 
     /// Holds the accepted, non-blocking `descriptor` on `loop`.
     public init(
@@ -101,14 +105,16 @@ public final class HeldClient: ReadinessHandler {
 
     private func readWhileHolding() {
         let scratch = pool.scratch
-        while readable, !clientFinishedSending, captured.count - keptFrom < captureLimit {
+        while readable, !readTheEnd, captured.count - keptFrom < captureLimit {
             let room = min(scratch.count, captureLimit - (captured.count - keptFrom))
             switch Socket.read(descriptor, into: scratch, 0..<room) {
             case .done(let count):
                 captured.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
                 reportNew()
             case .wouldBlock: readable = false
-            case .ended: clientEnded()
+            case .ended:
+                readTheEnd = true
+                clientEnded()
             case .failed: return end()
             }
         }
@@ -124,7 +130,6 @@ public final class HeldClient: ReadinessHandler {
     private func clientEnded() {
         guard !clientFinishedSending else { return }
         clientFinishedSending = true
-        readable = false
         events.finishedSending()
     }
 
@@ -166,11 +171,12 @@ public final class HeldClient: ReadinessHandler {
         events.upstreamConnected()
         let closed = events.closed
         do {
-            _ = try Relay(
+            relay = try Relay(
                 client: descriptor, upstream: upstream, loop: loop, pool: pool, replaying: captured[keptFrom...],
-                clientFinishedSending: clientFinishedSending
+                clientFinishedSending: readTheEnd
             ) { [self] ending, totals in
                 phase = .closed
+                relay = nil
                 closed((ending, totals))
             }
             captured = []
@@ -197,7 +203,7 @@ public final class HeldClient: ReadinessHandler {
             phase = .closed
             events.closed(nil)
         case .close:
-            phase = .rejecting(reply: rejection.message[...], linger: clientFinishedSending ? nil : linger)
+            phase = .rejecting(reply: rejection.message[...], linger: readTheEnd ? nil : linger)
             writeReply()
         }
     }
@@ -248,6 +254,12 @@ public final class HeldClient: ReadinessHandler {
         case .relaying, .closed: return
         default: end()
         }
+    }
+
+    /// Ends the connection now whatever it is doing: a relay is reset on both sides.
+    public func abort() {
+        if case .relaying = phase, let relay { return relay.abort() }
+        end()
     }
 
     private func end() {

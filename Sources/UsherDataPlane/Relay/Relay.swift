@@ -134,6 +134,18 @@ public final class Relay: ReadinessHandler {
         }
     }
 
+    /// Ends the relay now, resetting both sides (a drain that ran out of time).
+    public func abort() {
+        guard !ended else { return }
+        ended = true
+        for descriptor in descriptors {
+            loop.deregister(descriptor)
+            Socket.reset(descriptor)
+        }
+        for buffer in buffers { pool.give(buffer) }
+        onEnd(.failed(.client, ECONNABORTED), totals)
+    }
+
     private func fail(_ side: Side, _ code: Int32) {
         end(.failed(side, code))
     }

@@ -8,7 +8,7 @@ import UsherCore
 /// actions to the event loop of the connection (or listener) they concern, queues the events in
 /// the core's order (delivered after the lock is released), and keeps a single timer armed for
 /// the core's next deadline.
-final class GateDriver: Sendable {
+final class GateDriver: CoreHost {
     struct State {
         var core: ProviderCore
         var connections: [RequestID: HeldConnection] = [:]
@@ -143,40 +143,7 @@ final class GateDriver: Sendable {
         }
     }
 
-    // MARK: Decisions and queries
-
-    func decide(
-        _ id: RequestID, _ decision: Decision, by decider: Decider, reason: String?, extendingTimeout: Bool = false
-    ) throws(LifecycleError) {
-        try tryStep { state throws(LifecycleError) in
-            ((), try state.core.decide(id, decision, by: decider, reason: reason, extendingTimeout: extendingTimeout, at: .now))
-        }
-    }
-
-    func rulesInForce() -> RulesInForce {
-        state.withLockedValue { state in
-            RulesInForce(remembered: state.core.remembered, rules: state.core.rules, counters: state.core.ruleState.counters, at: .now)
-        }
-    }
-
-    func replaceRules(_ rules: RuleSet, file: String?, applyPending: Bool) {
-        step { state in ((), state.core.replaceRules(rules, file: file, applyPending: applyPending, at: .now)) }
-    }
-
-    func refuseRules(reason: String, file: String?) {
-        step { state in ((), state.core.rulesRefused(reason, file: file, at: .now)) }
-    }
-
-    func remember(_ rule: Rule) {
-        step { state in ((), state.core.remember(rule, at: .now)) }
-    }
-
-    func forget(_ name: String) -> Bool {
-        step { state in
-            guard let output = state.core.forget(name, at: .now) else { return (false, ProviderOutput()) }
-            return (true, output)
-        }
-    }
+    // MARK: Queries
 
     func snapshot(includingPending: Bool = true) -> GateSnapshot {
         state.withLockedValue { state in
@@ -243,6 +210,21 @@ final class GateDriver: Sendable {
     }
 
     // MARK: Stepping
+
+    func stepCore<Result>(_ body: (inout ProviderCore) -> (Result, ProviderOutput)) -> Result {
+        step { state in body(&state.core) }
+    }
+
+    func tryStepCore<Result>(
+        _ body: (inout ProviderCore) throws(LifecycleError) -> (Result, ProviderOutput)
+    ) throws(LifecycleError) -> Result {
+        try tryStep { state throws(LifecycleError) in try body(&state.core) }
+    }
+
+    func readCore<Result>(_ body: (ProviderCore) -> Result) -> Result {
+        state.withLockedValue { body($0.core) }
+    }
+
 
     private func step<Result>(_ body: (inout State) -> (Result, ProviderOutput)) -> Result {
         let (result, deliveries) = state.withLockedValue { state in

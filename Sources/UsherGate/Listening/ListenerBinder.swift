@@ -32,13 +32,7 @@ struct ListenerBinder {
         _ listener: ListenerConfiguration, at address: SocketAddress, as id: ListenerID
     ) async throws(GateError) -> any Channel {
         let backlog = Backlog(requested: listener.backlog, somaxconn: somaxconn)
-        if backlog.isClamped {
-            logger.warning("backlog clamped", metadata: [
-                "listener": "\(listener.endpoint)", "requested": "\(backlog.requested)",
-                "effective": "\(backlog.effective)",
-                "note": "the kernel caps listen() at net.core.somaxconn=\(somaxconn)",
-            ])
-        }
+        Gate.logClamp(listener, somaxconn: somaxconn, logger: logger)
         let driver = self.driver
         let logger = self.logger
         var bootstrap = ServerBootstrap(group: group)

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -81,6 +82,10 @@ public enum GateHarness {
             connectTimeout: .seconds(2), drainTimeout: .seconds(2), lingerTimeout: .seconds(1))
     }
 
+    /// The data path of the gates started in this task, when set (else `USHER_DATA_PATH`, else
+    /// the configuration's).
+    @TaskLocal public static var dataPath: GateConfiguration.DataPath?
+
     /// Starts a gate, runs `body` with it, its first listener's port and its log, and stops it,
     /// whatever `body` did; throws ``HarnessFailure`` when the counters do not add up.
     public static func with(
@@ -90,6 +95,11 @@ public enum GateHarness {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let log = CapturedLog()
         let gate: Gate
+        var configuration = configuration
+        // USHER_DATA_PATH=epoll (or the task-local) runs the gate's tests on the data plane's own loop.
+        if let path = dataPath ?? ProcessInfo.processInfo.environment["USHER_DATA_PATH"].flatMap(GateConfiguration.DataPath.init) {
+            configuration.dataPath = path
+        }
         do {
             gate = try await Gate.start(configuration, on: group, logger: log.logger())
         } catch {
