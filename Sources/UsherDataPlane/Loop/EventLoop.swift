@@ -120,8 +120,10 @@ public final class EventLoop: @unchecked Sendable {
         execute { [self] in stopped = true }
     }
 
-    /// Runs until ``stop()``, on the calling thread.
-    public func run() {
+    /// Runs until ``stop()``, on the calling thread; `threadName` (15 bytes at most) names the
+    /// thread for `top -H` and `ps -L`.
+    public func run(threadName: String? = nil) {
+        if let threadName { usher_name_thread(threadName) }
         let capacity = 256
         var events = [epoll_event](repeating: epoll_event(), count: capacity)
         while !stopped {

@@ -58,8 +58,7 @@ final class EpollEngine: CoreHost {
         self.lingerTimeout = lingerTimeout
         self.logger = logger
         let loop = self.loop
-        let thread = Thread { loop.run() }
-        thread.name = "usher-data-plane"
+        let thread = Thread { loop.run(threadName: "usher-dataplane") }
         thread.start()
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import UsherCore
 import UsherGate
@@ -126,6 +127,7 @@ struct GateOptions: ParsableArguments {
         if let duplicate = duplicateListenAddress {
             throw ValidationError("--listen \(duplicate) is given twice")
         }
+        _ = try Self.dataPath()
     }
 
     private var duplicateListenAddress: Endpoint? {
@@ -133,10 +135,20 @@ struct GateOptions: ParsableArguments {
         return listen.first { !seen.insert($0).inserted }
     }
 
+    /// `USHER_DATA_PATH`: `nio` (SwiftNIO's channels, the default) or `epoll` (usher's own
+    /// loop, being measured to become the default).
+    static func dataPath() throws -> GateConfiguration.DataPath {
+        guard let text = ProcessInfo.processInfo.environment["USHER_DATA_PATH"], !text.isEmpty else { return .swiftNIO }
+        guard let path = GateConfiguration.DataPath(rawValue: text) else {
+            throw ValidationError("USHER_DATA_PATH: '\(text)' is neither nio nor epoll")
+        }
+        return path
+    }
+
     /// The gate configuration these options describe.
     var gateConfiguration: GateConfiguration {
         let endpoints = listen.isEmpty ? [ListenerConfiguration.standard.endpoint] : listen
-        return GateConfiguration(
+        var configuration = GateConfiguration(
             listeners: endpoints.map { ListenerConfiguration(endpoint: $0, backlog: backlog) },
             upstream: upstream,
             provider: ProviderConfiguration(
@@ -146,5 +158,7 @@ struct GateOptions: ParsableArguments {
                 halfClose: halfClose, proxyProtocolFrom: proxyProtocolFrom.flatMap { $0 }),
             connectTimeout: connectTimeout,
             drainTimeout: drainTimeout)
+        configuration.dataPath = (try? Self.dataPath()) ?? .swiftNIO
+        return configuration
     }
 }
