@@ -8,15 +8,19 @@
 # usher binary (an earlier build) is measured in the same run, and usher's ratio to it printed.
 #
 # usage: scripts/bench/gate.sh [--duration SECONDS] [--connections N] [--rounds N] [--usher-threads N]
-#                              [--log-level LEVEL] [--baseline PATH]
+#                              [--log-level LEVEL] [--baseline PATH] [--data-path nio|epoll]
+#                              [--compare-data-paths]
 #   --log-level   usher's --log-level (default warning; info writes one line per event)
 #   --baseline    another usher executable to measure beside this one
+#   --data-path   usher's USHER_DATA_PATH (default nio)
+#   --compare-data-paths  usher on epoll, and the same binary on nio as the baseline
 # Installs nginx-light, haproxy and wrk when missing; builds usher in release mode; everything
 # it starts listens on 127.0.0.1 and is stopped (by PID) on every exit path.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-duration=10 connections=50 rounds=3 usher_threads=1 log_level=warning baseline=""
+duration=10 connections=50 rounds=3 usher_threads=1 log_level=warning baseline="" data_path=nio baseline_data_path=nio
+compare_paths=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -25,7 +29,9 @@ while [ $# -gt 0 ]; do
     --usher-threads) usher_threads="$2"; shift 2 ;;
     --log-level) log_level="$2"; shift 2 ;;
     --baseline) baseline="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --data-path) data_path="$2"; shift 2 ;;
+    --compare-data-paths) compare_paths=1; data_path=epoll; shift ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gate.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -46,6 +52,7 @@ fi
 
 swift build -c release --product usher >&2
 usher="$(swift build -c release --show-bin-path)/usher"
+if [ -n "$compare_paths" ]; then baseline="$usher"; fi
 
 work=$(mktemp -d /tmp/usher-bench-XXXXXX)
 chmod 0755 "$work"  # nginx workers (www-data when started as root) read the 1 MiB file here
@@ -116,14 +123,14 @@ backend upstream
 CONF
 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & pids+=($!)
 
-start_usher() {  # start_usher BINARY PORT NAME
-  USHER_CONTROL="$work/$3.sock" "$1" serve --listen "127.0.0.1:$2" --upstream "127.0.0.1:$nginx_port" \
+start_usher() {  # start_usher BINARY PORT NAME DATA_PATH
+  USHER_DATA_PATH="$4" USHER_CONTROL="$work/$3.sock" "$1" serve --listen "127.0.0.1:$2" --upstream "127.0.0.1:$nginx_port" \
     --policy accept --threads "$usher_threads" --log-level "$log_level" 2>"$work/$3.log" & pids+=($!)
 }
-start_usher "$usher" "$usher_port" usher
+start_usher "$usher" "$usher_port" usher "$data_path"
 targets="direct:$nginx_port haproxy:$haproxy_port usher:$usher_port"
 if [ -n "$baseline" ]; then
-  start_usher "$baseline" "$baseline_port" baseline
+  start_usher "$baseline" "$baseline_port" baseline "$baseline_data_path"
   targets="$targets baseline:$baseline_port"
 fi
 
@@ -172,9 +179,9 @@ done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "n/a" }'; }
 
-printf '\nusher gate benchmark: %s rounds of %ss, %s connections, usher --threads %s --log-level %s, HAProxy nbthread 1, nginx 1 worker\n' \
-  "$rounds" "$duration" "$connections" "$usher_threads" "$log_level"
-if [ -n "$baseline" ]; then printf 'baseline: %s\n' "$baseline"; fi
+printf '\nusher gate benchmark: %s rounds of %ss, %s connections, usher --threads %s --log-level %s (data path %s), HAProxy nbthread 1, nginx 1 worker\n' \
+  "$rounds" "$duration" "$connections" "$usher_threads" "$log_level" "$data_path"
+if [ -n "$baseline" ]; then printf 'baseline: %s (data path %s)\n' "$baseline" "$baseline_data_path"; fi
 printf '%s, %s, %s; %s cores\n\n' "$(nginx -v 2>&1 | sed 's/.*: //')" "$(haproxy -v | head -1 | cut -d' ' -f1-3)" \
   "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)" "$(nproc)"
 if [ -n "$baseline" ]; then
