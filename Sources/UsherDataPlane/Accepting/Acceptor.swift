@@ -63,9 +63,7 @@ public final class Acceptor: ReadinessHandler {
         while !paused, !backingOff {
             var peer = SocketAddress()
             let descriptor = withUnsafeMutablePointer(to: &peer.storage) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    usher_accept4(listener.descriptor, $0, &peer.length, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
-                }
+                usher_accept4(listener.descriptor, pointer, &peer.length, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
             }
             guard descriptor >= 0 else {
                 switch errno {
