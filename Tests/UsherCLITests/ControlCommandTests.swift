@@ -65,21 +65,23 @@ struct ControlCommandTests {
 
     @Test("watch prints every lifecycle event of a scripted scenario, in order")
     func watchInOrder() async throws {
-        _ = try await UsherDaemon.with(serveOnFreePort + ["--pending-timeout", "3s"]) { usher, control in
+        // The timeout leaves room for `usher accept` to start on a loaded machine before r1 expires.
+        _ = try await UsherDaemon.with(serveOnFreePort + ["--pending-timeout", "6s"]) { usher, control in
             let port = try await usher.readyPort()
             _ = try await BackgroundProcess.with(try UsherExecutable.path(), ["watch", "--control", control]) { watch in
                 try await watch.log.waitForLine(containing: "watching 127.0.0.1:\(port)", "0 pending")
                 let accepted = try await TCPClient.connect(to: "127.0.0.1", port: port)
                 try await accepted.send("ping\n")
                 try await waitForPending(1, control: control)
-                _ = try await UsherDaemon.client(["accept", "r1"], control: control)
+                let decided = try await UsherDaemon.client(["accept", "r1"], control: control)
+                #expect(decided.exitCode == 0, "\(decided.standardError)")
                 #expect(try await accepted.read(atLeast: 5) == Array("ping\n".utf8))
                 let withdrawn = try await TCPClient.connect(to: "127.0.0.1", port: port)
                 try await waitForPending(1, control: control)
                 withdrawn.close()
                 try await watch.log.waitForLine(containing: "r2", "withdrawn")
                 let expired = try await TCPClient.connect(to: "127.0.0.1", port: port)
-                #expect(try await expired.waitForClose(timeout: .seconds(10)) == .eof)
+                #expect(try await expired.waitForClose(timeout: .seconds(20)) == .eof)
                 try await watch.log.waitForLine(containing: "r3", "expired")
                 let all = watch.log.lines.dropFirst().map { line in
                     line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().prefix(2).joined(separator: " ")
