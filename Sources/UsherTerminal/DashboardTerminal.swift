@@ -45,19 +45,19 @@ public final class DashboardTerminal: Sendable {
         _ initial: Dashboard, theme: Theme, mode: DashboardMode = .screen, clock: () -> Date = Date.init, inbox: Inbox,
         send: (DecideOperation) -> Void
     ) throws(TerminalError) -> (Dashboard, Ending) {
+        let interval = max(0.1, initial.options.interval)
         let screen: any DashboardScreen
         switch mode {
         case .screen:
             ResizeSignal.wake(pipe)
             screen = try TerminalScreen.start(theme: theme)
         case .lines(let width, let height):
-            screen = LineScreen(width: width, height: height, interval: max(0.1, initial.options.interval))
+            screen = LineScreen(width: width, height: height, interval: interval)
         }
         defer { screen.stop() }
         var dashboard = initial
         let size = screen.size
         dashboard.resize(width: size.width, height: size.height)
-        let interval = max(0.1, dashboard.options.interval)
         var nextTick = clock()
         var lastDraw = Date.distantPast
         while !stopRequested.load(ordering: .sequentiallyConsistent) {

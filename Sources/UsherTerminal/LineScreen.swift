@@ -18,6 +18,8 @@ final class LineScreen: DashboardScreen {
     private var lastPrint = Date.distantPast
     private var printNext = true
     private var pending: [UInt8] = []
+    /// What each read fills, kept between reads.
+    private var buffer = [UInt8](repeating: 0, count: 4096)
     private(set) var readsInput = true
     private var saved: termios?
 
@@ -46,7 +48,6 @@ final class LineScreen: DashboardScreen {
 
     func readInput(resized: inout Bool) -> [DashboardInputEvent] {
         guard readsInput else { return [] }
-        var buffer = [UInt8](repeating: 0, count: 4096)
         while pending.count < Self.longestLine {
             var ready = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
             guard poll(&ready, 1, 0) > 0 else { break }

@@ -210,13 +210,9 @@ public final class HeldClient: ReadinessHandler {
 
     private func writeReply() {
         guard case .rejecting(var reply, let linger) = phase else { return }
-        let scratch = pool.scratch
         while !reply.isEmpty, writable {
-            let count = min(reply.count, scratch.count)
-            reply.prefix(count).withUnsafeBytes { bytes in
-                if let source = bytes.baseAddress, let target = scratch.baseAddress { target.copyMemory(from: source, byteCount: count) }
-            }
-            switch Socket.write(descriptor, from: scratch, 0..<count) {
+            let result = reply.withUnsafeBytes { Socket.write(descriptor, from: $0, 0..<$0.count) }
+            switch result {
             case .done(let written): reply = reply.dropFirst(written)
             case .wouldBlock, .ended: writable = false
             case .failed: return end()

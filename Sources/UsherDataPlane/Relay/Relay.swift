@@ -117,7 +117,7 @@ public final class Relay: ReadinessHandler {
             }
             return true
         case .write(let range):
-            switch Socket.write(sink, from: buffers[index], range) {
+            switch Socket.write(sink, from: UnsafeRawBufferPointer(buffers[index]), range) {
             case .done(let count):
                 directions[index].didWrite(count)
                 if index == 0 { totals.toUpstream += count } else { totals.toClient += count }
@@ -142,8 +142,7 @@ public final class Relay: ReadinessHandler {
             loop.deregister(descriptor)
             Socket.reset(descriptor)
         }
-        for buffer in buffers { pool.give(buffer) }
-        onEnd(.failed(.client, ECONNABORTED), totals)
+        finish(.failed(.client, ECONNABORTED))
     }
 
     private func fail(_ side: Side, _ code: Int32) {
@@ -161,6 +160,11 @@ public final class Relay: ReadinessHandler {
             close(descriptors[side.rawValue])
             Socket.reset(descriptors[1 - side.rawValue])
         }
+        finish(ending)
+    }
+
+    /// The buffers back to the pool, and the end reported (the sockets are closed).
+    private func finish(_ ending: Ending) {
         for buffer in buffers { pool.give(buffer) }
         onEnd(ending, totals)
     }

@@ -30,7 +30,7 @@ public enum Socket {
     }
 
     /// Writes `buffer[range]` (never raising SIGPIPE).
-    public static func write(_ descriptor: Int32, from buffer: UnsafeMutableRawBufferPointer, _ range: Range<Int>) -> Transfer {
+    public static func write(_ descriptor: Int32, from buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> Transfer {
         guard let base = buffer.baseAddress else { return .failed(EINVAL) }
         while true {
             let count = send(descriptor, base + range.lowerBound, range.count, Int32(MSG_NOSIGNAL))
