@@ -33,8 +33,8 @@ struct ProxyPathTests {
                     onLoop.acceptor = try Acceptor(listener, loop: loop) { [self] accepted in
                         Connector(to: upstream, timeout: .seconds(5), loop: loop) { [self] result in
                             switch result {
-                            case .success(let descriptor):
-                                _ = try? Relay(client: accepted.descriptor, upstream: descriptor, loop: loop, pool: pool) { [self] _, _ in
+                            case .success(let connected):
+                                _ = try? Relay(client: accepted.descriptor, upstream: connected.descriptor, loop: loop, pool: pool) { [self] _, _ in
                                     relayed.add(1, ordering: .relaxed)
                                 }
                             case .failure:

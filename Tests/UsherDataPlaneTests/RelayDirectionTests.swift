@@ -30,6 +30,19 @@ struct RelayDirectionTests {
         #expect(direction.next() == .finished)
     }
 
+    @Test("a short read empties the socket: no read until the loop reports more, unless the end is coming")
+    func shortRead() {
+        var direction = RelayDirection(capacity: 8)
+        direction.didRead(3)
+        direction.didWrite(3)
+        #expect(direction.next() == .wait, "fewer bytes than there was room for: the socket had no more")
+        var ending = RelayDirection(capacity: 8)
+        ending.sourceClosing = true
+        ending.didRead(3)
+        ending.didWrite(3)
+        #expect(ending.next() == .read(0..<8), "its end is on the way: read until a read returns 0")
+    }
+
     @Test("a source that would block waits until the loop says it is readable")
     func readiness() {
         var direction = RelayDirection(capacity: 8)

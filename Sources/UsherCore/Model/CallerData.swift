@@ -30,6 +30,11 @@ public struct CallerData: Hashable, Sendable {
         preview = CallerDataPreview(bytes)
     }
 
+    /// Counts bytes the client sent without keeping them.
+    public mutating func count(_ sent: Int) {
+        totalCount += max(0, sent)
+    }
+
     /// Adds bytes the client sent, keeping at most `capacity`.
     public mutating func append(_ more: some Collection<UInt8>) {
         totalCount += more.count

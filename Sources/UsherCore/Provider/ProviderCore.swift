@@ -192,10 +192,17 @@ public struct ProviderCore: Sendable {
 
     /// Caller data arrived for a queued request. The output has a `callerData` event while the
     /// captured bytes grow (up to ``CallerData/capacity``), so that watchers see what was sent.
+    /// Bytes that arrive once the request is decided are only counted: nothing decides on them,
+    /// and the IO layer forwards them.
     public mutating func received(
         _ bytes: some Collection<UInt8>, for id: RequestID, at now: Moment
     ) throws(LifecycleError) -> ProviderOutput {
-        let before = try liveRequest(id).callerData.bytes.count
+        let request = try liveRequest(id)
+        let before = request.callerData.bytes.count
+        guard request.state.isUndecided || request.isAwaitingProxyHeader else {
+            live[id]?.callerData.count(bytes.count)
+            return ProviderOutput()
+        }
         live[id]?.callerData.append(bytes)
         var output = ProviderOutput()
         if live[id]?.isAwaitingProxyHeader == true {

@@ -11,12 +11,20 @@ public final class Connector: ReadinessHandler {
     private let loop: EventLoop
     private var descriptor: Int32
     private var timer: EventLoop.TimerID?
-    private var completion: ((Result<Int32, DataPlaneError>) -> Void)?
+    private var completion: ((Result<Connected, DataPlaneError>) -> Void)?
+
+    /// A connected upstream socket, and the events that told so.
+    public struct Connected: Sendable {
+        public let descriptor: Int32
+        public let events: UInt32
+        /// The upstream sent bytes or its end already.
+        public var readable: Bool { events & (usher_epollin | usher_epollrdhup) != 0 }
+    }
 
     /// Starts connecting to `upstream`; `completion` runs on the loop, once.
     @discardableResult
     public init(
-        to upstream: Endpoint, timeout: Duration, loop: EventLoop, completion: @escaping (Result<Int32, DataPlaneError>) -> Void
+        to upstream: Endpoint, timeout: Duration, loop: EventLoop, completion: @escaping (Result<Connected, DataPlaneError>) -> Void
     ) {
         self.loop = loop
         self.descriptor = -1
@@ -36,19 +44,21 @@ public final class Connector: ReadinessHandler {
         }
     }
 
+    /// Writable with no error or hang-up is connected (no `SO_ERROR` to read); the events are
+    /// handed on, so that the relay knows whether the upstream has spoken already.
     public func ready(_ events: UInt32, tag: Int) {
+        let failed = events & (usher_epollerr | usher_epollhup) != 0
+        guard failed || events & usher_epollout != 0 else { return }
+        guard failed else { return finish(.success(Connected(descriptor: descriptor, events: events))) }
         let code = Socket.pendingError(descriptor)
-        finish(code == 0 ? .success(descriptor) : .failure(DataPlaneError("connect", code: code)))
+        finish(.failure(DataPlaneError("connect", code: code == 0 ? ECONNRESET : code)))
     }
 
-    private func finish(_ result: Result<Int32, DataPlaneError>) {
+    private func finish(_ result: Result<Connected, DataPlaneError>) {
         guard let completion else { return }
         self.completion = nil
         if let timer { loop.cancel(timer) }
-        if case .failure = result, descriptor >= 0 {
-            loop.deregister(descriptor)
-            close(descriptor)
-        }
+        if case .failure = result, descriptor >= 0 { loop.close(descriptor) }
         completion(result)
     }
 }

@@ -68,6 +68,8 @@ public final class HeldClient: ReadinessHandler {
     /// leaves bytes unread: the relay reads them, then the end).
     private var readTheEnd = false
     private var readable = true
+    /// The loop reported the client's end on its way: read until a read returns 0.
+    private var endComing = false
     private var writable = true
     private var lingerTimer: EventLoop.TimerID?
     private var relay: Relay?
@@ -90,6 +92,7 @@ public final class HeldClient: ReadinessHandler {
             guard case .relaying = phase else { return end() }
         }
         if flags & (usher_epollin | usher_epollrdhup) != 0 { readable = true }
+        if flags & usher_epollrdhup != 0 { endComing = true }
         if flags & usher_epollout != 0 { writable = true }
         switch phase {
         case .holding, .connecting:
@@ -110,6 +113,8 @@ public final class HeldClient: ReadinessHandler {
             switch Socket.read(descriptor, into: scratch, 0..<room) {
             case .done(let count):
                 captured.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
+                // A short read emptied the socket; the loop reports the next bytes.
+                if count < room, !endComing { readable = false }
                 reportNew()
             case .wouldBlock: readable = false
             case .ended:
@@ -155,25 +160,25 @@ public final class HeldClient: ReadinessHandler {
                 guard case .connecting = phase else { return }
                 phase = .holding
                 events.upstreamFailed(error)
-            case .success(let upstreamDescriptor):
-                guard case .connecting = phase else {
-                    loop.deregister(upstreamDescriptor)
-                    Glibc.close(upstreamDescriptor)
-                    return
-                }
-                startRelay(upstreamDescriptor)
+            case .success(let upstream):
+                guard case .connecting = phase else { return loop.close(upstream.descriptor) }
+                startRelay(upstream)
             }
         }
     }
 
-    private func startRelay(_ upstream: Int32) {
+    private func startRelay(_ upstream: Connector.Connected) {
         phase = .relaying
         events.upstreamConnected()
         let closed = events.closed
+        var readable: Set<Relay.Side> = self.readable ? [.client] : []
+        var ending: Set<Relay.Side> = endComing ? [.client] : []
+        if upstream.readable { readable.insert(.upstream) }
+        if upstream.events & usher_epollrdhup != 0 { ending.insert(.upstream) }
         do {
             relay = try Relay(
-                client: descriptor, upstream: upstream, loop: loop, pool: pool, replaying: captured[keptFrom...],
-                clientFinishedSending: readTheEnd
+                client: descriptor, upstream: upstream.descriptor, loop: loop, pool: pool, replaying: captured[keptFrom...],
+                clientFinishedSending: readTheEnd, readable: readable, ending: ending
             ) { [self] ending, totals in
                 phase = .closed
                 relay = nil
@@ -198,8 +203,7 @@ public final class HeldClient: ReadinessHandler {
         captured = []
         switch rejection.mode {
         case .reset:
-            loop.deregister(descriptor)
-            Socket.reset(descriptor)
+            loop.reset(descriptor)
             phase = .closed
             events.closed(nil)
         case .close:
@@ -263,8 +267,7 @@ public final class HeldClient: ReadinessHandler {
         if case .relaying = phase { return }
         phase = .closed
         if let lingerTimer { loop.cancel(lingerTimer) }
-        loop.deregister(descriptor)
-        Glibc.close(descriptor)
+        loop.close(descriptor)
         captured = []
         events.closed(nil)
     }

@@ -15,7 +15,12 @@ public protocol ReadinessHandler: AnyObject {
 /// One thread's event loop for the data plane: edge-triggered epoll, every descriptor
 /// registered once for everything it may need (`EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET`), so
 /// that no `epoll_ctl` is spent per read or write. Work from other threads arrives through
-/// ``execute(_:)`` and an eventfd.
+/// ``execute(_:)`` and an eventfd; work the loop gives itself runs at the end of the batch of
+/// events it is handling, with no system call.
+///
+/// A descriptor closed through ``close(_:)`` or ``reset(_:)`` leaves the epoll set with the
+/// close itself (no `epoll_ctl`). Each registration is numbered, so an event reported for a
+/// closed descriptor never reaches the handler of a new socket that got the same number.
 ///
 /// Only ``execute(_:)`` and ``stop()`` may be called from other threads; everything else runs
 /// on the loop's thread (from a handler or a task).
@@ -23,7 +28,12 @@ public final class EventLoop: @unchecked Sendable {
     private let epoll: Int32
     private let wakeup: Int32
     private let tasks = Mutex<[@Sendable () -> Void]>([])
-    private var registrations: [Int32: (handler: any ReadinessHandler, tag: Int)] = [:]
+    /// The thread running ``run(threadName:)``, 0 before it starts.
+    private let thread = Atomic<UInt>(0)
+    /// The loop queued work for itself: it runs before the next wait.
+    private var tasksFromLoop = false
+    private var registrations: [Int32: Registration] = [:]
+    private var nextRegistration: UInt32 = 0
     private var stopped = false
     private var timers = Heap<Timer>()
     /// The timers scheduled and neither run nor cancelled.
@@ -37,6 +47,12 @@ public final class EventLoop: @unchecked Sendable {
         let task: () -> Void
         static func < (a: Timer, b: Timer) -> Bool { (a.due, a.id) < (b.due, b.id) }
         static func == (a: Timer, b: Timer) -> Bool { a.id == b.id }
+    }
+
+    private struct Registration {
+        let handler: any ReadinessHandler
+        let tag: Int
+        let number: UInt32
     }
 
     /// A scheduled task, to cancel it.
@@ -58,7 +74,7 @@ public final class EventLoop: @unchecked Sendable {
             close(epoll)
             throw error
         }
-        var event = epoll_event(events: usher_epollin, data: epoll_data_t(fd: wakeup))
+        var event = epoll_event(events: usher_epollin, data: epoll_data_t(u64: UInt64(UInt32(bitPattern: wakeup))))
         guard epoll_ctl(epoll, EPOLL_CTL_ADD, wakeup, &event) == 0 else {
             let error = DataPlaneError("epoll_ctl")
             close(wakeup)
@@ -72,19 +88,22 @@ public final class EventLoop: @unchecked Sendable {
         close(epoll)
     }
 
-    /// Watches `descriptor` for ``allEvents`` until ``deregister(_:)``; `handler` is kept.
+    /// Watches `descriptor` for ``allEvents`` until ``deregister(_:)``, ``close(_:)`` or
+    /// ``reset(_:)``; `handler` is kept.
     public func register(_ descriptor: Int32, tag: Int = 0, handler: any ReadinessHandler) throws(DataPlaneError) {
-        var event = epoll_event(events: Self.allEvents, data: epoll_data_t(fd: descriptor))
+        nextRegistration &+= 1
+        let data = UInt64(nextRegistration) << 32 | UInt64(UInt32(bitPattern: descriptor))
+        var event = epoll_event(events: Self.allEvents, data: epoll_data_t(u64: data))
         guard epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event) == 0 else { throw DataPlaneError("epoll_ctl") }
-        registrations[descriptor] = (handler, tag)
+        registrations[descriptor] = Registration(handler: handler, tag: tag, number: nextRegistration)
     }
 
     /// Gives a registered descriptor to another handler without a system call (a held
     /// connection becoming half of a relay, say); `false` when it is not registered.
     @discardableResult
     public func adopt(_ descriptor: Int32, tag: Int = 0, handler: any ReadinessHandler) -> Bool {
-        guard registrations[descriptor] != nil else { return false }
-        registrations[descriptor] = (handler, tag)
+        guard let registration = registrations[descriptor] else { return false }
+        registrations[descriptor] = Registration(handler: handler, tag: tag, number: registration.number)
         return true
     }
 
@@ -102,17 +121,39 @@ public final class EventLoop: @unchecked Sendable {
         liveTimers.remove(timer.value)
     }
 
-    /// Stops watching `descriptor` (before it is closed).
+    /// Stops watching `descriptor`, which stays open.
     public func deregister(_ descriptor: Int32) {
         guard registrations.removeValue(forKey: descriptor) != nil else { return }
         _ = epoll_ctl(epoll, EPOLL_CTL_DEL, descriptor, nil)
     }
 
-    /// Runs `task` on the loop's thread soon; safe from any thread.
+    /// Stops watching `descriptor` and closes it: the close takes it out of the epoll set.
+    public func close(_ descriptor: Int32) {
+        registrations[descriptor] = nil
+        _ = Glibc.close(descriptor)
+    }
+
+    /// Stops watching `descriptor` and closes it with a reset (``Socket/reset(_:)``).
+    public func reset(_ descriptor: Int32) {
+        registrations[descriptor] = nil
+        Socket.reset(descriptor)
+    }
+
+    /// Runs `task` on the loop's thread soon, after what the loop is doing now; safe from any
+    /// thread. Tasks run in the order they were given.
     public func execute(_ task: @escaping @Sendable () -> Void) {
-        tasks.withLock { $0.append(task) }
-        var one: UInt64 = 1
-        _ = write(wakeup, &one, 8)
+        let onLoop = thread.load(ordering: .relaxed) == UInt(pthread_self())
+        // A queue that was not empty has its wake-up on the way already.
+        let first = tasks.withLock { queue in
+            defer { queue.append(task) }
+            return queue.isEmpty
+        }
+        if onLoop {
+            tasksFromLoop = true
+        } else if first {
+            var one: UInt64 = 1
+            _ = write(wakeup, &one, 8)
+        }
     }
 
     /// Ends ``run()`` after the tasks queued before it; safe from any thread.
@@ -124,23 +165,38 @@ public final class EventLoop: @unchecked Sendable {
     /// thread for `top -H` and `ps -L`.
     public func run(threadName: String? = nil) {
         if let threadName { usher_name_thread(threadName) }
+        thread.store(UInt(pthread_self()), ordering: .relaxed)
         let capacity = 256
         var events = [epoll_event](repeating: epoll_event(), count: capacity)
         while !stopped {
             let timeout = runDueTimers()
+            // Timers may have given the loop work: it runs before any wait.
+            if tasksFromLoop {
+                runTasks()
+                continue
+            }
             let count = events.withUnsafeMutableBufferPointer { epoll_wait(epoll, $0.baseAddress, Int32(capacity), timeout) }
             guard count >= 0 else {
                 if errno == EINTR { continue }
                 return
             }
             for index in 0..<Int(count) {
-                let descriptor = events[index].data.fd
-                if descriptor == wakeup {
-                    runTasks()
-                } else if let registration = registrations[descriptor] {
-                    registration.handler.ready(events[index].events, tag: registration.tag)
-                }
+                dispatch(events[index])
             }
+            while tasksFromLoop, !stopped {
+                runTasks()
+            }
+        }
+    }
+
+    private func dispatch(_ event: epoll_event) {
+        let descriptor = Int32(bitPattern: UInt32(truncatingIfNeeded: event.data.u64))
+        if descriptor == wakeup {
+            var counter: UInt64 = 0
+            _ = read(wakeup, &counter, 8)
+            runTasks()
+        } else if let registration = registrations[descriptor], registration.number == UInt32(event.data.u64 >> 32) {
+            registration.handler.ready(event.events, tag: registration.tag)
         }
     }
 
@@ -164,8 +220,7 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     private func runTasks() {
-        var counter: UInt64 = 0
-        _ = read(wakeup, &counter, 8)
+        tasksFromLoop = false
         let queued = tasks.withLock { queue in
             defer { queue.removeAll(keepingCapacity: true) }
             return queue

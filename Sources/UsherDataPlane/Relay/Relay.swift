@@ -46,9 +46,14 @@ public final class Relay: ReadinessHandler {
     /// `replaying` (at most the pool's buffer size) goes to the upstream first: the bytes the
     /// client sent while its request was pending. With `clientFinishedSending`, the client had
     /// already half-closed: the upstream's write side is shut down after them.
+    ///
+    /// `readable` says which sides may have bytes to read: a side its previous owner read until
+    /// it would block is not read again before the loop reports new bytes. `ending` says which
+    /// sides the loop has reported to be ending (`EPOLLRDHUP`): they are read to their end.
     public init(
         client: Int32, upstream: Int32, loop: EventLoop, pool: BufferPool, replaying: ArraySlice<UInt8> = [],
-        clientFinishedSending: Bool = false, onEnd: @escaping (Ending, Totals) -> Void
+        clientFinishedSending: Bool = false, readable: Set<Side> = [.client, .upstream], ending: Set<Side> = [],
+        onEnd: @escaping (Ending, Totals) -> Void
     ) throws(DataPlaneError) {
         self.loop = loop
         self.pool = pool
@@ -65,6 +70,10 @@ public final class Relay: ReadinessHandler {
             RelayDirection(capacity: pool.size, preloaded: replayed, sourceEnded: clientFinishedSending),
             RelayDirection(capacity: pool.size),
         ]
+        directions[0].sourceReadable = directions[0].sourceReadable && readable.contains(.client)
+        directions[1].sourceReadable = readable.contains(.upstream)
+        directions[0].sourceClosing = ending.contains(.client)
+        directions[1].sourceClosing = ending.contains(.upstream)
         self.onEnd = onEnd
         do {
             // Sockets already watched (a connected upstream, a held client) keep their registration.
@@ -87,6 +96,7 @@ public final class Relay: ReadinessHandler {
         let readable = usher_epollin | usher_epollrdhup | usher_epollhup
         // The direction whose source is `side`, and the one whose sink is.
         if events & readable != 0 { directions[side.rawValue].sourceReadable = true }
+        if events & (usher_epollrdhup | usher_epollhup) != 0 { directions[side.rawValue].sourceClosing = true }
         if events & (usher_epollout | usher_epollhup) != 0 { directions[1 - side.rawValue].sinkWritable = true }
         pump()
     }
@@ -126,7 +136,8 @@ public final class Relay: ReadinessHandler {
             }
             return true
         case .shutDownSink:
-            Socket.shutDownWriting(sink)
+            // The last direction to end needs no half-close: closing both sockets sends it.
+            if directions[1 - index].next() != .finished { Socket.shutDownWriting(sink) }
             directions[index].didShutDownSink()
             return true
         case .wait, .finished:
@@ -138,10 +149,7 @@ public final class Relay: ReadinessHandler {
     public func abort() {
         guard !ended else { return }
         ended = true
-        for descriptor in descriptors {
-            loop.deregister(descriptor)
-            Socket.reset(descriptor)
-        }
+        for descriptor in descriptors { loop.reset(descriptor) }
         finish(.failed(.client, ECONNABORTED))
     }
 
@@ -152,13 +160,12 @@ public final class Relay: ReadinessHandler {
     private func end(_ ending: Ending) {
         guard !ended else { return }
         ended = true
-        for descriptor in descriptors { loop.deregister(descriptor) }
         switch ending {
         case .finished:
-            for descriptor in descriptors { close(descriptor) }
+            for descriptor in descriptors { loop.close(descriptor) }
         case .failed(let side, _):
-            close(descriptors[side.rawValue])
-            Socket.reset(descriptors[1 - side.rawValue])
+            loop.close(descriptors[side.rawValue])
+            loop.reset(descriptors[1 - side.rawValue])
         }
         finish(ending)
     }

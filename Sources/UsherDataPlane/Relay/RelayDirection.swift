@@ -19,6 +19,9 @@ public struct RelayDirection: Hashable, Sendable {
     public var sourceReadable = true
     /// The sink may take bytes.
     public var sinkWritable = true
+    /// The loop reported that the source's end is on its way (`EPOLLRDHUP`): it is read until
+    /// a read returns 0, even after a short read.
+    public var sourceClosing = false
     /// The source has ended (a read returned 0).
     public private(set) var sourceEnded = false
     /// The sink's write side is shut down.
@@ -61,9 +64,13 @@ public struct RelayDirection: Hashable, Sendable {
         return .wait
     }
 
-    /// `count` bytes were read into the buffer after `end`.
+    /// `count` bytes were read into the buffer after `end`. Fewer than there was room for means
+    /// the socket had no more (edge-triggered, the loop reports the next bytes), unless its end
+    /// is coming: then it is read again for the end.
     public mutating func didRead(_ count: Int) {
+        let room = capacity - end
         end = min(capacity, end + max(0, count))
+        if count < room, !sourceClosing { sourceReadable = false }
     }
 
     /// A read returned 0: the source has sent everything it will.
