@@ -119,7 +119,7 @@ public final class Gate: Provider {
         do {
             guard let upstreamEndpoint = Endpoint(upstream) else { throw GateError.demoUpstreamFailed(reason: "it has no address") }
             let engine = try EpollEngine(
-                core: core, upstream: upstreamEndpoint, connectTimeout: configuration.connectTimeout,
+                core: core, threads: configuration.threads ?? System.coreCount, upstream: upstreamEndpoint, connectTimeout: configuration.connectTimeout,
                 lingerTimeout: configuration.lingerTimeout, events: fanout, logger: logger)
             let requested = zip(configuration.listeners, listening).map { ($0, Endpoint($1) ?? $0.endpoint) }
             for (listener, _) in requested { logClamp(listener, somaxconn: configuration.somaxconn, logger: logger) }

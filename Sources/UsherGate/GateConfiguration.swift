@@ -27,6 +27,9 @@ public struct GateConfiguration: Sendable {
     public var openFileLimit: Int?
     /// What carries the client connections.
     public var dataPath = DataPath.swiftNIO
+    /// Threads that carry client connections on the ``DataPath/epoll`` data path; `nil`: one per
+    /// CPU core. (On SwiftNIO, the event-loop group given to the gate decides.)
+    public var threads: Int?
 
     /// What carries a gate's client connections.
     public enum DataPath: String, Hashable, Sendable {

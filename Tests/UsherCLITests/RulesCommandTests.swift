@@ -184,12 +184,16 @@ struct RulesCommandTests {
     }
 
     /// Opens `count` HTTP connections from 16 threads as fast as it can; prints `ok N failed M`.
+    /// With a third argument, the second half waits until that file exists.
     static let load = """
-        import sys, threading, urllib.request
+        import os, sys, threading, time, urllib.request
         port, count = int(sys.argv[1]), int(sys.argv[2])
+        gate = sys.argv[3] if len(sys.argv) > 3 else None
         ok, failed, lock = [0], [0], threading.Lock()
         def worker(indices):
             for i in indices:
+                while gate and i >= count // 2 and not os.path.exists(gate):
+                    time.sleep(0.01)
                 try:
                     body = urllib.request.urlopen(f"http://127.0.0.1:{port}/load{i}", timeout=20).read()
                     good = f"GET /load{i} ".encode() in body
@@ -216,12 +220,19 @@ struct RulesCommandTests {
         let count = 600
         _ = try await UsherDaemon.with(serveOnFreePort + ["--rules", rules, "--log-level", "info"]) { usher, control in
             let port = try await usher.readyPort()
-            _ = try await BackgroundProcess.with("python3", ["-u", folder.path + "/load.py", String(port), String(count)]) { load in
+            let secondHalf = folder.path + "/second-half"
+            let arguments = ["-u", folder.path + "/load.py", String(port), String(count), secondHalf]
+            _ = try await BackgroundProcess.with("python3", arguments) { load in
                 try await usher.log.waitForLine(containing: "arrived", "id=r20")
                 for round in 0..<20 {
                     try write(round % 2 == 0 ? "odd" : "even")
                     let reload = try await UsherDaemon.client(["rules", "reload"], control: control)
                     #expect(reload.exitCode == 0, "round \(round): \(reload.standardError)")
+                    if round == 0 {
+                        // However fast the gate, part of the load comes after a reload.
+                        #expect(FileManager.default.createFile(atPath: secondHalf, contents: nil))
+                        try await usher.log.waitForLine(containing: "accepted", "rule odd")
+                    }
                 }
                 let line = try await load.log.waitForLine(containing: "ok ", timeout: .seconds(90))
                 #expect(line == "ok \(count) failed 0")

@@ -7,17 +7,21 @@ import UsherDataPlane
 import Glibc
 #endif
 
-/// The gate's connections on the data plane's own loop (``UsherDataPlane``), without SwiftNIO:
+/// The gate's connections on the data plane's own loops (``UsherDataPlane``), without SwiftNIO:
 /// the same ``ProviderCore``, stepped under one lock as ``GateDriver`` steps it, its actions
-/// carried out on the loop by ``Acceptor``s and ``HeldClient``s.
+/// carried out on the loops by ``Acceptor``s and ``HeldClient``s.
 ///
-/// Everything the loop owns (acceptors, held clients, parked connections) is touched on the
-/// loop's thread only; the core and the routing tables live under the lock.
+/// One ``DataPlaneWorker`` per thread. The first also takes the connections (one listening
+/// socket per listener, as the kernel and `ss` show it) and hands each new one to the worker
+/// with the fewest; from then on the connection lives on that worker's loop only. Actions are
+/// queued to the loops under the core's lock, so each loop carries them out in the core's order.
 final class EpollEngine: CoreHost {
     private struct State {
         var core: ProviderCore
-        /// Client connections held (pending or proxied).
-        var connections: Set<RequestID> = []
+        /// Client connections held (pending or proxied), and the worker of each.
+        var connections: [RequestID: Int] = [:]
+        /// Connections per worker.
+        var load: [Int]
         var listenerActionCount: [ListenerID: UInt64] = [:]
         var timerDeadline: Moment?
         var timerGeneration: UInt64 = 0
@@ -26,55 +30,64 @@ final class EpollEngine: CoreHost {
         var drained = false
     }
 
-    /// What lives on the loop's thread.
-    private final class OnLoop: @unchecked Sendable {
+    /// What the accepting worker's thread owns besides its connections.
+    private final class Listeners: @unchecked Sendable {
         var acceptors: [ListenerID: Acceptor] = [:]
-        var lastListenerAction: [ListenerID: UInt64] = [:]
+        var lastAction: [ListenerID: UInt64] = [:]
         var parked: [ListenerID: [Acceptor.Accepted]] = [:]
-        var held: [RequestID: HeldClient] = [:]
-        var connectDeadlines: [RequestID: ContinuousClock.Instant] = [:]
-        var connectBackoff: [RequestID: Duration] = [:]
-        let pool = BufferPool()
     }
 
     private let state: Mutex<State>
-    private let onLoop = OnLoop()
-    let loop: EventLoop
+    private let workers: [DataPlaneWorker]
+    private let listeners = Listeners()
     private let events: EventFanout
     private let upstream: Endpoint
     private let connectTimeout: Duration
     private let lingerTimeout: Duration
     private let logger: Logger
 
+    /// The worker that takes connections and runs the core's timer.
+    private var first: DataPlaneWorker { workers[0] }
+
+    /// Starts `threads` workers (at least one).
     init(
-        core: ProviderCore, upstream: Endpoint, connectTimeout: Duration, lingerTimeout: Duration, events: EventFanout,
-        logger: Logger
+        core: ProviderCore, threads: Int, upstream: Endpoint, connectTimeout: Duration, lingerTimeout: Duration,
+        events: EventFanout, logger: Logger
     ) throws(DataPlaneError) {
-        state = Mutex(State(core: core))
-        loop = try EventLoop()
+        var workers: [DataPlaneWorker] = []
+        for index in 0..<max(1, threads) {
+            do throws(DataPlaneError) {
+                workers.append(try DataPlaneWorker(index: index))
+            } catch {
+                for worker in workers { worker.loop.stop() }
+                throw error
+            }
+        }
+        self.workers = workers
+        state = Mutex(State(core: core, load: Array(repeating: 0, count: workers.count)))
         self.events = events
         self.upstream = upstream
         self.connectTimeout = connectTimeout
         self.lingerTimeout = lingerTimeout
         self.logger = logger
-        let loop = self.loop
-        let thread = Thread { loop.run(threadName: "usher-dataplane") }
-        thread.start()
     }
+
+    /// Data-plane threads.
+    var threads: Int { workers.count }
 
     // MARK: Listeners
 
-    /// Binds every listener, paused, on the loop; the bound addresses in order. On a failure
-    /// nothing stays open.
-    func bind(_ listeners: [(ListenerConfiguration, Endpoint)], somaxconn: Int) async throws(GateError) -> [Endpoint] {
-        let result = await onLoopThread { [self] () -> Result<[Endpoint], GateError> in
+    /// Binds every listener, paused, on the first worker; the bound addresses in order. On a
+    /// failure nothing stays open.
+    func bind(_ requested: [(ListenerConfiguration, Endpoint)], somaxconn: Int) async throws(GateError) -> [Endpoint] {
+        let result = await on(first) { [self] () -> Result<[Endpoint], GateError> in
             var bound: [Endpoint] = []
-            for (index, (listener, endpoint)) in listeners.enumerated() {
+            for (index, (listener, endpoint)) in requested.enumerated() {
                 let id = ListenerID(index)
                 let backlog = Backlog(requested: listener.backlog, somaxconn: somaxconn)
                 do throws(DataPlaneError) {
                     let socket = try ListeningSocket(endpoint, backlog: backlog.effective)
-                    onLoop.acceptors[id] = try Acceptor(socket, loop: loop, paused: true, onFailure: { [self] error in
+                    listeners.acceptors[id] = try Acceptor(socket, loop: first.loop, paused: true, onFailure: { [self] error in
                         logger.warning("accept failed", metadata: [
                             "listener": "\(socket.address)", "reason": "\(error.reason)",
                             "note": "retrying in 1s; new clients wait in the kernel backlog",
@@ -82,8 +95,8 @@ final class EpollEngine: CoreHost {
                     }) { [self] accepted in arrive(accepted, on: id) }
                     bound.append(socket.address)
                 } catch {
-                    for acceptor in onLoop.acceptors.values { acceptor.close() }
-                    onLoop.acceptors = [:]
+                    for acceptor in listeners.acceptors.values { acceptor.close() }
+                    listeners.acceptors = [:]
                     return .failure(.cannotListen(listener.endpoint, reason: error.reason))
                 }
             }
@@ -98,31 +111,37 @@ final class EpollEngine: CoreHost {
 
     /// Starts taking connections on every listener.
     func startAccepting() async {
-        await onLoopThread { [self] in for acceptor in onLoop.acceptors.values { acceptor.resume() } }
+        await on(first) { [self] in for acceptor in listeners.acceptors.values { acceptor.resume() } }
     }
 
-    /// On the loop: offers a connection the kernel completed to the core.
+    /// On the first worker: offers a connection the kernel completed to the core.
     private func arrive(_ accepted: Acceptor.Accepted, on listener: ListenerID) {
         guard offer(accepted, on: listener) else {
-            onLoop.parked[listener, default: []].append(accepted)
-            onLoop.acceptors[listener]?.pause()
+            listeners.parked[listener, default: []].append(accepted)
+            listeners.acceptors[listener]?.pause()
             return
         }
     }
 
-    /// `false` when the core parks it (the queue is full).
+    /// `false` when the core parks it (the queue is full). A connection the core takes goes to
+    /// the worker with the fewest, ahead of any action for it.
     private func offer(_ accepted: Acceptor.Accepted, on listener: ListenerID) -> Bool {
         let outcome = step { state in
             let (outcome, output) = state.core.arrive(on: listener, peer: accepted.peer, local: accepted.local, at: .now)
-            if let id = outcome.requestID { state.connections.insert(id) }
+            if let id = outcome.requestID {
+                let index = state.load.indices.min { state.load[$0] < state.load[$1] } ?? 0
+                state.connections[id] = index
+                state.load[index] += 1
+                let worker = workers[index]
+                worker.loop.execute { [self] in hold(accepted.descriptor, as: id, on: worker) }
+            }
             return (outcome, output)
         }
-        guard let id = outcome.requestID else { return false }
-        hold(accepted.descriptor, as: id)
-        return true
+        return outcome.requestID != nil
     }
 
-    private func hold(_ descriptor: Int32, as id: RequestID) {
+    /// On `worker`.
+    private func hold(_ descriptor: Int32, as id: RequestID, on worker: DataPlaneWorker) {
         let events = HeldClient.Events(
             received: { [self] bytes in
                 let bytes = Array(bytes)
@@ -130,54 +149,52 @@ final class EpollEngine: CoreHost {
             },
             finishedSending: { [self] in step { state in ((), state.core.callerFinishedSending(id, at: .now)) } },
             upstreamConnected: { [self] in
-                onLoop.connectDeadlines[id] = nil
-                onLoop.connectBackoff[id] = nil
+                worker.connectDeadlines[id] = nil
+                worker.connectBackoff[id] = nil
                 step { state in ((), (try? state.core.upstreamConnected(id, at: .now)) ?? ProviderOutput()) }
             },
-            upstreamFailed: { [self] error in upstreamFailed(id, error) },
-            closed: { [self] _ in closed(id) })
+            upstreamFailed: { [self] error in upstreamFailed(id, error, on: worker) },
+            closed: { [self] _ in closed(id, on: worker) })
         do {
-            onLoop.held[id] = try HeldClient(descriptor, loop: loop, pool: onLoop.pool, events: events)
+            worker.held[id] = try HeldClient(descriptor, loop: worker.loop, pool: worker.pool, events: events)
         } catch {
             Glibc.close(descriptor)
-            closed(id)
+            closed(id, on: worker)
         }
     }
 
     /// Out of descriptors or buffers here is no fault of the upstream: tried again with a
     /// growing pause while the connect timeout allows.
-    private func upstreamFailed(_ id: RequestID, _ error: DataPlaneError) {
-        let deadline = onLoop.connectDeadlines[id] ?? .now
-        let backoff = onLoop.connectBackoff[id] ?? .milliseconds(50)
+    private func upstreamFailed(_ id: RequestID, _ error: DataPlaneError, on worker: DataPlaneWorker) {
+        let deadline = worker.connectDeadlines[id] ?? .now
+        let backoff = worker.connectBackoff[id] ?? .milliseconds(50)
         if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.code), .now + backoff < deadline {
-            onLoop.connectBackoff[id] = min(backoff * 2, .seconds(1))
-            loop.schedule(in: backoff) { [self] in
-                onLoop.held[id]?.connect(to: upstream, timeout: deadline - .now)
+            worker.connectBackoff[id] = min(backoff * 2, .seconds(1))
+            worker.loop.schedule(in: backoff) { [self] in
+                worker.held[id]?.connect(to: upstream, timeout: deadline - .now)
             }
             return
         }
-        onLoop.connectDeadlines[id] = nil
-        onLoop.connectBackoff[id] = nil
+        worker.connectDeadlines[id] = nil
+        worker.connectBackoff[id] = nil
         step { state in ((), (try? state.core.upstreamFailed(id, reason: error.reason, at: .now)) ?? ProviderOutput()) }
     }
 
-    private func closed(_ id: RequestID) {
-        onLoop.held[id] = nil
-        onLoop.connectDeadlines[id] = nil
-        onLoop.connectBackoff[id] = nil
+    private func closed(_ id: RequestID, on worker: DataPlaneWorker) {
+        worker.forget(id)
         step { state in
-            state.connections.remove(id)
+            if state.connections.removeValue(forKey: id) != nil { state.load[worker.index] -= 1 }
             return ((), state.core.connectionClosed(id, at: .now))
         }
     }
 
-    // MARK: Carrying out the core's actions (on the loop)
+    // MARK: Carrying out the core's actions (on the loops)
 
-    private func perform(_ action: ConnectionAction, on id: RequestID) {
-        guard let held = onLoop.held[id] else { return }
+    private func perform(_ action: ConnectionAction, on id: RequestID, in worker: DataPlaneWorker) {
+        guard let held = worker.held[id] else { return }
         switch action {
         case .connectUpstream:
-            onLoop.connectDeadlines[id] = .now + connectTimeout
+            worker.connectDeadlines[id] = .now + connectTimeout
             held.connect(to: upstream, timeout: connectTimeout)
         case .reject(let rejection): held.reject(rejection, linger: lingerTimeout)
         case .stripProxyHeader(let length): held.stripHeader(length)
@@ -185,15 +202,16 @@ final class EpollEngine: CoreHost {
         }
     }
 
+    /// On the first worker.
     private func perform(_ action: ListenerAction, on listener: ListenerID, order: UInt64) {
-        guard order > onLoop.lastListenerAction[listener, default: 0], let acceptor = onLoop.acceptors[listener] else { return }
-        onLoop.lastListenerAction[listener] = order
+        guard order > listeners.lastAction[listener, default: 0], let acceptor = listeners.acceptors[listener] else { return }
+        listeners.lastAction[listener] = order
         switch action {
         case .pauseAccepting: acceptor.pause()
         case .resumeAccepting:
-            var parked = onLoop.parked[listener] ?? []
+            var parked = listeners.parked[listener] ?? []
             while let first = parked.first, offer(first, on: listener) { parked.removeFirst() }
-            onLoop.parked[listener] = parked
+            listeners.parked[listener] = parked
             if parked.isEmpty { acceptor.resume() }
         }
     }
@@ -219,21 +237,21 @@ final class EpollEngine: CoreHost {
             return (!state.shuttingDown, state.shuttingDown ? ProviderOutput() : state.core.shutDown(at: .now))
         }
         guard first else { return }
-        await onLoopThread { [self] in
-            for (listener, acceptor) in onLoop.acceptors {
+        await on(self.first) { [self] in
+            for (listener, acceptor) in listeners.acceptors {
                 acceptor.pause()
-                for accepted in onLoop.parked[listener] ?? [] where !offer(accepted, on: listener) { Glibc.close(accepted.descriptor) }
-                onLoop.parked[listener] = nil
+                for accepted in listeners.parked[listener] ?? [] where !offer(accepted, on: listener) { Glibc.close(accepted.descriptor) }
+                listeners.parked[listener] = nil
                 acceptor.close()
             }
-            onLoop.acceptors = [:]
+            listeners.acceptors = [:]
         }
     }
 
     /// Lets the connections still open finish for up to `drainTimeout`, then closes what is
-    /// left and stops the loop; returns how many were left.
+    /// left and stops the loops; returns how many were left.
     func drain(_ drainTimeout: Duration) async -> Int {
-        // Once: the loop stops at the end, and runs nothing after.
+        // Once: the loops stop at the end, and run nothing after.
         guard state.withLock({ state in defer { state.drained = true }; return !state.drained }) else { return 0 }
         let deadline = ContinuousClock.now + drainTimeout
         state.withLock { $0.drainingUntil = .now + drainTimeout }
@@ -241,8 +259,10 @@ final class EpollEngine: CoreHost {
             try? await Task.sleep(for: .milliseconds(10))
         }
         let left = state.withLock { $0.connections.count }
-        await onLoopThread { [self] in for held in onLoop.held.values { held.abort() } }
-        loop.stop()
+        for worker in workers {
+            await on(worker) { for held in worker.held.values { held.abort() } }
+            worker.loop.stop()
+        }
         return left
     }
 
@@ -262,67 +282,51 @@ final class EpollEngine: CoreHost {
         state.withLock { body($0.core) }
     }
 
-
-    private enum Delivery {
-        case connection(RequestID, ConnectionAction)
-        case listener(ListenerID, ListenerAction, order: UInt64)
-    }
-
     @discardableResult
     private func step<Result>(_ body: (inout State) -> (Result, ProviderOutput)) -> Result {
-        let (result, deliveries) = state.withLock { state in
+        let result = state.withLock { state in
             let (result, output) = body(&state)
-            return (result, conclude(output, in: &state))
+            conclude(output, in: &state)
+            return result
         }
-        deliver(deliveries)
+        events.deliver()
         return result
     }
 
     private func tryStep<Result>(
         _ body: (inout State) throws(LifecycleError) -> (Result, ProviderOutput)
     ) throws(LifecycleError) -> Result {
-        let attempt: Swift.Result<(Result, [Delivery]), LifecycleError> = state.withLock { state in
+        let attempt: Swift.Result<Result, LifecycleError> = state.withLock { state in
             do throws(LifecycleError) {
                 let (result, output) = try body(&state)
-                return .success((result, conclude(output, in: &state)))
+                conclude(output, in: &state)
+                return .success(result)
             } catch {
                 return .failure(error)
             }
         }
-        let (result, deliveries) = try attempt.get()
-        deliver(deliveries)
+        let result = try attempt.get()
+        events.deliver()
         return result
     }
 
-    /// Under the lock: queues events in order, orders listener actions, re-arms the timer.
-    private func conclude(_ output: ProviderOutput, in state: inout State) -> [Delivery] {
+    /// Under the lock: queues the events, and the actions to the loops that carry them out (so
+    /// that each loop gets them in the core's order), numbers listener actions, re-arms the timer.
+    private func conclude(_ output: ProviderOutput, in state: inout State) {
         events.enqueue(output.events)
-        var deliveries: [Delivery] = []
         for action in output.actions {
             switch action {
             case .connection(let id, let action):
-                deliveries.append(.connection(id, action))
+                guard let index = state.connections[id] else { continue }
+                let worker = workers[index]
+                worker.loop.execute { [self] in perform(action, on: id, in: worker) }
             case .listener(let listener, let action):
                 let order = state.listenerActionCount[listener, default: 0] + 1
                 state.listenerActionCount[listener] = order
-                deliveries.append(.listener(listener, action, order: order))
+                first.loop.execute { [self] in perform(action, on: listener, order: order) }
             }
         }
         armTimer(&state)
-        return deliveries
-    }
-
-    private func deliver(_ deliveries: [Delivery]) {
-        events.deliver()
-        guard !deliveries.isEmpty else { return }
-        loop.execute { [self] in
-            for delivery in deliveries {
-                switch delivery {
-                case .connection(let id, let action): perform(action, on: id)
-                case .listener(let listener, let action, let order): perform(action, on: listener, order: order)
-                }
-            }
-        }
     }
 
     private func armTimer(_ state: inout State) {
@@ -332,8 +336,8 @@ final class EpollEngine: CoreHost {
         state.timerGeneration += 1
         let generation = state.timerGeneration
         let delay = max(.zero, next - .now)
-        loop.execute { [self] in
-            loop.schedule(in: delay) { [self] in timerFired(generation) }
+        first.loop.execute { [self] in
+            first.loop.schedule(in: delay) { [self] in timerFired(generation) }
         }
     }
 
@@ -344,10 +348,10 @@ final class EpollEngine: CoreHost {
         }
     }
 
-    /// Runs `body` on the loop's thread and returns its result.
-    private func onLoopThread<Value: Sendable>(_ body: @escaping @Sendable () -> Value) async -> Value {
+    /// Runs `body` on `worker`'s thread and returns its result.
+    private func on<Value: Sendable>(_ worker: DataPlaneWorker, _ body: @escaping @Sendable () -> Value) async -> Value {
         await withCheckedContinuation { continuation in
-            loop.execute { continuation.resume(returning: body()) }
+            worker.loop.execute { continuation.resume(returning: body()) }
         }
     }
 }

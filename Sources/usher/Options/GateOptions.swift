@@ -159,6 +159,7 @@ struct GateOptions: ParsableArguments {
             connectTimeout: connectTimeout,
             drainTimeout: drainTimeout)
         configuration.dataPath = (try? Self.dataPath()) ?? .swiftNIO
+        configuration.threads = threads
         return configuration
     }
 }
