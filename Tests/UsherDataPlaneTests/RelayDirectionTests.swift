@@ -43,6 +43,19 @@ struct RelayDirectionTests {
         #expect(ending.next() == .read(0..<8), "its end is on the way: read until a read returns 0")
     }
 
+    @Test("a read that fills the buffer asks for a larger one, taken only once the buffer is empty")
+    func growing() {
+        var direction = RelayDirection(capacity: 8)
+        direction.didRead(8)
+        #expect(direction.wantsLargerBuffer)
+        let early = direction.resize(to: 32)
+        #expect(!early, "bytes are waiting in the small buffer")
+        direction.didWrite(8)
+        let resized = direction.resize(to: 32)
+        #expect(resized)
+        #expect(direction.next() == .read(0..<32))
+    }
+
     @Test("a source that would block waits until the loop says it is readable")
     func readiness() {
         var direction = RelayDirection(capacity: 8)

@@ -16,6 +16,7 @@ struct RelayTests {
         let loop: EventLoop
         let ending = Mutex<(Relay.Ending, Relay.Totals)?>(nil)
         let idleBuffers = Mutex(-1)
+        let lentBuffers = Mutex(-1)
         init() throws {
             loop = try EventLoop.started()
         }
@@ -32,6 +33,7 @@ struct RelayTests {
                     _ = try Relay(client: client, upstream: upstream, loop: loop, pool: pool) { ending, totals in
                         self.ending.withLock { $0 = (ending, totals) }
                         self.idleBuffers.withLock { $0 = pool.idleCount }
+                        self.lentBuffers.withLock { $0 = pool.lentCount }
                     }
                 } catch {
                     Issue.record("relay: \(error)")
@@ -118,7 +120,8 @@ struct RelayTests {
         let (ending, totals) = try await fixture.waitForEnd()
         #expect(ending == .finished)
         #expect(totals.toUpstream == up.count && totals.toClient == down.count + 11)
-        #expect(fixture.idleBuffers.withLock { $0 } == 2, "both buffers went back to the pool")
+        #expect(fixture.lentBuffers.withLock { $0 } == 0, "every buffer went back to the pool")
+        #expect(fixture.idleBuffers.withLock { $0 } == 4, "the two small ones, traded for large ones as 8 MiB went through, and those")
     }
 
     @Test("a client that resets: the upstream is reset too")

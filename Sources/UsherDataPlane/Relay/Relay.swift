@@ -35,7 +35,9 @@ public final class Relay: ReadinessHandler {
     private let descriptors: [Int32]
     /// `directions[0]`: client → upstream; `directions[1]`: upstream → client.
     private var directions: [RelayDirection]
-    private let buffers: [UnsafeMutableRawBufferPointer]
+    private var buffers: [UnsafeMutableRawBufferPointer]
+    /// A direction that filled its buffer in one read moves to a large one once it is empty.
+    private var growing = [false, false]
     public private(set) var totals = Totals()
     private var ended = false
     private let onEnd: (Ending, Totals) -> Void
@@ -120,7 +122,9 @@ public final class Relay: ReadinessHandler {
         switch directions[index].next() {
         case .read(let range):
             switch Socket.read(source, into: buffers[index], range) {
-            case .done(let count): directions[index].didRead(count)
+            case .done(let count):
+                directions[index].didRead(count)
+                if directions[index].wantsLargerBuffer, buffers[index].count < pool.largeSize { growing[index] = true }
             case .wouldBlock: directions[index].sourceWouldBlock()
             case .ended: directions[index].sourceDidEnd()
             case .failed(let code): fail(Side(rawValue: index) ?? .client, code)
@@ -131,6 +135,7 @@ public final class Relay: ReadinessHandler {
             case .done(let count):
                 directions[index].didWrite(count)
                 if index == 0 { totals.toUpstream += count } else { totals.toClient += count }
+                if growing[index], directions[index].buffered == 0 { grow(index) }
             case .wouldBlock, .ended: directions[index].sinkWouldBlock()
             case .failed(let code): fail(Side(rawValue: 1 - index) ?? .client, code)
             }
@@ -143,6 +148,14 @@ public final class Relay: ReadinessHandler {
         case .wait, .finished:
             return false
         }
+    }
+
+    private func grow(_ index: Int) {
+        growing[index] = false
+        let large = pool.takeLarge()
+        guard directions[index].resize(to: large.count) else { return pool.give(large) }
+        pool.give(buffers[index])
+        buffers[index] = large
     }
 
     /// Ends the relay now, resetting both sides (a drain that ran out of time).

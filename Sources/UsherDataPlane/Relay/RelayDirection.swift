@@ -11,7 +11,7 @@
 /// block, and ready again when the loop reports it so.
 public struct RelayDirection: Hashable, Sendable {
     /// The buffer's size in bytes.
-    public let capacity: Int
+    public private(set) var capacity: Int
     /// Bytes read and not yet written: `start..<end` of the buffer.
     public private(set) var start = 0
     public private(set) var end = 0
@@ -88,6 +88,17 @@ public struct RelayDirection: Hashable, Sendable {
     public mutating func didWrite(_ count: Int) {
         start = min(end, start + max(0, count))
         if start == end { (start, end) = (0, 0) }
+    }
+
+    /// The buffer is full after a read: a larger one would take fewer reads and writes.
+    public var wantsLargerBuffer: Bool { end == capacity && start == 0 }
+
+    /// Moves to a buffer of `newCapacity` bytes; only while empty (`false` otherwise).
+    @discardableResult
+    public mutating func resize(to newCapacity: Int) -> Bool {
+        guard buffered == 0, newCapacity > 0 else { return false }
+        capacity = newCapacity
+        return true
     }
 
     /// A write would block.
