@@ -26,17 +26,17 @@ public struct GateConfiguration: Sendable {
     /// `nil` when unlimited or unknown.
     public var openFileLimit: Int?
     /// What carries the client connections.
-    public var dataPath = DataPath.swiftNIO
+    public var dataPath = DataPath.epoll
     /// Threads that carry client connections on the ``DataPath/epoll`` data path; `nil`: one per
     /// CPU core. (On SwiftNIO, the event-loop group given to the gate decides.)
     public var threads: Int?
 
     /// What carries a gate's client connections.
     public enum DataPath: String, Hashable, Sendable {
-        /// SwiftNIO's channels (the default).
+        /// SwiftNIO's channels, as before the data plane; kept while it is compared with it.
         case swiftNIO = "nio"
-        /// usher's own epoll loop (``UsherDataPlane``), without SwiftNIO on the data path; being
-        /// built to become the default.
+        /// usher's own epoll loops (``UsherDataPlane``), without SwiftNIO on the data path (the
+        /// default).
         case epoll
     }
 

@@ -74,7 +74,7 @@ struct Serve: AsyncParsableCommand {
         if let path = log.logFile { _ = try LogRedirection(path: path) }
         log.bootstrap()
         let logger = Logger(label: "usher")
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: gate.threads ?? System.coreCount)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: gate.swiftNIOThreads)
         do {
             try await serve(on: group, logger: logger)
             try? await group.shutdownGracefully()

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import UsherCore
+import NIOCore
 import UsherGate
 
 /// The gate options shared by `usher serve` (and later `usher run`).
@@ -104,7 +105,7 @@ struct GateOptions: ParsableArguments {
         transform: ArgumentParsing.prefixes)
     var proxyProtocolFrom: [[AddressPrefix]] = []
 
-    @Option(help: ArgumentHelp("Event-loop threads (default: one per CPU core).", valueName: "n"))
+    @Option(help: ArgumentHelp("Threads that carry client connections (default: one per CPU core).", valueName: "n"))
     var threads: Int?
 
     mutating func validate() throws {
@@ -135,14 +136,20 @@ struct GateOptions: ParsableArguments {
         return listen.first { !seen.insert($0).inserted }
     }
 
-    /// `USHER_DATA_PATH`: `nio` (SwiftNIO's channels, the default) or `epoll` (usher's own
-    /// loop, being measured to become the default).
+    /// `USHER_DATA_PATH`: `epoll` (usher's own loops, the default) or `nio` (SwiftNIO's
+    /// channels, as before the data plane).
     static func dataPath() throws -> GateConfiguration.DataPath {
-        guard let text = ProcessInfo.processInfo.environment["USHER_DATA_PATH"], !text.isEmpty else { return .swiftNIO }
+        guard let text = ProcessInfo.processInfo.environment["USHER_DATA_PATH"], !text.isEmpty else { return .epoll }
         guard let path = GateConfiguration.DataPath(rawValue: text) else {
-            throw ValidationError("USHER_DATA_PATH: '\(text)' is neither nio nor epoll")
+            throw ValidationError("USHER_DATA_PATH: '\(text)' is neither epoll nor nio")
         }
         return path
+    }
+
+    /// SwiftNIO's event-loop threads: the client connections' on the SwiftNIO data path;
+    /// otherwise one, for the control socket and the demo upstream (the data plane has its own).
+    var swiftNIOThreads: Int {
+        (try? Self.dataPath()) == .swiftNIO ? threads ?? System.coreCount : 1
     }
 
     /// The gate configuration these options describe.
@@ -158,7 +165,7 @@ struct GateOptions: ParsableArguments {
                 halfClose: halfClose, proxyProtocolFrom: proxyProtocolFrom.flatMap { $0 }),
             connectTimeout: connectTimeout,
             drainTimeout: drainTimeout)
-        configuration.dataPath = (try? Self.dataPath()) ?? .swiftNIO
+        configuration.dataPath = (try? Self.dataPath()) ?? .epoll
         configuration.threads = threads
         return configuration
     }

@@ -65,7 +65,7 @@ struct Run: AsyncParsableCommand {
         let redirection = try LogRedirection(path: Self.logPath(log.logFile))
         log.bootstrap()
         let logger = Logger(label: "usher")
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: gate.threads ?? System.coreCount)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: gate.swiftNIOThreads)
         do {
             try await run(on: group, logger: logger, choice: choice, redirection: redirection)
             try? await group.shutdownGracefully()

@@ -2,18 +2,18 @@ import Testing
 import UsherGate
 import UsherTestSupport
 
-/// The gate's own tests again, with the connections on the data plane's epoll loop instead of
-/// SwiftNIO's channels: the same behaviour is the contract (`USHER_DATA_PATH=epoll swift test
-/// --filter UsherGateTests` runs every one of them so).
-@Suite("The gate on the epoll data path", .timeLimit(.minutes(2)))
-struct EpollDataPathTests {
-    func onEpoll(_ body: () async throws -> Void) async throws {
-        try await GateHarness.$dataPath.withValue(.epoll) { try await body() }
+/// The gate's own tests again, with the connections on SwiftNIO's channels instead of the data
+/// plane's epoll loops, while that path remains: the same behaviour is the contract
+/// (`USHER_DATA_PATH=nio swift test` runs every test so).
+@Suite("The gate on the SwiftNIO data path", .timeLimit(.minutes(2)))
+struct SwiftNIODataPathTests {
+    func onSwiftNIO(_ body: () async throws -> Void) async throws {
+        try await GateHarness.$dataPath.withValue(.swiftNIO) { try await body() }
     }
 
     @Test("decisions: policy, operator, reject with message, reset, defer, twice, from an observer")
     func decisions() async throws {
-        try await onEpoll {
+        try await onSwiftNIO {
             let tests = GateDecisionTests()
             try await tests.policyAccept()
             try await tests.operatorAccepts()
@@ -27,7 +27,7 @@ struct EpollDataPathTests {
 
     @Test("lifecycle: withdrawal, half-close, timeouts, overflow, backlog clamp, graceful stop, port in use")
     func lifecycle() async throws {
-        try await onEpoll {
+        try await onSwiftNIO {
             let tests = GateLifecycleTests()
             try await tests.withdrawal(byReset: false)
             try await tests.withdrawal(byReset: true)
@@ -45,7 +45,7 @@ struct EpollDataPathTests {
 
     @Test("proxy: 1 MiB byte-exact with half-close, caller data kept, upstream down, IPv6, nothing lingers")
     func proxy() async throws {
-        try await onEpoll {
+        try await onSwiftNIO {
             let tests = GateProxyTests()
             try await tests.oneMebibyteRoundTrip()
             try await tests.halfClose()
@@ -58,6 +58,6 @@ struct EpollDataPathTests {
 
     @Test("events reach observers off the loops, in the core's order")
     func events() async throws {
-        try await onEpoll { try await EventDeliveryTests().offTheLoops() }
+        try await onSwiftNIO { try await EventDeliveryTests().offTheLoops() }
     }
 }
