@@ -47,17 +47,21 @@ extension ProviderCore {
         guard let request = live[id], !request.isAwaitingProxyHeader else { return }
         let inspectEnd = request.arrivedAt + rules.inspectDelay
         let mayWait = !request.callerFinishedSending && now < inspectEnd
-        let context = RuleContext(
-            request: id, listener: request.listener, listenerEndpoint: listeners[request.listener.index].endpoint,
-            local: request.local, source: request.source, data: request.callerData,
-            dataIsFinal: request.callerFinishedSending, localTime: localTime(now),
-            connectionsFromSource: connectionsBySource[request.source] ?? 1, now: now)
         var tally = request.ruleStanding?.tally ?? RequestTally()
-        var evaluation = remembered.evaluate(context, mayWait: mayWait, tally: &tally, state: &ruleState)
-        if case .noMatch = evaluation.result {
-            let byRules = rules.evaluate(context, mayWait: mayWait, tally: &tally, state: &ruleState)
-            evaluation.result = byRules.result
-            evaluation.outcomes += byRules.outcomes
+        var evaluation = RuleEvaluation()
+        // Without rules or remembered decisions, the default decides: no context to build.
+        if !remembered.rules.isEmpty || !rules.rules.isEmpty {
+            let context = RuleContext(
+                request: id, listener: request.listener, listenerEndpoint: listeners[request.listener.index].endpoint,
+                local: request.local, source: request.source, data: request.callerData,
+                dataIsFinal: request.callerFinishedSending, localTime: localTime(now),
+                connectionsFromSource: connectionsBySource[request.source] ?? 1, now: now)
+            evaluation = remembered.evaluate(context, mayWait: mayWait, tally: &tally, state: &ruleState)
+            if case .noMatch = evaluation.result {
+                let byRules = rules.evaluate(context, mayWait: mayWait, tally: &tally, state: &ruleState)
+                evaluation.result = byRules.result
+                evaluation.outcomes += byRules.outcomes
+            }
         }
         var outcomes = evaluation.outcomes
         var decision: (Decision, Decider)?

@@ -44,6 +44,8 @@ public struct RuleSet: Sendable {
     public func evaluate(
         _ context: RuleContext, mayWait: Bool, tally: inout RequestTally, state: inout RuleState
     ) -> RuleEvaluation {
+        // No rules (no rules file, nothing remembered): nothing to read from the request.
+        guard !rules.isEmpty else { return RuleEvaluation() }
         let facts = CallerFacts(context)
         let candidates = index?.candidates(context, facts, mayWait: mayWait) ?? Array(rules.indices)
         var evaluation = RuleEvaluation()

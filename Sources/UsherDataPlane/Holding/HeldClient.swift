@@ -171,8 +171,8 @@ public final class HeldClient: ReadinessHandler {
         phase = .relaying
         events.upstreamConnected()
         let closed = events.closed
-        var readable: Set<Relay.Side> = self.readable ? [.client] : []
-        var ending: Set<Relay.Side> = endComing ? [.client] : []
+        var readable: Relay.Sides = self.readable ? [.client] : []
+        var ending: Relay.Sides = endComing ? [.client] : []
         if upstream.readable { readable.insert(.upstream) }
         if upstream.events & usher_epollrdhup != 0 { ending.insert(.upstream) }
         do {

@@ -16,6 +16,15 @@ public final class Relay: ReadinessHandler {
         case upstream = 1
     }
 
+    /// A set of sides (no allocation, unlike a `Set`).
+    public struct Sides: OptionSet, Hashable, Sendable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public static let client = Sides(rawValue: 1)
+        public static let upstream = Sides(rawValue: 2)
+        public static let both: Sides = [.client, .upstream]
+    }
+
     /// How a relay ended.
     public enum Ending: Hashable, Sendable {
         /// Both sides sent everything and ended their streams.
@@ -37,7 +46,7 @@ public final class Relay: ReadinessHandler {
     private var directions: [RelayDirection]
     private var buffers: [UnsafeMutableRawBufferPointer]
     /// A direction that filled its buffer in one read moves to a large one once it is empty.
-    private var growing = [false, false]
+    private var growing: (client: Bool, upstream: Bool) = (false, false)
     public private(set) var totals = Totals()
     private var ended = false
     private let onEnd: (Ending, Totals) -> Void
@@ -54,7 +63,7 @@ public final class Relay: ReadinessHandler {
     /// sides the loop has reported to be ending (`EPOLLRDHUP`): they are read to their end.
     public init(
         client: Int32, upstream: Int32, loop: EventLoop, pool: BufferPool, replaying: ArraySlice<UInt8> = [],
-        clientFinishedSending: Bool = false, readable: Set<Side> = [.client, .upstream], ending: Set<Side> = [],
+        clientFinishedSending: Bool = false, readable: Sides = .both, ending: Sides = [],
         onEnd: @escaping (Ending, Totals) -> Void
     ) throws(DataPlaneError) {
         self.loop = loop
@@ -124,7 +133,7 @@ public final class Relay: ReadinessHandler {
             switch Socket.read(source, into: buffers[index], range) {
             case .done(let count):
                 directions[index].didRead(count)
-                if directions[index].wantsLargerBuffer, buffers[index].count < pool.largeSize { growing[index] = true }
+                if directions[index].wantsLargerBuffer, buffers[index].count < pool.largeSize { setGrowing(index, true) }
             case .wouldBlock: directions[index].sourceWouldBlock()
             case .ended: directions[index].sourceDidEnd()
             case .failed(let code): fail(Side(rawValue: index) ?? .client, code)
@@ -135,7 +144,7 @@ public final class Relay: ReadinessHandler {
             case .done(let count):
                 directions[index].didWrite(count)
                 if index == 0 { totals.toUpstream += count } else { totals.toClient += count }
-                if growing[index], directions[index].buffered == 0 { grow(index) }
+                if isGrowing(index), directions[index].buffered == 0 { grow(index) }
             case .wouldBlock, .ended: directions[index].sinkWouldBlock()
             case .failed(let code): fail(Side(rawValue: 1 - index) ?? .client, code)
             }
@@ -150,8 +159,14 @@ public final class Relay: ReadinessHandler {
         }
     }
 
+    private func isGrowing(_ index: Int) -> Bool { index == 0 ? growing.client : growing.upstream }
+
+    private func setGrowing(_ index: Int, _ value: Bool) {
+        if index == 0 { growing.client = value } else { growing.upstream = value }
+    }
+
     private func grow(_ index: Int) {
-        growing[index] = false
+        setGrowing(index, false)
         let large = pool.takeLarge()
         guard directions[index].resize(to: large.count) else { return pool.give(large) }
         pool.give(buffers[index])

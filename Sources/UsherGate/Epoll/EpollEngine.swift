@@ -142,24 +142,49 @@ final class EpollEngine: CoreHost {
 
     /// On `worker`.
     private func hold(_ descriptor: Int32, as id: RequestID, on worker: DataPlaneWorker) {
+        // Every callback captures this one object only: no closure context to allocate.
+        let held = HeldConnection(engine: self, id: id, worker: worker)
         let events = HeldClient.Events(
-            received: { [self] bytes in
-                let bytes = Array(bytes)
-                step { state in ((), (try? state.core.received(bytes, for: id, at: .now)) ?? ProviderOutput()) }
-            },
-            finishedSending: { [self] in step { state in ((), state.core.callerFinishedSending(id, at: .now)) } },
-            upstreamConnected: { [self] in
-                worker.connectDeadlines[id] = nil
-                worker.connectBackoff[id] = nil
-                step { state in ((), (try? state.core.upstreamConnected(id, at: .now)) ?? ProviderOutput()) }
-            },
-            upstreamFailed: { [self] error in upstreamFailed(id, error, on: worker) },
-            closed: { [self] _ in closed(id, on: worker) })
+            received: { [held] bytes in held.received(bytes) },
+            finishedSending: { [held] in held.finishedSending() },
+            upstreamConnected: { [held] in held.upstreamConnected() },
+            upstreamFailed: { [held] error in held.engine.upstreamFailed(held.id, error, on: held.worker) },
+            closed: { [held] _ in held.engine.closed(held.id, on: held.worker) })
         do {
             worker.held[id] = try HeldClient(descriptor, loop: worker.loop, pool: worker.pool, events: events)
         } catch {
             Glibc.close(descriptor)
             closed(id, on: worker)
+        }
+    }
+
+    /// A held connection's facts, reported to the core.
+    private final class HeldConnection {
+        let engine: EpollEngine
+        let id: RequestID
+        let worker: DataPlaneWorker
+
+        init(engine: EpollEngine, id: RequestID, worker: DataPlaneWorker) {
+            self.engine = engine
+            self.id = id
+            self.worker = worker
+        }
+
+        func received(_ bytes: ArraySlice<UInt8>) {
+            let id = id
+            engine.step { state in ((), (try? state.core.received(bytes, for: id, at: .now)) ?? ProviderOutput()) }
+        }
+
+        func finishedSending() {
+            let id = id
+            engine.step { state in ((), state.core.callerFinishedSending(id, at: .now)) }
+        }
+
+        func upstreamConnected() {
+            let id = id
+            worker.connectDeadlines[id] = nil
+            worker.connectBackoff[id] = nil
+            engine.step { state in ((), (try? state.core.upstreamConnected(id, at: .now)) ?? ProviderOutput()) }
         }
     }
 
