@@ -205,7 +205,7 @@ public struct ProviderCore: Sendable {
         }
         live[id]?.callerData.append(bytes)
         var output = ProviderOutput()
-        if live[id]?.isAwaitingProxyHeader == true {
+        if request.isAwaitingProxyHeader {
             readProxyHeader(id, at: now, into: &output)
             return output
         }

@@ -15,8 +15,8 @@ public protocol ReadinessHandler: AnyObject {
 /// One thread's event loop for the data plane: edge-triggered epoll, every descriptor
 /// registered once for everything it may need (`EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET`), so
 /// that no `epoll_ctl` is spent per read or write. Work from other threads arrives through
-/// ``execute(_:)`` and an eventfd; work the loop gives itself runs at the end of the batch of
-/// events it is handling, with no system call.
+/// ``execute(_:)`` and an eventfd; work the loop gives itself runs after the batch of events
+/// it is handling, before the loop waits again, with no system call.
 ///
 /// A descriptor closed through ``close(_:)`` or ``reset(_:)`` leaves the epoll set with the
 /// close itself (no `epoll_ctl`). Each registration is numbered, so an event reported for a
@@ -170,7 +170,7 @@ public final class EventLoop: @unchecked Sendable {
         var events = [epoll_event](repeating: epoll_event(), count: capacity)
         while !stopped {
             let timeout = runDueTimers()
-            // Timers may have given the loop work: it runs before any wait.
+            // Handlers, tasks and timers may have given the loop work: it runs before any wait.
             if tasksFromLoop {
                 runTasks()
                 continue
@@ -182,9 +182,6 @@ public final class EventLoop: @unchecked Sendable {
             }
             for index in 0..<Int(count) {
                 dispatch(events[index])
-            }
-            while tasksFromLoop, !stopped {
-                runTasks()
             }
         }
     }

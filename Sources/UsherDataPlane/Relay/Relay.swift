@@ -45,8 +45,6 @@ public final class Relay: ReadinessHandler {
     /// `directions[0]`: client → upstream; `directions[1]`: upstream → client.
     private var directions: [RelayDirection]
     private var buffers: [UnsafeMutableRawBufferPointer]
-    /// A direction that filled its buffer in one read moves to a large one once it is empty.
-    private var growing: (client: Bool, upstream: Bool) = (false, false)
     public private(set) var totals = Totals()
     private var ended = false
     private let onEnd: (Ending, Totals) -> Void
@@ -131,9 +129,7 @@ public final class Relay: ReadinessHandler {
         switch directions[index].next() {
         case .read(let range):
             switch Socket.read(source, into: buffers[index], range) {
-            case .done(let count):
-                directions[index].didRead(count)
-                if directions[index].wantsLargerBuffer, buffers[index].count < pool.largeSize { setGrowing(index, true) }
+            case .done(let count): directions[index].didRead(count)
             case .wouldBlock: directions[index].sourceWouldBlock()
             case .ended: directions[index].sourceDidEnd()
             case .failed(let code): fail(Side(rawValue: index) ?? .client, code)
@@ -144,7 +140,10 @@ public final class Relay: ReadinessHandler {
             case .done(let count):
                 directions[index].didWrite(count)
                 if index == 0 { totals.toUpstream += count } else { totals.toClient += count }
-                if isGrowing(index), directions[index].buffered == 0 { grow(index) }
+                // A direction that filled its buffer in one read moves to a large one once it is empty.
+                if directions[index].wantsLargerBuffer, directions[index].buffered == 0, buffers[index].count < pool.largeSize {
+                    grow(index)
+                }
             case .wouldBlock, .ended: directions[index].sinkWouldBlock()
             case .failed(let code): fail(Side(rawValue: 1 - index) ?? .client, code)
             }
@@ -159,14 +158,7 @@ public final class Relay: ReadinessHandler {
         }
     }
 
-    private func isGrowing(_ index: Int) -> Bool { index == 0 ? growing.client : growing.upstream }
-
-    private func setGrowing(_ index: Int, _ value: Bool) {
-        if index == 0 { growing.client = value } else { growing.upstream = value }
-    }
-
     private func grow(_ index: Int) {
-        setGrowing(index, false)
         let large = pool.takeLarge()
         guard directions[index].resize(to: large.count) else { return pool.give(large) }
         pool.give(buffers[index])

@@ -24,6 +24,9 @@ public struct RelayDirection: Hashable, Sendable {
     public var sourceClosing = false
     /// The source has ended (a read returned 0).
     public private(set) var sourceEnded = false
+    /// A read filled the whole buffer since the last ``resize(to:)``: a larger one would take
+    /// fewer reads and writes.
+    public private(set) var wantsLargerBuffer = false
     /// The sink's write side is shut down.
     public private(set) var sinkShutDown = false
 
@@ -71,6 +74,7 @@ public struct RelayDirection: Hashable, Sendable {
         let room = capacity - end
         end = min(capacity, end + max(0, count))
         if count < room, !sourceClosing { sourceReadable = false }
+        if end == capacity, start == 0 { wantsLargerBuffer = true }
     }
 
     /// A read returned 0: the source has sent everything it will.
@@ -90,14 +94,12 @@ public struct RelayDirection: Hashable, Sendable {
         if start == end { (start, end) = (0, 0) }
     }
 
-    /// The buffer is full after a read: a larger one would take fewer reads and writes.
-    public var wantsLargerBuffer: Bool { end == capacity && start == 0 }
-
     /// Moves to a buffer of `newCapacity` bytes; only while empty (`false` otherwise).
     @discardableResult
     public mutating func resize(to newCapacity: Int) -> Bool {
         guard buffered == 0, newCapacity > 0 else { return false }
         capacity = newCapacity
+        wantsLargerBuffer = false
         return true
     }
 

@@ -72,9 +72,6 @@ final class EpollEngine: CoreHost {
         self.logger = logger
     }
 
-    /// Data-plane threads.
-    var threads: Int { workers.count }
-
     // MARK: Listeners
 
     /// Binds every listener, paused, on the first worker; the bound addresses in order. On a
