@@ -95,7 +95,7 @@ public final class TmuxSession: Sendable {
 
     @discardableResult
     private func tmux(_ arguments: [String]) async throws -> ProcessOutput {
-        let output = try await ProcessRunner.run("tmux", ["-u", "-S", socket] + arguments, timeout: .seconds(10))
+        let output = try await ProcessRunner.run("tmux", ["-u", "-S", socket] + arguments)
         guard output.exitCode == 0 else {
             throw TmuxFailure(error: "tmux \(arguments.first ?? "") failed: \(output.standardError)", screen: "")
         }

@@ -23,7 +23,7 @@ struct HostListenersCommandTests {
 
     /// `ss -lntpH` for one port: Recv-Q, Send-Q, local address and the users field.
     static func ss(port: Int) async throws -> (depth: Int, limit: Int, address: String, users: String)? {
-        let output = try await ProcessRunner.run("ss", ["-lntpH", "sport = :\(port)"], timeout: .seconds(10))
+        let output = try await ProcessRunner.run("ss", ["-lntpH", "sport = :\(port)"])
         let fields = output.standardOutput.split(separator: " ", omittingEmptySubsequences: true)
         guard fields.count >= 5, let depth = Int(fields[1]), let limit = Int(fields[2]) else { return nil }
         return (depth, limit, String(fields[3]), fields.dropFirst(5).joined(separator: " "))
