@@ -52,6 +52,23 @@ struct EventLoopTests {
         try await loop.perform { loop.close(socket) }
     }
 
+    @Test("a cancelled timer lets go of its task at once, long before it would have been due")
+    func cancelledTimersLetGo() async throws {
+        let loop = try EventLoop.started()
+        defer { loop.stop() }
+        final class Held: Sendable {}
+        let released = Mutex(false)
+        try await loop.perform {
+            var held: Held? = Held()
+            weak let watched = held
+            let timer = loop.schedule(in: .seconds(3600)) { [held] in _ = held }
+            held = nil
+            loop.cancel(timer)
+            released.withLock { $0 = watched == nil }
+        }
+        #expect(released.withLock { $0 }, "what the cancelled task captured is freed")
+    }
+
     private final class Recorder: ReadinessHandler, @unchecked Sendable {
         let calls = Atomic<Int>(0)
         func ready(_ events: UInt32, tag: Int) { calls.add(1, ordering: .relaxed) }

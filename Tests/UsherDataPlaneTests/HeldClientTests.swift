@@ -105,7 +105,8 @@ struct HeldClientTests {
         defer { fixture.stop() }
         try await fixture.client.send("GET /held HTTP/1.1\r\nHost: example\r\n")
         try await fixture.waitFor("received 35")
-        try await fixture.perform { $0?.connect(to: upstream, timeout: .seconds(5)) }
+        let address = try UsherDataPlane.SocketAddress(upstream)
+        try await fixture.perform { $0?.connect(to: address, timeout: .seconds(5)) }
         try await fixture.waitFor("upstream connected")
         try await fixture.client.send("Connection: close\r\n\r\n")
         let answer = String(decoding: try await fixture.client.readToEnd(), as: UTF8.self)

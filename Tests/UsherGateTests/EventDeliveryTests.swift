@@ -60,4 +60,19 @@ struct EventDeliveryTests {
         await fanout.flush()
         #expect(seen.withLockedValue { $0 } == [1, 2, 3, 7], "4, 5 and 6 were dropped; 7 shows the gap")
     }
+
+    @Test("the delivery thread ends after a while without events, and the next event starts it again")
+    func threadComesAndGoes() async throws {
+        let fanout = EventFanout()
+        let seen = NIOLockedValueBox<[UInt64]>([])
+        fanout.add { event in seen.withLockedValue { $0.append(event.sequence) } }
+        fanout.enqueue([Self.arrival(1)])
+        fanout.deliver()
+        await fanout.flush()
+        try await poll("the idle thread to end", timeout: .seconds(30)) { !fanout.hasDeliveryThread }
+        fanout.enqueue([Self.arrival(2)])
+        fanout.deliver()
+        await fanout.flush()
+        #expect(seen.withLockedValue { $0 } == [1, 2])
+    }
 }

@@ -1,43 +1,110 @@
 /// One connection request in the pending queue: who, where, when, what it sent, and every
 /// condition outcome so far.
 public struct Request: Hashable, Sendable, Identifiable {
-    public let id: RequestID
+    /// What a request holds. It lives in a shared, copy-on-write box: a request is copied into
+    /// the queue, every event and the history of finished requests, and a copy is then one
+    /// reference, not its whole contents.
+    struct Fields: Hashable, Sendable {
+        let id: RequestID
+        let listener: ListenerID
+        let peer: Endpoint
+        let local: Endpoint
+        let arrivedAt: Moment
+        var callerData = CallerData()
+        var state: RequestState = .arrived
+        var outcomes: [ConditionOutcome] = []
+        var timeoutDeadline: Moment?
+        var decider: Decider?
+        var callerFinishedSending = false
+        var source: String
+        var proxyProtocol: ProxyProtocolState?
+        var ruleStanding: RuleStanding?
+    }
+
+    /// Mutated only when uniquely referenced (``fields``' setter copies it first otherwise).
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    /// Everything the request holds, read or changed in place (copied first when shared).
+    private var fields: Fields {
+        get { storage.fields }
+        _modify {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+            yield &storage.fields
+        }
+    }
+
+    public var id: RequestID { storage.fields.id }
     /// The listener it arrived on.
-    public let listener: ListenerID
+    public var listener: ListenerID { storage.fields.listener }
     /// The client's address.
-    public let peer: Endpoint
+    public var peer: Endpoint { storage.fields.peer }
     /// The address the client connected to.
-    public let local: Endpoint
+    public var local: Endpoint { storage.fields.local }
     /// When usher took it from the kernel.
-    public let arrivedAt: Moment
+    public var arrivedAt: Moment { storage.fields.arrivedAt }
     /// The first bytes the client sent.
-    public internal(set) var callerData = CallerData()
+    public internal(set) var callerData: CallerData {
+        get { storage.fields.callerData }
+        _modify { yield &fields.callerData }
+    }
     /// Where it is in its lifecycle.
-    public internal(set) var state: RequestState = .arrived
+    public internal(set) var state: RequestState {
+        get { storage.fields.state }
+        _modify { yield &fields.state }
+    }
     /// Every condition outcome, oldest first.
-    public internal(set) var outcomes: [ConditionOutcome] = []
+    public internal(set) var outcomes: [ConditionOutcome] {
+        get { storage.fields.outcomes }
+        _modify { yield &fields.outcomes }
+    }
     /// When the pending timeout applies its action, if it does.
-    public internal(set) var timeoutDeadline: Moment?
+    public internal(set) var timeoutDeadline: Moment? {
+        get { storage.fields.timeoutDeadline }
+        _modify { yield &fields.timeoutDeadline }
+    }
     /// Who took the decision that finished (or is finishing) the request.
-    public internal(set) var decider: Decider?
+    public internal(set) var decider: Decider? {
+        get { storage.fields.decider }
+        _modify { yield &fields.decider }
+    }
     /// The client has stopped sending (half-close) and waits for the answer.
-    public internal(set) var callerFinishedSending = false
+    public internal(set) var callerFinishedSending: Bool {
+        get { storage.fields.callerFinishedSending }
+        _modify { yield &fields.callerFinishedSending }
+    }
     /// The caller's address as rules see it: the peer's host, or the original source of a
     /// trusted PROXY header.
-    public internal(set) var source: String
+    public internal(set) var source: String {
+        get { storage.fields.source }
+        _modify { yield &fields.source }
+    }
     /// Where the PROXY protocol header of a trusted proxy stands; `nil` when the peer is not
     /// trusted to send one.
-    public internal(set) var proxyProtocol: ProxyProtocolState?
+    public internal(set) var proxyProtocol: ProxyProtocolState? {
+        get { storage.fields.proxyProtocol }
+        _modify { yield &fields.proxyProtocol }
+    }
     /// How the rules left the request the last time they were evaluated.
-    var ruleStanding: RuleStanding?
+    var ruleStanding: RuleStanding? {
+        get { storage.fields.ruleStanding }
+        _modify { yield &fields.ruleStanding }
+    }
 
     public init(id: RequestID, listener: ListenerID, peer: Endpoint, local: Endpoint, arrivedAt: Moment) {
-        self.id = id
-        self.listener = listener
-        self.peer = peer
-        self.local = local
-        self.arrivedAt = arrivedAt
-        self.source = peer.host
+        storage = Storage(Fields(id: id, listener: listener, peer: peer, local: local, arrivedAt: arrivedAt, source: peer.host))
+    }
+
+    public static func == (lhs: Request, rhs: Request) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.fields)
     }
 
     /// Applies a lifecycle event, or throws without changing anything.

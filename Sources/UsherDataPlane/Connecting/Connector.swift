@@ -24,24 +24,47 @@ public final class Connector: ReadinessHandler {
     /// Starts connecting to `upstream`; `completion` runs on the loop, once.
     @discardableResult
     public init(
-        to upstream: Endpoint, timeout: Duration, loop: EventLoop, completion: @escaping (Result<Connected, DataPlaneError>) -> Void
+        to upstream: SocketAddress, timeout: Duration, loop: EventLoop,
+        completion: @escaping (Result<Connected, DataPlaneError>) -> Void
     ) {
         self.loop = loop
         self.descriptor = -1
         self.completion = completion
         do throws(DataPlaneError) {
-            let address = try SocketAddress(upstream)
-            descriptor = socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+            descriptor = socket(upstream.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
             guard descriptor >= 0 else { throw DataPlaneError("socket") }
             var one: Int32 = 1
             _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let result = address.withSockaddr { connect(descriptor, $0, $1) }
-            guard result == 0 || errno == EINPROGRESS else { throw DataPlaneError("connect \(upstream)") }
+            let result = upstream.withSockaddr { connect(descriptor, $0, $1) }
+            guard result == 0 || errno == EINPROGRESS else { throw DataPlaneError("connect \(upstream.endpoint)") }
             try loop.register(descriptor, handler: self)
-            timer = loop.schedule(in: timeout) { [weak self] in self?.finish(.failure(DataPlaneError("connect \(upstream)", code: ETIMEDOUT))) }
+            // Cancelled once connected, which lets go of the closure and this connector with it.
+            timer = loop.schedule(in: timeout) { [self] in
+                finish(.failure(DataPlaneError("connect \(upstream.endpoint)", code: ETIMEDOUT)))
+            }
         } catch {
             finish(.failure(error))
         }
+    }
+
+    /// Starts connecting to `upstream`, a numeric address.
+    @discardableResult
+    public convenience init(
+        to upstream: Endpoint, timeout: Duration, loop: EventLoop,
+        completion: @escaping (Result<Connected, DataPlaneError>) -> Void
+    ) {
+        do throws(DataPlaneError) {
+            self.init(to: try SocketAddress(upstream), timeout: timeout, loop: loop, completion: completion)
+        } catch {
+            self.init(failing: error, loop: loop, completion: completion)
+        }
+    }
+
+    private init(failing error: DataPlaneError, loop: EventLoop, completion: @escaping (Result<Connected, DataPlaneError>) -> Void) {
+        self.loop = loop
+        self.descriptor = -1
+        self.completion = completion
+        finish(.failure(error))
     }
 
     /// Writable with no error or hang-up is connected (no `SO_ERROR` to read); the events are
@@ -58,6 +81,7 @@ public final class Connector: ReadinessHandler {
         guard let completion else { return }
         self.completion = nil
         if let timer { loop.cancel(timer) }
+        timer = nil
         if case .failure = result, descriptor >= 0 { loop.close(descriptor) }
         completion(result)
     }

@@ -151,7 +151,7 @@ public final class HeldClient: ReadinessHandler {
     // MARK: Accepting
 
     /// Connects to `upstream`; once connected, relays with the kept bytes first.
-    public func connect(to upstream: Endpoint, timeout: Duration) {
+    public func connect(to upstream: SocketAddress, timeout: Duration) {
         guard case .holding = phase else { return }
         phase = .connecting
         Connector(to: upstream, timeout: timeout, loop: loop) { [self] result in

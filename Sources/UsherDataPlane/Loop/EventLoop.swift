@@ -28,31 +28,27 @@ public final class EventLoop: @unchecked Sendable {
     private let epoll: Int32
     private let wakeup: Int32
     private let tasks = Mutex<[@Sendable () -> Void]>([])
+    /// The batch of tasks being run (empty between batches).
+    private var running: [@Sendable () -> Void] = []
     /// The thread running ``run(threadName:)``, 0 before it starts.
     private let thread = Atomic<UInt>(0)
     /// The loop queued work for itself: it runs before the next wait.
     private var tasksFromLoop = false
-    private var registrations: [Int32: Registration] = [:]
+    private var registrations = RegistrationTable()
     private var nextRegistration: UInt32 = 0
     private var stopped = false
     private var timers = Heap<Timer>()
-    /// The timers scheduled and neither run nor cancelled.
-    private var liveTimers: Set<UInt64> = []
+    /// The task of each timer scheduled and neither run nor cancelled: a cancelled timer lets
+    /// go of its task (and what the task holds) at once, though its place in the heap stays
+    /// until it is due.
+    private var timerTasks: [UInt64: () -> Void] = [:]
     private var nextTimerID: UInt64 = 0
 
-    /// A task due at a time, on the loop.
+    /// When a task is due, on the loop.
     private struct Timer: Comparable {
         let due: ContinuousClock.Instant
         let id: UInt64
-        let task: () -> Void
         static func < (a: Timer, b: Timer) -> Bool { (a.due, a.id) < (b.due, b.id) }
-        static func == (a: Timer, b: Timer) -> Bool { a.id == b.id }
-    }
-
-    private struct Registration {
-        let handler: any ReadinessHandler
-        let tag: Int
-        let number: UInt32
     }
 
     /// A scheduled task, to cancel it.
@@ -111,19 +107,20 @@ public final class EventLoop: @unchecked Sendable {
     @discardableResult
     public func schedule(in delay: Duration, _ task: @escaping () -> Void) -> TimerID {
         nextTimerID += 1
-        timers.insert(Timer(due: .now + delay, id: nextTimerID, task: task))
-        liveTimers.insert(nextTimerID)
+        timers.insert(Timer(due: .now + delay, id: nextTimerID))
+        timerTasks[nextTimerID] = task
         return TimerID(value: nextTimerID)
     }
 
-    /// Cancels a task ``schedule(in:_:)`` has not run yet.
+    /// Cancels a task ``schedule(in:_:)`` has not run yet, and lets go of it.
     public func cancel(_ timer: TimerID) {
-        liveTimers.remove(timer.value)
+        timerTasks[timer.value] = nil
     }
 
     /// Stops watching `descriptor`, which stays open.
     public func deregister(_ descriptor: Int32) {
-        guard registrations.removeValue(forKey: descriptor) != nil else { return }
+        guard registrations[descriptor] != nil else { return }
+        registrations[descriptor] = nil
         _ = epoll_ctl(epoll, EPOLL_CTL_DEL, descriptor, nil)
     }
 
@@ -200,7 +197,7 @@ public final class EventLoop: @unchecked Sendable {
     /// Runs the timers that are due; the milliseconds until the next one (-1: none).
     private func runDueTimers() -> Int32 {
         while let first = timers.min {
-            guard liveTimers.contains(first.id) else {
+            guard timerTasks[first.id] != nil else {
                 _ = timers.popMin()
                 continue
             }
@@ -210,18 +207,16 @@ public final class EventLoop: @unchecked Sendable {
                 return Int32(min(3_600_000, seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1))
             }
             _ = timers.popMin()
-            liveTimers.remove(first.id)
-            first.task()
+            timerTasks.removeValue(forKey: first.id)?()
         }
         return -1
     }
 
     private func runTasks() {
         tasksFromLoop = false
-        let queued = tasks.withLock { queue in
-            defer { queue.removeAll(keepingCapacity: true) }
-            return queue
-        }
-        for task in queued { task() }
+        // The queue and the batch trade places, so neither is copied nor allocated again.
+        tasks.withLock { queue in swap(&queue, &running) }
+        for task in running { task() }
+        running.removeAll(keepingCapacity: true)
     }
 }

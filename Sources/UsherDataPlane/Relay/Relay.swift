@@ -41,10 +41,11 @@ public final class Relay: ReadinessHandler {
 
     private let loop: EventLoop
     private let pool: BufferPool
-    private let descriptors: [Int32]
+    // Two of each, inline in the relay (no array to allocate per connection).
+    private let descriptors: InlineArray<2, Int32>
     /// `directions[0]`: client → upstream; `directions[1]`: upstream → client.
-    private var directions: [RelayDirection]
-    private var buffers: [UnsafeMutableRawBufferPointer]
+    private var directions: InlineArray<2, RelayDirection>
+    private var buffers: InlineArray<2, UnsafeMutableRawBufferPointer>
     public private(set) var totals = Totals()
     private var ended = false
     private let onEnd: (Ending, Totals) -> Void
@@ -67,7 +68,7 @@ public final class Relay: ReadinessHandler {
         self.loop = loop
         self.pool = pool
         self.descriptors = [client, upstream]
-        let buffers = [pool.take(), pool.take()]
+        let buffers: InlineArray<2, UnsafeMutableRawBufferPointer> = [pool.take(), pool.take()]
         let replayed = min(replaying.count, pool.size)
         if replayed > 0, let base = buffers[0].baseAddress {
             replaying.prefix(replayed).withUnsafeBytes { bytes in
@@ -86,9 +87,8 @@ public final class Relay: ReadinessHandler {
         self.onEnd = onEnd
         do {
             // Sockets already watched (a connected upstream, a held client) keep their registration.
-            for (descriptor, side) in [(client, Side.client), (upstream, Side.upstream)]
-            where !loop.adopt(descriptor, tag: side.rawValue, handler: self) {
-                try loop.register(descriptor, tag: side.rawValue, handler: self)
+            for side in 0..<2 where !loop.adopt(descriptors[side], tag: side, handler: self) {
+                try loop.register(descriptors[side], tag: side, handler: self)
             }
         } catch {
             end(.failed(.client, error.code))
@@ -119,7 +119,7 @@ public final class Relay: ReadinessHandler {
                 while !ended, step(index) { progressed = true }
             }
         }
-        if !ended, directions.allSatisfy({ $0.next() == .finished }) { end(.finished) }
+        if !ended, directions[0].next() == .finished, directions[1].next() == .finished { end(.finished) }
     }
 
     /// One step of direction `index` (its source is side `index`, its sink the other);
@@ -169,7 +169,8 @@ public final class Relay: ReadinessHandler {
     public func abort() {
         guard !ended else { return }
         ended = true
-        for descriptor in descriptors { loop.reset(descriptor) }
+        loop.reset(descriptors[0])
+        loop.reset(descriptors[1])
         finish(.failed(.client, ECONNABORTED))
     }
 
@@ -182,7 +183,8 @@ public final class Relay: ReadinessHandler {
         ended = true
         switch ending {
         case .finished:
-            for descriptor in descriptors { loop.close(descriptor) }
+            loop.close(descriptors[0])
+            loop.close(descriptors[1])
         case .failed(let side, _):
             loop.close(descriptors[side.rawValue])
             loop.reset(descriptors[1 - side.rawValue])
@@ -192,7 +194,8 @@ public final class Relay: ReadinessHandler {
 
     /// The buffers back to the pool, and the end reported (the sockets are closed).
     private func finish(_ ending: Ending) {
-        for buffer in buffers { pool.give(buffer) }
+        pool.give(buffers[0])
+        pool.give(buffers[1])
         onEnd(ending, totals)
     }
 }

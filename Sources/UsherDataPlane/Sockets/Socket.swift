@@ -17,11 +17,12 @@ public enum Socket {
         case failed(Int32)
     }
 
-    /// Reads into `buffer[range]`.
+    /// Reads into `buffer[range]` (with `recv`: a socket's read without the file layer's
+    /// steps that `read` takes first).
     public static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, _ range: Range<Int>) -> Transfer {
         guard let base = buffer.baseAddress else { return .failed(EINVAL) }
         while true {
-            let count = Glibc.read(descriptor, base + range.lowerBound, range.count)
+            let count = recv(descriptor, base + range.lowerBound, range.count, 0)
             if count > 0 { return .done(count) }
             if count == 0 { return .ended }
             if errno == EINTR { continue }

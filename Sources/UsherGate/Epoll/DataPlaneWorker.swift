@@ -8,10 +8,8 @@ final class DataPlaneWorker: @unchecked Sendable {
     /// Its place among the engine's workers.
     let index: Int
     let loop: EventLoop
-    var held: [RequestID: HeldClient] = [:]
-    /// When an upstream connect attempt has to give up, and the pause before the next try.
-    var connectDeadlines: [RequestID: ContinuousClock.Instant] = [:]
-    var connectBackoff: [RequestID: Duration] = [:]
+    /// The connections on this worker's loop.
+    var held: [RequestID: EngineConnection] = [:]
     let pool = BufferPool()
 
     /// A worker whose loop runs on a new thread named `usher-data-<index>`.
@@ -21,12 +19,5 @@ final class DataPlaneWorker: @unchecked Sendable {
         let loop = self.loop
         let thread = Thread { loop.run(threadName: "usher-data-\(index)") }
         thread.start()
-    }
-
-    /// Forgets a connection that ended.
-    func forget(_ id: RequestID) {
-        held[id] = nil
-        connectDeadlines[id] = nil
-        connectBackoff[id] = nil
     }
 }

@@ -41,7 +41,8 @@ final class EpollEngine: CoreHost {
     private let workers: [DataPlaneWorker]
     private let listeners = Listeners()
     private let events: EventFanout
-    private let upstream: Endpoint
+    /// The upstream's address, resolved once for every connect.
+    private let upstream: UsherDataPlane.SocketAddress
     private let connectTimeout: Duration
     private let lingerTimeout: Duration
     private let logger: Logger
@@ -54,6 +55,7 @@ final class EpollEngine: CoreHost {
         core: ProviderCore, threads: Int, upstream: Endpoint, connectTimeout: Duration, lingerTimeout: Duration,
         events: EventFanout, logger: Logger
     ) throws(DataPlaneError) {
+        let upstreamAddress = try UsherDataPlane.SocketAddress(upstream)
         var workers: [DataPlaneWorker] = []
         for index in 0..<max(1, threads) {
             do throws(DataPlaneError) {
@@ -66,7 +68,7 @@ final class EpollEngine: CoreHost {
         self.workers = workers
         state = Mutex(State(core: core, load: Array(repeating: 0, count: workers.count)))
         self.events = events
-        self.upstream = upstream
+        self.upstream = upstreamAddress
         self.connectTimeout = connectTimeout
         self.lingerTimeout = lingerTimeout
         self.logger = logger
@@ -137,73 +139,57 @@ final class EpollEngine: CoreHost {
         return outcome.requestID != nil
     }
 
-    /// On `worker`.
+    /// On `worker`. The connection is known to the worker before its client reads: a client
+    /// that is gone at once is forgotten like any other.
     private func hold(_ descriptor: Int32, as id: RequestID, on worker: DataPlaneWorker) {
-        // Every callback captures this one object only: no closure context to allocate.
-        let held = HeldConnection(engine: self, id: id, worker: worker)
-        let events = HeldClient.Events(
-            received: { [held] bytes in held.received(bytes) },
-            finishedSending: { [held] in held.finishedSending() },
-            upstreamConnected: { [held] in held.upstreamConnected() },
-            upstreamFailed: { [held] error in held.engine.upstreamFailed(held.id, error, on: held.worker) },
-            closed: { [held] _ in held.engine.closed(held.id, on: held.worker) })
+        let held = EngineConnection(engine: self, id: id, worker: worker)
+        worker.held[id] = held
         do {
-            worker.held[id] = try HeldClient(descriptor, loop: worker.loop, pool: worker.pool, events: events)
+            held.client = try HeldClient(descriptor, loop: worker.loop, pool: worker.pool, events: held.events)
         } catch {
             Glibc.close(descriptor)
-            closed(id, on: worker)
+            closed(held)
         }
     }
 
-    /// A held connection's facts, reported to the core.
-    private final class HeldConnection {
-        let engine: EpollEngine
-        let id: RequestID
-        let worker: DataPlaneWorker
+    // MARK: A held connection's facts, reported to the core (on its worker)
 
-        init(engine: EpollEngine, id: RequestID, worker: DataPlaneWorker) {
-            self.engine = engine
-            self.id = id
-            self.worker = worker
-        }
+    func received(_ bytes: ArraySlice<UInt8>, on held: EngineConnection) {
+        let id = held.id
+        step { state in ((), (try? state.core.received(bytes, for: id, at: .now)) ?? ProviderOutput()) }
+    }
 
-        func received(_ bytes: ArraySlice<UInt8>) {
-            let id = id
-            engine.step { state in ((), (try? state.core.received(bytes, for: id, at: .now)) ?? ProviderOutput()) }
-        }
+    func finishedSending(_ held: EngineConnection) {
+        let id = held.id
+        step { state in ((), state.core.callerFinishedSending(id, at: .now)) }
+    }
 
-        func finishedSending() {
-            let id = id
-            engine.step { state in ((), state.core.callerFinishedSending(id, at: .now)) }
-        }
-
-        func upstreamConnected() {
-            let id = id
-            worker.connectDeadlines[id] = nil
-            worker.connectBackoff[id] = nil
-            engine.step { state in ((), (try? state.core.upstreamConnected(id, at: .now)) ?? ProviderOutput()) }
-        }
+    func upstreamConnected(_ held: EngineConnection) {
+        let id = held.id
+        held.connectDeadline = nil
+        step { state in ((), (try? state.core.upstreamConnected(id, at: .now)) ?? ProviderOutput()) }
     }
 
     /// Out of descriptors or buffers here is no fault of the upstream: tried again with a
     /// growing pause while the connect timeout allows.
-    private func upstreamFailed(_ id: RequestID, _ error: DataPlaneError, on worker: DataPlaneWorker) {
-        let deadline = worker.connectDeadlines[id] ?? .now
-        let backoff = worker.connectBackoff[id] ?? .milliseconds(50)
+    func upstreamFailed(_ held: EngineConnection, _ error: DataPlaneError) {
+        let deadline = held.connectDeadline ?? .now
+        let backoff = held.connectBackoff
         if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.code), .now + backoff < deadline {
-            worker.connectBackoff[id] = min(backoff * 2, .seconds(1))
-            worker.loop.schedule(in: backoff) { [self] in
-                worker.held[id]?.connect(to: upstream, timeout: deadline - .now)
+            held.connectBackoff = min(backoff * 2, .seconds(1))
+            held.worker.loop.schedule(in: backoff) { [self] in
+                held.client?.connect(to: upstream, timeout: deadline - .now)
             }
             return
         }
-        worker.connectDeadlines[id] = nil
-        worker.connectBackoff[id] = nil
+        held.connectDeadline = nil
+        let id = held.id
         step { state in ((), (try? state.core.upstreamFailed(id, reason: error.reason, at: .now)) ?? ProviderOutput()) }
     }
 
-    private func closed(_ id: RequestID, on worker: DataPlaneWorker) {
-        worker.forget(id)
+    func closed(_ held: EngineConnection) {
+        let id = held.id, worker = held.worker
+        worker.held[id] = nil
         step { state in
             if state.connections.removeValue(forKey: id) != nil { state.load[worker.index] -= 1 }
             return ((), state.core.connectionClosed(id, at: .now))
@@ -213,14 +199,14 @@ final class EpollEngine: CoreHost {
     // MARK: Carrying out the core's actions (on the loops)
 
     private func perform(_ action: ConnectionAction, on id: RequestID, in worker: DataPlaneWorker) {
-        guard let held = worker.held[id] else { return }
+        guard let held = worker.held[id], let client = held.client else { return }
         switch action {
         case .connectUpstream:
-            worker.connectDeadlines[id] = .now + connectTimeout
-            held.connect(to: upstream, timeout: connectTimeout)
-        case .reject(let rejection): held.reject(rejection, linger: lingerTimeout)
-        case .stripProxyHeader(let length): held.stripHeader(length)
-        case .close: held.close()
+            held.connectDeadline = .now + connectTimeout
+            client.connect(to: upstream, timeout: connectTimeout)
+        case .reject(let rejection): client.reject(rejection, linger: lingerTimeout)
+        case .stripProxyHeader(let length): client.stripHeader(length)
+        case .close: client.close()
         }
     }
 
@@ -282,7 +268,7 @@ final class EpollEngine: CoreHost {
         }
         let left = state.withLock { $0.connections.count }
         for worker in workers {
-            await on(worker) { for held in worker.held.values { held.abort() } }
+            await on(worker) { for held in worker.held.values { held.client?.abort() } }
             worker.loop.stop()
         }
         return left

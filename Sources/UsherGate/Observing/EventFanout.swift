@@ -1,28 +1,45 @@
 import Dispatch
+import CEpoll
 import DequeModule
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import Synchronization
 import UsherCore
 
 /// Hands every provider event to the registered observers, in the order the core produced them,
-/// on a serial executor of its own: logging, JSON encoding for subscribers and every other
-/// observer's work never runs on an event loop, so under load no I/O thread does everyone's work.
+/// on a delivery thread of its own (`usher-events`): logging, JSON encoding for subscribers and
+/// every other observer's work never runs on an event loop, so under load no I/O thread does
+/// everyone's work.
 ///
 /// The driver numbers and queues events while it holds the core's lock (so their order is the
-/// core's), then calls ``deliver()`` after releasing it, which schedules the executor if it is not
-/// already running. The queue is bounded: past ``capacity`` undelivered events, new ones are
-/// dropped and counted (reported once when it starts and once, with the count, when delivery has
-/// caught up); observers see the gap in the sequence numbers, and the control plane resynchronizes
-/// its subscribers. Observers may call back into the gate.
+/// core's), then calls ``deliver()`` after releasing it, which wakes the thread if it sleeps. The
+/// thread gathers events for ``gathering`` before each delivery and stays awake as long as every
+/// round finds new ones: under load that is one short sleep per millisecond and no wake-up from
+/// the loops at all; idle, it sleeps until the next event, and ends after ``idleExit`` without
+/// one.
+///
+/// The queue is bounded: past ``capacity`` undelivered events, new ones are dropped and counted
+/// (reported once when it starts and once, with the count, when delivery has caught up);
+/// observers see the gap in the sequence numbers, and the control plane resynchronizes its
+/// subscribers. Observers may call back into the gate.
 final class EventFanout: Sendable {
+    private enum Worker {
+        /// No delivery thread: the next event starts one.
+        case none
+        /// The thread waits for ``EventFanout/wakeup``.
+        case sleeping
+        /// The thread is gathering or delivering; it sees new events by itself.
+        case running
+    }
+
     private struct State {
         var observers: [@Sendable (GateEvent) -> Void] = []
         var queue = Deque<GateEvent>()
         var lastSequence: UInt64 = 0
-        /// The executor has been asked to run, or is running.
-        var scheduled = false
-        /// Set under the core's lock: ``deliver()`` must schedule the executor.
-        var needsScheduling = false
+        var worker = Worker.none
+        /// Callers of ``flush()`` waiting for the queue to be delivered.
+        var flushes: [CheckedContinuation<Void, Never>] = []
         /// Events dropped since the queue was last full.
         var dropped = 0
         var droppedTotal = 0
@@ -31,8 +48,16 @@ final class EventFanout: Sendable {
     /// The most undelivered events held.
     let capacity: Int
     private let state = NIOLockedValueBox(State())
-    private let executor = DispatchQueue(label: "usher.events")
+    /// Set under the core's lock when the delivery thread has to be woken or started: the
+    /// loops' ``deliver()`` costs one atomic load when it need not be.
+    private let needsWakeup = Atomic<Bool>(false)
+    private let wakeup = DispatchSemaphore(value: 0)
     private let logger: Logger?
+
+    /// How long events gather before a delivery.
+    static let gathering = 0.001
+    /// How long the delivery thread sleeps without an event before it ends.
+    static let idleExit = DispatchTimeInterval.seconds(1)
 
     init(capacity: Int = 16_384, logger: Logger? = nil) {
         self.capacity = max(1, capacity)
@@ -49,6 +74,9 @@ final class EventFanout: Sendable {
     /// Events dropped so far because observers fell behind.
     var droppedCount: Int { state.withLockedValue { $0.droppedTotal } }
 
+    /// `true` while a delivery thread runs (waiting for events or delivering them).
+    var hasDeliveryThread: Bool { state.withLockedValue { $0.worker != .none } }
+
     /// Numbers events and queues them; cheap enough to call under another lock.
     func enqueue(_ events: [ProviderEvent]) {
         guard !events.isEmpty else { return }
@@ -64,10 +92,7 @@ final class EventFanout: Sendable {
                 }
                 state.queue.append(GateEvent(sequence: state.lastSequence, event: event))
             }
-            if !state.scheduled {
-                state.scheduled = true
-                state.needsScheduling = true
-            }
+            if state.worker != .running { needsWakeup.store(true, ordering: .relaxed) }
             return started
         }
         if startedDropping {
@@ -78,54 +103,94 @@ final class EventFanout: Sendable {
         }
     }
 
-    /// Starts delivery on the executor when events are waiting; call after releasing the lock
-    /// under which they were queued.
+    /// Wakes (or starts) the delivery thread when events wait for it; call after releasing
+    /// the lock under which they were queued.
     func deliver() {
-        let schedule = state.withLockedValue { state in
-            defer { state.needsScheduling = false }
-            return state.needsScheduling
+        guard needsWakeup.exchange(false, ordering: .relaxed) else { return }
+        let before = state.withLockedValue { state in
+            defer { state.worker = .running }
+            return state.worker
         }
-        // A moment's delay gathers the events of many steps into one wake-up of the executor:
-        // under load that is one thread switch per millisecond rather than one per step.
-        if schedule { executor.asyncAfter(deadline: .now() + Self.gathering) { self.run() } }
+        switch before {
+        case .none: Thread.detachNewThread { [self] in deliverUntilIdle() }
+        case .sleeping: wakeup.signal()
+        case .running: break
+        }
     }
-
-    /// How long events gather before the executor delivers them.
-    static let gathering = DispatchTimeInterval.milliseconds(1)
 
     /// Completes once every event queued before the call has reached every observer.
     func flush() async {
         await withCheckedContinuation { continuation in
-            executor.async {
-                self.run()
-                continuation.resume()
+            state.withLockedValue { state in
+                state.flushes.append(continuation)
+                if state.worker != .running { needsWakeup.store(true, ordering: .relaxed) }
             }
+            deliver()
         }
     }
 
-    private func run() {
-        while let (events, observers) = takeBatch() {
-            for event in events {
+    // MARK: The delivery thread
+
+    private func deliverUntilIdle() {
+        usher_name_thread("usher-events")
+        while true {
+            Thread.sleep(forTimeInterval: Self.gathering)
+            // A round that delivered something is followed by another: more is likely coming.
+            if deliverQueued() { continue }
+            guard sleepUntilWoken() else { return }
+        }
+    }
+
+    /// Delivers until the queue is empty; `false` when it was empty from the start.
+    private func deliverQueued() -> Bool {
+        var delivered = false
+        // The queue and this batch trade places: neither is copied nor allocated again.
+        var batch = Deque<GateEvent>()
+        while let observers = take(into: &batch) {
+            delivered = true
+            for event in batch {
                 for observer in observers { observer(event) }
             }
+            batch.removeAll(keepingCapacity: true)
         }
+        return delivered
     }
 
-    private func takeBatch() -> (Deque<GateEvent>, [@Sendable (GateEvent) -> Void])? {
-        let (batch, caughtUp) = state.withLockedValue { state -> ((Deque<GateEvent>, [@Sendable (GateEvent) -> Void])?, Int) in
+    /// Sleeps until ``deliver()`` wakes the thread; `false` when nothing did for ``idleExit``
+    /// and the thread is to end.
+    private func sleepUntilWoken() -> Bool {
+        let idle = state.withLockedValue { state in
+            guard state.queue.isEmpty else { return false }
+            state.worker = .sleeping
+            return true
+        }
+        guard idle else { return true }
+        if wakeup.wait(timeout: .now() + Self.idleExit) == .success { return true }
+        let ending = state.withLockedValue { state in
+            guard state.worker == .sleeping else { return false }
+            state.worker = .none
+            return true
+        }
+        // Woken just as it timed out: the signal is on its way; take it.
+        if !ending { wakeup.wait() }
+        return !ending
+    }
+
+    /// Swaps the queued events into the empty `batch`; the observers to give them to, or `nil`
+    /// when nothing was queued (then the flushes waiting so far are complete).
+    private func take(into batch: inout Deque<GateEvent>) -> [@Sendable (GateEvent) -> Void]? {
+        let (observers, caughtUp, flushes) = state.withLockedValue { state in
             guard !state.queue.isEmpty else {
-                state.scheduled = false
-                state.needsScheduling = false
-                defer { state.dropped = 0 }
-                return (nil, state.dropped)
+                defer { state.dropped = 0; state.flushes = [] }
+                return ([@Sendable (GateEvent) -> Void]?.none, state.dropped, state.flushes)
             }
-            let events = state.queue
-            state.queue.removeAll(keepingCapacity: true)
-            return ((events, state.observers), 0)
+            swap(&state.queue, &batch)
+            return (state.observers, 0, [])
         }
         if caughtUp > 0 {
             logger?.notice("event observers caught up", metadata: ["dropped": "\(caughtUp)"])
         }
-        return batch
+        for flush in flushes { flush.resume() }
+        return observers
     }
 }
