@@ -106,7 +106,7 @@ public final class Gate: Provider {
         to fanout: EventFanout, listeners: [Endpoint], logger: Logger, observer: (@Sendable (GateEvent) -> Void)?
     ) {
         let eventLog = EventLog(logger: logger, listenerNames: listeners.map(\.description))
-        fanout.add { eventLog.record($0.event) }
+        fanout.add({ eventLog.record($0.event) }, demand: EventDemand(eventLog.interest))
         if let observer { fanout.add(observer) }
     }
 
@@ -208,10 +208,11 @@ public final class Gate: Provider {
 
     public var providerConfiguration: ProviderConfiguration { configuration.provider }
 
-    /// Adds an observer of every later event. Events arrive in the order they happened, one at a
-    /// time; an observer may call back into the gate.
-    public func observe(_ observer: @escaping @Sendable (GateEvent) -> Void) {
-        fanout.add(observer)
+    /// Adds an observer of the later events `demand` asks for (and of those others asked for).
+    /// Events arrive in the order they happened, one at a time; an observer may call back into
+    /// the gate.
+    public func observe(_ observer: @escaping @Sendable (GateEvent) -> Void, demand: EventDemand) {
+        fanout.add(observer, demand: demand)
     }
 
     /// The counters, listeners and (unless `includingPending` is `false`, which is cheaper with

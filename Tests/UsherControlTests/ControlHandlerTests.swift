@@ -65,7 +65,7 @@ final class CoreProvider: Provider {
         core.withLock { $0.forget(name, at: .now) != nil }
     }
 
-    func observe(_ observer: @escaping @Sendable (GateEvent) -> Void) {}
+    func observe(_ observer: @escaping @Sendable (GateEvent) -> Void, demand: EventDemand) {}
 }
 
 /// The control plane's line decoder and connection handler on `EmbeddedChannel`s.

@@ -16,7 +16,7 @@ struct EventDeliveryTests {
         return .request(RequestEvent(kind: .arrived, request: request, at: .zero))
     }
 
-    @Test("observers run on the event executor, never on an event loop, in the core's order")
+    @Test("observers run on the event thread, never on an event loop, in the core's order")
     func offTheLoops() async throws {
         let seen = NIOLockedValueBox<[(UInt64, Bool)]>([])
         try await GateHarness.with(GateHarness.configuration(policy: .accept)) { gate, port, _ in
@@ -74,5 +74,36 @@ struct EventDeliveryTests {
         fanout.deliver()
         await fanout.flush()
         #expect(seen.withLockedValue { $0 } == [1, 2])
+    }
+
+    static func evaluation(_ port: Int) -> ProviderEvent {
+        guard case .request(var event) = arrival(port) else { return arrival(port) }
+        event.kind = .evaluated
+        return .request(event)
+    }
+
+    @Test("events no observer asks for are numbered, not queued; a demand that begins gets them from then on")
+    func demand() async {
+        let fanout = EventFanout()
+        let lifecycle = NIOLockedValueBox<[UInt64]>([])
+        let subscriber = NIOLockedValueBox<[UInt64]>([])
+        let subscribers = EventDemand(.all, active: false)
+        fanout.add({ event in lifecycle.withLockedValue { $0.append(event.sequence) } }, demand: EventDemand(.lifecycle))
+        fanout.add({ event in subscriber.withLockedValue { $0.append(event.sequence) } }, demand: subscribers)
+        fanout.enqueue([Self.arrival(1), Self.evaluation(1)])
+        fanout.deliver()
+        await fanout.flush()
+        #expect(lifecycle.withLockedValue { $0 } == [1], "the evaluation (a detail) was not built for anyone")
+        #expect(fanout.lastSequence == 2, "it still has its number")
+        subscribers.begin()
+        fanout.enqueue([Self.arrival(2), Self.evaluation(2)])
+        fanout.deliver()
+        await fanout.flush()
+        #expect(subscriber.withLockedValue { $0 } == [1, 3, 4], "every observer sees what any asked for")
+        subscribers.end()
+        fanout.enqueue([Self.evaluation(3)])
+        fanout.deliver()
+        await fanout.flush()
+        #expect(subscriber.withLockedValue { $0 } == [1, 3, 4])
     }
 }

@@ -82,7 +82,7 @@ public final class ControlServer: Sendable {
             lock.release()
             throw StartError(description: error.description)
         }
-        service.provider.observe { hub.publish($0) }
+        service.provider.observe({ hub.publish($0) }, demand: hub.demand)
         service.host?.observe { hub.publishHost($0) }
         let tick = TimeAmount.nanoseconds(statsInterval.nanosecondsClamped)
         let statsTask = channel.eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in

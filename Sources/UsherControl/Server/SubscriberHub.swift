@@ -19,6 +19,8 @@ final class SubscriberHub: Sendable {
 
     private let state = NIOLockedValueBox(State())
     private let service: ControlService
+    /// Every event while someone subscribes, none for the hub alone otherwise.
+    let demand = EventDemand(.all, active: false)
 
     init(service: ControlService) {
         self.service = service
@@ -29,19 +31,22 @@ final class SubscriberHub: Sendable {
     }
 
     func leave(_ handler: ControlConnectionHandler) {
-        state.withLockedValue { state in
+        let subscribed = state.withLockedValue { state in
             state.connections[ObjectIdentifier(handler)] = nil
-            state.subscribers.remove(ObjectIdentifier(handler))
             state.hostSubscribers.remove(ObjectIdentifier(handler))
+            return state.subscribers.remove(ObjectIdentifier(handler)) != nil
         }
+        if subscribed { demand.end() }
     }
 
-    /// Starts sending events to `handler`; call before taking the subscription's snapshot.
+    /// Starts sending events to `handler`; call before taking the subscription's snapshot (the
+    /// provider builds every event from then on).
     func subscribe(_ handler: ControlConnectionHandler, host: Bool) {
-        state.withLockedValue { state in
-            state.subscribers.insert(ObjectIdentifier(handler))
+        let new = state.withLockedValue { state in
             if host { state.hostSubscribers.insert(ObjectIdentifier(handler)) }
+            return state.subscribers.insert(ObjectIdentifier(handler)).inserted
         }
+        if new { demand.begin() }
     }
 
     func recordMissed(_ count: Int) {

@@ -35,8 +35,16 @@ public protocol Provider: AnyObject, Sendable {
     /// Forgets a remembered decision; `false` when there is none of that name.
     func forget(_ name: String) -> Bool
 
-    /// Adds an observer of every later event. Events arrive one at a time, in the order they
-    /// happened, on the provider's event executor (never on an I/O thread); an observer may call
+    /// Adds an observer of later events: of every event `demand` asks for while it holds, and
+    /// of others that another observer asked for. Events arrive one at a time, in the order they
+    /// happened, on the provider's event thread (never on an I/O thread); an observer may call
     /// back into the provider.
-    func observe(_ observer: @escaping @Sendable (GateEvent) -> Void)
+    func observe(_ observer: @escaping @Sendable (GateEvent) -> Void, demand: EventDemand)
+}
+
+extension Provider {
+    /// Adds an observer of every later event.
+    public func observe(_ observer: @escaping @Sendable (GateEvent) -> Void) {
+        observe(observer, demand: .everything)
+    }
 }

@@ -79,10 +79,13 @@ extension ProviderCore {
             outcomes.append(fallback.outcome)
             decision = fallback.decision
         }
-        live[id]?.outcomes = outcomes
-        live[id]?.ruleStanding = RuleStanding(
+        let standing = RuleStanding(
             waiting: waiting, decided: decision != nil, outcomeCount: outcomes.count,
             evaluatedBytes: request.callerData.bytes.count, facts: request.callerData.facts, tally: tally)
+        updateLive(id) { request in
+            request.outcomes = outcomes
+            request.ruleStanding = standing
+        }
         if let updated = live[id] {
             output.events.append(.request(RequestEvent(kind: .evaluated, request: updated, at: now)))
         }
@@ -130,7 +133,7 @@ extension ProviderCore {
         var reevaluated = 0
         if applyPending {
             for request in pendingRequests where request.state == .pending && request.decider == nil {
-                live[request.id]?.ruleStanding = nil
+                updateLive(request.id) { $0.ruleStanding = nil }
                 evaluateConditions(request.id, at: now, into: &output)
                 reevaluated += 1
             }

@@ -23,9 +23,11 @@ extension ProviderCore {
         case .invalid(let reason):
             refuseProxyHeader(id, reason: reason, at: now, into: &output)
         case .header(let header, let length):
-            live[id]?.proxyProtocol = .received(header)
-            live[id]?.callerData.removeFirst(length)
-            live[id]?.outcomes = []  // the wait is over; the conditions say what follows
+            updateLive(id) { request in
+                request.proxyProtocol = .received(header)
+                request.callerData.removeFirst(length)
+                request.outcomes = []  // the wait is over; the conditions say what follows
+            }
             if let source = header.source?.host { moveSource(of: id, to: source) }
             output.actions.append(.connection(id, .stripProxyHeader(length: length)))
             if let updated = live[id], !updated.callerData.bytes.isEmpty {
@@ -52,7 +54,7 @@ extension ProviderCore {
 
     /// Counts an open connection under its original source instead of the proxy's address.
     private mutating func moveSource(of id: RequestID, to source: String) {
-        live[id]?.source = source
+        updateLive(id) { $0.source = source }
         guard let old = openConnections[id], old != source else { return }
         openConnections[id] = source
         let remaining = (connectionsBySource[old] ?? 1) - 1

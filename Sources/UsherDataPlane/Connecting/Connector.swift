@@ -11,6 +11,8 @@ public final class Connector: ReadinessHandler {
     private let loop: EventLoop
     private var descriptor: Int32
     private var timer: EventLoop.TimerID?
+    /// Where it connects (for the message of a timeout).
+    private var upstream: SocketAddress?
     private var completion: ((Result<Connected, DataPlaneError>) -> Void)?
 
     /// A connected upstream socket, and the events that told so.
@@ -30,6 +32,7 @@ public final class Connector: ReadinessHandler {
         self.loop = loop
         self.descriptor = -1
         self.completion = completion
+        self.upstream = upstream
         do throws(DataPlaneError) {
             descriptor = socket(upstream.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
             guard descriptor >= 0 else { throw DataPlaneError("socket") }
@@ -38,10 +41,9 @@ public final class Connector: ReadinessHandler {
             let result = upstream.withSockaddr { connect(descriptor, $0, $1) }
             guard result == 0 || errno == EINPROGRESS else { throw DataPlaneError("connect \(upstream.endpoint)") }
             try loop.register(descriptor, handler: self)
-            // Cancelled once connected, which lets go of the closure and this connector with it.
-            timer = loop.schedule(in: timeout) { [self] in
-                finish(.failure(DataPlaneError("connect \(upstream.endpoint)", code: ETIMEDOUT)))
-            }
+            // Cancelled once connected, which lets go of the closure and this connector with it;
+            // the connector is all it holds (no closure context to allocate).
+            timer = loop.schedule(in: timeout) { [self] in timedOut() }
         } catch {
             finish(.failure(error))
         }
@@ -75,6 +77,10 @@ public final class Connector: ReadinessHandler {
         guard failed else { return finish(.success(Connected(descriptor: descriptor, events: events))) }
         let code = Socket.pendingError(descriptor)
         finish(.failure(DataPlaneError("connect", code: code == 0 ? ECONNRESET : code)))
+    }
+
+    private func timedOut() {
+        finish(.failure(DataPlaneError("connect \(upstream?.endpoint.description ?? "upstream")", code: ETIMEDOUT)))
     }
 
     private func finish(_ result: Result<Connected, DataPlaneError>) {

@@ -170,7 +170,6 @@ public final class HeldClient: ReadinessHandler {
     private func startRelay(_ upstream: Connector.Connected) {
         phase = .relaying
         events.upstreamConnected()
-        let closed = events.closed
         var readable: Relay.Sides = self.readable ? [.client] : []
         var ending: Relay.Sides = endComing ? [.client] : []
         if upstream.readable { readable.insert(.upstream) }
@@ -179,16 +178,19 @@ public final class HeldClient: ReadinessHandler {
             relay = try Relay(
                 client: descriptor, upstream: upstream.descriptor, loop: loop, pool: pool, replaying: captured[keptFrom...],
                 clientFinishedSending: readTheEnd, readable: readable, ending: ending
-            ) { [self] ending, totals in
-                phase = .closed
-                relay = nil
-                closed((ending, totals))
-            }
+            ) { [self] ending, totals in relayEnded(ending, totals) }
             captured = []
         } catch {
             phase = .closed
-            closed((.failed(.upstream, error.code), Relay.Totals()))
+            events.closed((.failed(.upstream, error.code), Relay.Totals()))
         }
+    }
+
+    /// The relay's end (it holds only this client, so its closure needs no context of its own).
+    private func relayEnded(_ ending: Relay.Ending, _ totals: Relay.Totals) {
+        phase = .closed
+        relay = nil
+        events.closed((ending, totals))
     }
 
     // MARK: Rejecting

@@ -27,9 +27,9 @@ public protocol ReadinessHandler: AnyObject {
 public final class EventLoop: @unchecked Sendable {
     private let epoll: Int32
     private let wakeup: Int32
-    private let tasks = Mutex<[@Sendable () -> Void]>([])
+    private let tasks = Mutex<[Task]>([])
     /// The batch of tasks being run (empty between batches).
-    private var running: [@Sendable () -> Void] = []
+    private var running: [Task] = []
     /// The thread running ``run(threadName:)``, 0 before it starts.
     private let thread = Atomic<UInt>(0)
     /// The loop queued work for itself: it runs before the next wait.
@@ -41,8 +41,18 @@ public final class EventLoop: @unchecked Sendable {
     /// The task of each timer scheduled and neither run nor cancelled: a cancelled timer lets
     /// go of its task (and what the task holds) at once, though its place in the heap stays
     /// until it is due.
-    private var timerTasks: [UInt64: () -> Void] = [:]
+    private var timerTasks: [UInt64: TimerTask] = [:]
     private var nextTimerID: UInt64 = 0
+
+    // A closure in a struct: collections store it as it is, with no thunk (and no allocation)
+    // around it to fit their generic element.
+    private struct Task {
+        let run: @Sendable () -> Void
+    }
+
+    private struct TimerTask {
+        let run: () -> Void
+    }
 
     /// When a task is due, on the loop.
     private struct Timer: Comparable {
@@ -108,7 +118,7 @@ public final class EventLoop: @unchecked Sendable {
     public func schedule(in delay: Duration, _ task: @escaping () -> Void) -> TimerID {
         nextTimerID += 1
         timers.insert(Timer(due: .now + delay, id: nextTimerID))
-        timerTasks[nextTimerID] = task
+        timerTasks[nextTimerID] = TimerTask(run: task)
         return TimerID(value: nextTimerID)
     }
 
@@ -142,7 +152,7 @@ public final class EventLoop: @unchecked Sendable {
         let onLoop = thread.load(ordering: .relaxed) == UInt(pthread_self())
         // A queue that was not empty has its wake-up on the way already.
         let first = tasks.withLock { queue in
-            defer { queue.append(task) }
+            defer { queue.append(Task(run: task)) }
             return queue.isEmpty
         }
         if onLoop {
@@ -207,7 +217,7 @@ public final class EventLoop: @unchecked Sendable {
                 return Int32(min(3_600_000, seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1))
             }
             _ = timers.popMin()
-            timerTasks.removeValue(forKey: first.id)?()
+            timerTasks.removeValue(forKey: first.id)?.run()
         }
         return -1
     }
@@ -216,7 +226,7 @@ public final class EventLoop: @unchecked Sendable {
         tasksFromLoop = false
         // The queue and the batch trade places, so neither is copied nor allocated again.
         tasks.withLock { queue in swap(&queue, &running) }
-        for task in running { task() }
+        for task in running { task.run() }
         running.removeAll(keepingCapacity: true)
     }
 }

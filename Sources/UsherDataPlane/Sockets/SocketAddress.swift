@@ -38,28 +38,27 @@ public struct SocketAddress: Sendable {
 
     var family: Int32 { Int32(storage.ss_family) }
 
-    /// `127.0.0.1:8080`, `[::1]:8080`.
+    /// `127.0.0.1:8080`, `[::1]:8080`. The text is written on the stack: taking a peer's
+    /// address allocates nothing but the string, and not even that for IPv4.
     public var endpoint: Endpoint {
         var storage = self.storage
-        return withUnsafePointer(to: &storage) { pointer in
-            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-            if family == AF_INET6 {
-                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
-                    var bytes = address.pointee.sin6_addr
-                    inet_ntop(AF_INET6, &bytes, &text, socklen_t(text.count))
-                    return Endpoint(host: Self.text(text), port: Int(UInt16(bigEndian: address.pointee.sin6_port)))
+        let family = self.family
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(INET6_ADDRSTRLEN)) { text in
+            withUnsafePointer(to: &storage) { pointer in
+                if family == AF_INET6 {
+                    return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                        var bytes = address.pointee.sin6_addr
+                        let host = inet_ntop(AF_INET6, &bytes, text.baseAddress, socklen_t(text.count)).map { String(cString: $0) }
+                        return Endpoint(host: host ?? "::", port: Int(UInt16(bigEndian: address.pointee.sin6_port)))
+                    }
+                }
+                return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                    var bytes = address.pointee.sin_addr
+                    let host = inet_ntop(AF_INET, &bytes, text.baseAddress, socklen_t(text.count)).map { String(cString: $0) }
+                    return Endpoint(host: host ?? "0.0.0.0", port: Int(UInt16(bigEndian: address.pointee.sin_port)))
                 }
             }
-            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
-                var bytes = address.pointee.sin_addr
-                inet_ntop(AF_INET, &bytes, &text, socklen_t(text.count))
-                return Endpoint(host: Self.text(text), port: Int(UInt16(bigEndian: address.pointee.sin_port)))
-            }
         }
-    }
-
-    private static func text(_ characters: [CChar]) -> String {
-        String(decoding: characters.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Calls `body` with the address as the kernel takes it.

@@ -15,7 +15,7 @@ import Glibc
 /// socket per listener, as the kernel and `ss` show it) and hands each new one to the worker
 /// with the fewest; from then on the connection lives on that worker's loop only. Actions are
 /// queued to the loops under the core's lock, so each loop carries them out in the core's order.
-final class EpollEngine: CoreHost {
+final class EpollEngine: CoreHost, WorkerCommandHandler {
     private struct State {
         var core: ProviderCore
         /// Client connections held (pending or proxied), and the worker of each.
@@ -72,6 +72,7 @@ final class EpollEngine: CoreHost {
         self.connectTimeout = connectTimeout
         self.lingerTimeout = lingerTimeout
         self.logger = logger
+        for worker in workers { worker.handler = self }
     }
 
     // MARK: Listeners
@@ -131,8 +132,7 @@ final class EpollEngine: CoreHost {
                 let index = state.load.indices.min { state.load[$0] < state.load[$1] } ?? 0
                 state.connections[id] = index
                 state.load[index] += 1
-                let worker = workers[index]
-                worker.loop.execute { [self] in hold(accepted.descriptor, as: id, on: worker) }
+                workers[index].post(.hold(descriptor: accepted.descriptor, id: id))
             }
             return (outcome, output)
         }
@@ -197,6 +197,13 @@ final class EpollEngine: CoreHost {
     }
 
     // MARK: Carrying out the core's actions (on the loops)
+
+    func carryOut(_ command: WorkerCommand, on worker: DataPlaneWorker) {
+        switch command {
+        case .hold(let descriptor, let id): hold(descriptor, as: id, on: worker)
+        case .perform(let action, let id): perform(action, on: id, in: worker)
+        }
+    }
 
     private func perform(_ action: ConnectionAction, on id: RequestID, in worker: DataPlaneWorker) {
         guard let held = worker.held[id], let client = held.client else { return }
@@ -326,8 +333,7 @@ final class EpollEngine: CoreHost {
             switch action {
             case .connection(let id, let action):
                 guard let index = state.connections[id] else { continue }
-                let worker = workers[index]
-                worker.loop.execute { [self] in perform(action, on: id, in: worker) }
+                workers[index].post(.perform(action, id: id))
             case .listener(let listener, let action):
                 let order = state.listenerActionCount[listener, default: 0] + 1
                 state.listenerActionCount[listener] = order

@@ -35,6 +35,8 @@ final class EventFanout: Sendable {
 
     private struct State {
         var observers: [@Sendable (GateEvent) -> Void] = []
+        /// What each observer asks for, by its place in `observers`.
+        var demands: [EventDemand] = []
         var queue = Deque<GateEvent>()
         var lastSequence: UInt64 = 0
         var worker = Worker.none
@@ -64,8 +66,12 @@ final class EventFanout: Sendable {
         self.logger = logger
     }
 
-    func add(_ observer: @escaping @Sendable (GateEvent) -> Void) {
-        state.withLockedValue { $0.observers.append(observer) }
+    /// Adds an observer of every event `demand` asks for (and of any another observer asks for).
+    func add(_ observer: @escaping @Sendable (GateEvent) -> Void, demand: EventDemand = .everything) {
+        state.withLockedValue { state in
+            state.observers.append(observer)
+            state.demands.append(demand)
+        }
     }
 
     /// The sequence number of the last event queued so far.
@@ -77,13 +83,18 @@ final class EventFanout: Sendable {
     /// `true` while a delivery thread runs (waiting for events or delivering them).
     var hasDeliveryThread: Bool { state.withLockedValue { $0.worker != .none } }
 
-    /// Numbers events and queues them; cheap enough to call under another lock.
+    /// Numbers events and queues those some observer asks for now; cheap enough to call under
+    /// another lock.
     func enqueue(_ events: [ProviderEvent]) {
         guard !events.isEmpty else { return }
         let startedDropping = state.withLockedValue { state in
             var started = false
+            let wanted = state.demands.reduce(into: EventInterest()) { $0.formUnion($1.current) }
+            var queued = false
             for event in events {
                 state.lastSequence += 1
+                if case .request(let request) = event, !wanted.contains(request.kind.interest) { continue }
+                queued = true
                 guard state.queue.count < capacity else {
                     started = started || state.dropped == 0
                     state.dropped += 1
@@ -92,7 +103,7 @@ final class EventFanout: Sendable {
                 }
                 state.queue.append(GateEvent(sequence: state.lastSequence, event: event))
             }
-            if state.worker != .running { needsWakeup.store(true, ordering: .relaxed) }
+            if queued, state.worker != .running { needsWakeup.store(true, ordering: .relaxed) }
             return started
         }
         if startedDropping {
@@ -133,19 +144,20 @@ final class EventFanout: Sendable {
 
     private func deliverUntilIdle() {
         usher_name_thread("usher-events")
+        // The queue and this batch trade places at each delivery, so that both keep the room
+        // they grew to: events are neither copied nor is their storage allocated again.
+        var batch = Deque<GateEvent>()
         while true {
             Thread.sleep(forTimeInterval: Self.gathering)
             // A round that delivered something is followed by another: more is likely coming.
-            if deliverQueued() { continue }
+            if deliverQueued(using: &batch) { continue }
             guard sleepUntilWoken() else { return }
         }
     }
 
     /// Delivers until the queue is empty; `false` when it was empty from the start.
-    private func deliverQueued() -> Bool {
+    private func deliverQueued(using batch: inout Deque<GateEvent>) -> Bool {
         var delivered = false
-        // The queue and this batch trade places: neither is copied nor allocated again.
-        var batch = Deque<GateEvent>()
         while let observers = take(into: &batch) {
             delivered = true
             for event in batch {

@@ -16,6 +16,15 @@ struct EventLog: Sendable {
         self.listenerNames = listenerNames
     }
 
+    /// The request events it writes lines for at the logger's level.
+    var interest: EventInterest {
+        switch logger.logLevel {
+        case .trace, .debug: .all
+        case .info: .lifecycle
+        default: []
+        }
+    }
+
     /// Writes the log line of one event (nothing for events below the logger's level).
     func record(_ event: ProviderEvent) {
         switch event {

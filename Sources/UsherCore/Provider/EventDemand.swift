@@ -1,0 +1,56 @@
+import Synchronization
+
+/// Which request events an observer needs. Listener and rules events are rare and always
+/// delivered.
+public struct EventInterest: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// A request's steps: arrived, deferred, accepted, rejected, withdrawn, expired…
+    public static let lifecycle = EventInterest(rawValue: 1)
+    /// What led to them: every condition outcome and every new byte of caller data.
+    public static let details = EventInterest(rawValue: 2)
+    public static let all: EventInterest = [.lifecycle, .details]
+}
+
+extension RequestEvent.Kind {
+    /// The interest that asks for events of this kind.
+    public var interest: EventInterest {
+        switch self {
+        case .evaluated, .callerData: .details
+        default: .lifecycle
+        }
+    }
+}
+
+/// An observer's interest and whether it holds now: a provider builds and queues no event that
+/// no observer needs (a gate under load with nobody watching publishes almost nothing), and
+/// still numbers it, so that sequence numbers stay those of every event.
+///
+/// An observer whose need comes and goes (a control server, while it has subscribers) calls
+/// ``begin()`` before it takes the snapshot its events follow, and ``end()`` when the need is
+/// gone; begins and ends nest.
+public final class EventDemand: Sendable {
+    public let interest: EventInterest
+    private let holders: Atomic<Int>
+
+    /// A demand for `interest`, holding from the start when `active`.
+    public init(_ interest: EventInterest, active: Bool = true) {
+        self.interest = interest
+        holders = Atomic(active ? 1 : 0)
+    }
+
+    /// The observer needs its events from now on.
+    public func begin() { holders.add(1, ordering: .sequentiallyConsistent) }
+
+    /// One need fewer; none left: the observer's events are no longer built for it.
+    public func end() { holders.subtract(1, ordering: .sequentiallyConsistent) }
+
+    /// What it asks for now (nothing while no need holds).
+    public var current: EventInterest {
+        holders.load(ordering: .sequentiallyConsistent) > 0 ? interest : []
+    }
+
+    /// Every event, always: an observer that does not say what it needs.
+    public static var everything: EventDemand { EventDemand(.all) }
+}
