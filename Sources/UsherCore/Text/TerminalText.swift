@@ -9,8 +9,28 @@
 /// is not escaped, so `\x1b` in the output may also be those four characters as sent.
 public enum TerminalText {
     /// `text` with every character a terminal could act on written as an escape.
+    public static func escaped(_ text: String) -> String {
+        isPlain(text.utf8) ? text : escapedScalars(text)
+    }
+
+    /// `text` with every character a terminal could act on written as an escape.
+    public static func escaped(_ text: Substring) -> String {
+        isPlain(text.utf8) ? String(text) : escapedScalars(text)
+    }
+
+    /// `text` with every character a terminal could act on written as an escape.
     public static func escaped(_ text: some StringProtocol) -> String {
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return String(text) }
+        isPlain(text.utf8) ? String(text) : escapedScalars(text)
+    }
+
+    /// `true` when every byte is printable ASCII, which needs no escape (most text: checked on
+    /// the contiguous bytes when the string has them).
+    private static func isPlain(_ utf8: some Collection<UInt8>) -> Bool {
+        utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+            ?? utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    private static func escapedScalars(_ text: some StringProtocol) -> String {
         var output = ""
         output.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {

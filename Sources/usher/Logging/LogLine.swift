@@ -25,8 +25,10 @@ enum LogLine {
     /// or holds a space, a quote or `=`.
     static func quotedIfNeeded(_ value: String) -> String {
         let escaped = TerminalText.escaped(value)
-        let plain = !escaped.isEmpty && !escaped.contains { $0 == " " || $0 == "\"" || $0 == "=" }
-        return plain ? escaped : "\"" + escaped.replacing("\"", with: "\\\"") + "\""
+        let plain = !escaped.isEmpty && !escaped.utf8.contains { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D }
+        guard !plain else { return escaped }
+        let inner = escaped.utf8.contains(0x22) ? escaped.replacing("\"", with: "\\\"") : escaped
+        return "\"" + inner + "\""
     }
 
     static func jsonString(_ value: String) -> String {

@@ -30,7 +30,12 @@ private enum StandardStream {
     /// The UTF-8 of `text`, its lines escaped for terminals (``TerminalText``) and each ended by
     /// a newline: the last guard for text that came from outside and was not escaped before.
     static func terminalSafe(_ text: String) -> [UInt8] {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard text.utf8.contains(0x0A) else {
+            var bytes = Array(TerminalText.escaped(text).utf8)
+            bytes.append(0x0A)
+            return bytes
+        }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
             .flatMap { Array(TerminalText.escaped($0).utf8) + [0x0A] }
     }
 
