@@ -349,7 +349,8 @@ printf '%s, %s, %s, %s; %s cores\n\n' "$(nginx -v 2>&1 | sed 's/.*: //')" "$(hap
 header="| measure |"; rule="|---|"
 for column in $columns; do header="$header $column |"; rule="$rule--:|"; done
 header="$header usher-1/HAProxy-1 | usher-2/HAProxy-2 | usher-1/direct |"; rule="$rule--:|--:|--:|"
-ls "$work"/close-* "$work"/redis-GET-* >/dev/null 2>&1 && { echo "$header"; echo "$rule"; }
+# The header when any row follows (one part alone measures only some of them).
+if compgen -G "$work/close-*" >/dev/null || compgen -G "$work/redis-GET-*" >/dev/null; then echo "$header"; echo "$rule"; fi
 for measure in close keepalive keepalive-p50 keepalive-p99 redis-GET redis-GET-p50 redis-SET redis-SET-p50 throughput syscalls; do
   case "$measure" in
     close) label="new connections (req/s)" ;;
