@@ -1,6 +1,7 @@
 // epoll, eventfd, accept4, pipes and splice, and thread names for the data plane: Swift's
-// Glibc module leaves them out. The GNU functions are wrapped in CEpoll.c, which alone defines _GNU_SOURCE: a
-// header that did would make system types differ from those of Swift's Glibc module.
+// Glibc module leaves them out. The GNU functions are wrapped in CEpoll.c, which alone defines
+// _GNU_SOURCE: a header that did would make system types differ from those of Swift's Glibc
+// module.
 #ifndef USHER_CEPOLL_H
 #define USHER_CEPOLL_H
 
