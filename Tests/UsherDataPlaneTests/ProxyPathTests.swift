@@ -90,10 +90,19 @@ struct ProxyPathTests {
 
     @Test("an upstream that refuses: the client is reset, not left waiting")
     func refused() async throws {
-        // A port nothing listens on: a listener bound, then closed.
-        let closed = try ListeningSocket(Endpoint(host: "127.0.0.1", port: 0), backlog: 1)
-        let port = closed.address.port
-        closed.close()
+        // A port nothing listens on, held by a socket bound to it without listening, so that no
+        // test running beside this one can be given it.
+        let reserved = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { Glibc.close(reserved) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(reserved, $0, length) == 0 && getsockname(reserved, $0, &length) == 0 }
+        }
+        try #require(bound, "a port to refuse connections on")
+        let port = Int(UInt16(bigEndian: address.sin_port))
         let proxy = try await AcceptAll(upstream: Endpoint(host: "127.0.0.1", port: port))
         defer { proxy.stop() }
         // The reset may come before the client's own loop has seen its connect complete.
