@@ -172,7 +172,9 @@ final class EventFanout: Sendable {
     /// and the thread is to end.
     private func sleepUntilWoken() -> Bool {
         let idle = state.withLockedValue { state in
-            guard state.queue.isEmpty else { return false }
+            // A flush that came after the last delivery found the thread running and woke
+            // nothing: it is completed by another round, not left waiting for the next event.
+            guard state.queue.isEmpty, state.flushes.isEmpty else { return false }
             state.worker = .sleeping
             return true
         }
