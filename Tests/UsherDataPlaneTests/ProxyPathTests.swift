@@ -22,6 +22,7 @@ struct ProxyPathTests {
         let port: Int
 
         init(upstream: Endpoint) async throws {
+            let upstream = try UsherDataPlane.SocketAddress(upstream)
             let loop = try EventLoop.started()
             self.loop = loop
             let listener = try ListeningSocket(Endpoint(host: "127.0.0.1", port: 0), backlog: 128)

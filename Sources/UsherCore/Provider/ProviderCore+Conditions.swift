@@ -82,11 +82,11 @@ extension ProviderCore {
         let standing = RuleStanding(
             waiting: waiting, decided: decision != nil, outcomeCount: outcomes.count,
             evaluatedBytes: request.callerData.bytes.count, facts: request.callerData.facts, tally: tally)
-        updateLive(id) { request in
+        let updated = updateLive(id) { request in
             request.outcomes = outcomes
             request.ruleStanding = standing
         }
-        if let updated = live[id] {
+        if let updated {
             output.events.append(.request(RequestEvent(kind: .evaluated, request: updated, at: now)))
         }
         if let (chosen, decider) = decision { apply(chosen, to: id, by: decider, at: now, into: &output) }

@@ -353,11 +353,13 @@ public struct ProviderCore: Sendable {
     /// Changes a request in the queue. Through `live[id]?.…` the dictionary's subscript would
     /// allocate a frame for its accessor at every change; taken out and put back, the request
     /// costs two look-ups and no allocation, and is changed in place unless an event still
-    /// shares it.
-    mutating func updateLive(_ id: RequestID, _ change: (inout Request) -> Void) {
-        guard var request = live.removeValue(forKey: id) else { return }
+    /// shares it. The request as changed, or `nil` when it is not in the queue.
+    @discardableResult
+    mutating func updateLive(_ id: RequestID, _ change: (inout Request) -> Void) -> Request? {
+        guard var request = live.removeValue(forKey: id) else { return nil }
         change(&request)
         live[id] = request
+        return request
     }
 
     private func liveRequest(_ id: RequestID) throws(LifecycleError) -> Request {
@@ -367,8 +369,7 @@ public struct ProviderCore: Sendable {
     }
 
     mutating func record(_ outcome: ConditionOutcome, for id: RequestID, into output: inout ProviderOutput) {
-        updateLive(id) { $0.outcomes.append(outcome) }
-        guard let request = live[id] else { return }
+        guard let request = updateLive(id, { $0.outcomes.append(outcome) }) else { return }
         output.events.append(.request(RequestEvent(kind: .evaluated, request: request, at: outcome.at)))
     }
 

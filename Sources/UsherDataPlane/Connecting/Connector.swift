@@ -12,7 +12,7 @@ public final class Connector: ReadinessHandler {
     private var descriptor: Int32
     private var timer: EventLoop.TimerID?
     /// Where it connects (for the message of a timeout).
-    private var upstream: SocketAddress?
+    private let upstream: SocketAddress
     private var completion: ((Result<Connected, DataPlaneError>) -> Void)?
 
     /// A connected upstream socket, and the events that told so.
@@ -49,26 +49,6 @@ public final class Connector: ReadinessHandler {
         }
     }
 
-    /// Starts connecting to `upstream`, a numeric address.
-    @discardableResult
-    public convenience init(
-        to upstream: Endpoint, timeout: Duration, loop: EventLoop,
-        completion: @escaping (Result<Connected, DataPlaneError>) -> Void
-    ) {
-        do throws(DataPlaneError) {
-            self.init(to: try SocketAddress(upstream), timeout: timeout, loop: loop, completion: completion)
-        } catch {
-            self.init(failing: error, loop: loop, completion: completion)
-        }
-    }
-
-    private init(failing error: DataPlaneError, loop: EventLoop, completion: @escaping (Result<Connected, DataPlaneError>) -> Void) {
-        self.loop = loop
-        self.descriptor = -1
-        self.completion = completion
-        finish(.failure(error))
-    }
-
     /// Writable with no error or hang-up is connected (no `SO_ERROR` to read); the events are
     /// handed on, so that the relay knows whether the upstream has spoken already.
     public func ready(_ events: UInt32, tag: Int) {
@@ -80,7 +60,7 @@ public final class Connector: ReadinessHandler {
     }
 
     private func timedOut() {
-        finish(.failure(DataPlaneError("connect \(upstream?.endpoint.description ?? "upstream")", code: ETIMEDOUT)))
+        finish(.failure(DataPlaneError("connect \(upstream.endpoint)", code: ETIMEDOUT)))
     }
 
     private func finish(_ result: Result<Connected, DataPlaneError>) {

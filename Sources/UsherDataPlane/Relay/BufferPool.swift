@@ -2,8 +2,9 @@
 /// them back when it ends, so that the accept path does not allocate once the pool is warm. A
 /// direction that fills its buffer in one read (a large transfer) moves to a pipe of
 /// ``largeSize`` bytes (``Relay`` splices through it), or, when no pipe can be had, to a buffer
-/// of ``largeSize``: fewer, larger reads and writes, while short exchanges keep the small ones. The pool keeps at most ``limit`` idle buffers of each
-/// size; more are freed. One pool belongs to one loop (not thread-safe).
+/// of ``largeSize``: fewer, larger reads and writes, while short exchanges keep the small ones.
+/// The pool keeps at most ``limit`` idle buffers of each size; more are freed. One pool belongs
+/// to one loop (not thread-safe).
 public final class BufferPool {
     public let size: Int
     public let largeSize: Int

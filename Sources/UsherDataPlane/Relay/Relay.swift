@@ -204,19 +204,18 @@ public final class Relay: ReadinessHandler {
     }
 
     /// A direction whose read filled its buffer (a large transfer) moves, once it is empty, to
-    /// a pipe of the large size; without one (descriptors short), to a large buffer.
+    /// a pipe of the large size; without one (descriptors short), to a large buffer, and stays
+    /// with that one.
     private func enlarge(_ index: Int) {
-        guard pipes[index].read < 0 else {
-            directions[index].resize(to: directions[index].capacity)
-            return
-        }
         var readEnd: Int32 = -1, writeEnd: Int32 = -1
         let capacity = usher_pipe(&readEnd, &writeEnd, Int32(pool.largeSize))
-        if capacity > 0, directions[index].resize(to: Int(capacity)) {
+        if capacity > 0 {
             pipes[index] = (readEnd, writeEnd)
+            directions[index].resize(to: Int(capacity))
         } else if buffers[index].count < pool.largeSize {
-            if capacity > 0 { Glibc.close(readEnd); Glibc.close(writeEnd) }
             grow(index)
+        } else {
+            directions[index].resize(to: directions[index].capacity)
         }
     }
 
