@@ -1,7 +1,6 @@
-// epoll, eventfd, accept4, pipes and splice, and thread names for the data plane: Swift's
-// Glibc module leaves them out. The GNU functions are wrapped in CEpoll.c, which alone defines
-// _GNU_SOURCE: a header that did would make system types differ from those of Swift's Glibc
-// module.
+// epoll, eventfd, accept4 and thread names for the data plane: Swift's Glibc module leaves
+// them out. The GNU functions are wrapped in CEpoll.c, which alone defines _GNU_SOURCE: a
+// header that did would make system types differ from those of Swift's Glibc module.
 #ifndef USHER_CEPOLL_H
 #define USHER_CEPOLL_H
 
@@ -20,12 +19,5 @@ int usher_accept4(int descriptor, void *address, unsigned int *length, int flags
 
 /// Names the calling thread (15 bytes at most), as `top -H` and `ps -L` show it.
 void usher_name_thread(const char *name);
-
-/// A non-blocking pipe (O_NONBLOCK | O_CLOEXEC), asked to hold `size` bytes: its capacity in
-/// bytes (what the kernel granted), or -1 when no pipe could be made.
-int usher_pipe(int *read_end, int *write_end, int size);
-
-/// splice(2) with SPLICE_F_MOVE | SPLICE_F_NONBLOCK, no offsets.
-long usher_splice(int from, int to, unsigned long length);
 
 #endif

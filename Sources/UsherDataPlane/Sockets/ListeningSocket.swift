@@ -19,6 +19,10 @@ public struct ListeningSocket: Sendable {
         var one: Int32 = 1
         _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         if reusePort { _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
+        // Accepted sockets inherit it (no system call per connection): a relay writes what it
+        // read at once, and the last bytes of a response must not wait for the client's
+        // delayed acknowledgement (Nagle's algorithm stalled 1 MiB responses by 40 ms).
+        _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         // Like nginx: [::]:PORT takes IPv6 only, so that 0.0.0.0:PORT can be listed beside it.
         if address.family == AF_INET6 { _ = setsockopt(descriptor, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size)) }
         guard address.withSockaddr({ bind(descriptor, $0, $1) }) == 0 else {
