@@ -67,6 +67,7 @@ let package = Package(
             name: "UsherDataPlane",
             dependencies: [
                 "CEpoll", "UsherCore",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),

@@ -1,4 +1,3 @@
-import HeapModule
 import Synchronization
 import CEpoll
 #if canImport(Glibc)
@@ -37,12 +36,7 @@ public final class EventLoop: @unchecked Sendable {
     private var registrations = RegistrationTable()
     private var nextRegistration: UInt32 = 0
     private var stopped = false
-    private var timers = Heap<Timer>()
-    /// The task of each timer scheduled and neither run nor cancelled: a cancelled timer lets
-    /// go of its task (and what the task holds) at once, though its place in the heap stays
-    /// until it is due.
-    private var timerTasks: [UInt64: TimerTask] = [:]
-    private var nextTimerID: UInt64 = 0
+    private var timers = TimerQueue<ContinuousClock.Instant>()
 
     // A closure in a struct: collections store it as it is, with no thunk (and no allocation)
     // around it to fit their generic element.
@@ -50,21 +44,9 @@ public final class EventLoop: @unchecked Sendable {
         let run: @Sendable () -> Void
     }
 
-    private struct TimerTask {
-        let run: () -> Void
-    }
-
-    /// When a task is due, on the loop.
-    private struct Timer: Comparable {
-        let due: ContinuousClock.Instant
-        let id: UInt64
-        static func < (a: Timer, b: Timer) -> Bool { (a.due, a.id) < (b.due, b.id) }
-    }
-
     /// A scheduled task, to cancel it.
-    public struct TimerID: Hashable, Sendable {
-        let value: UInt64
-    }
+    public typealias TimerID = TimerQueue<ContinuousClock.Instant>.TimerID
+
     /// Descriptors watched now (the eventfd not counted).
     public var registered: Int { registrations.count }
 
@@ -116,15 +98,12 @@ public final class EventLoop: @unchecked Sendable {
     /// Runs `task` on the loop after `delay`; on the loop's thread only.
     @discardableResult
     public func schedule(in delay: Duration, _ task: @escaping () -> Void) -> TimerID {
-        nextTimerID += 1
-        timers.insert(Timer(due: .now + delay, id: nextTimerID))
-        timerTasks[nextTimerID] = TimerTask(run: task)
-        return TimerID(value: nextTimerID)
+        timers.schedule(at: .now + delay, task)
     }
 
     /// Cancels a task ``schedule(in:_:)`` has not run yet, and lets go of it.
     public func cancel(_ timer: TimerID) {
-        timerTasks[timer.value] = nil
+        timers.cancel(timer)
     }
 
     /// Stops watching `descriptor`, which stays open.
@@ -206,20 +185,12 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Runs the timers that are due; the milliseconds until the next one (-1: none).
     private func runDueTimers() -> Int32 {
-        while let first = timers.min {
-            guard timerTasks[first.id] != nil else {
-                _ = timers.popMin()
-                continue
-            }
-            let left = first.due - .now
-            guard left <= .zero else {
-                let (seconds, attoseconds) = left.components
-                return Int32(min(3_600_000, seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1))
-            }
-            _ = timers.popMin()
-            timerTasks.removeValue(forKey: first.id)?.run()
-        }
-        return -1
+        guard timers.count > 0 else { return -1 }
+        let now = ContinuousClock.now
+        while let task = timers.popDue(at: now) { task() }
+        guard let next = timers.nextDue() else { return -1 }
+        let (seconds, attoseconds) = (next - .now).components
+        return Int32(min(3_600_000, max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)))
     }
 
     private func runTasks() {
