@@ -123,13 +123,21 @@ public final class Gate: Provider {
                 lingerTimeout: configuration.lingerTimeout, events: fanout, logger: logger)
             let requested = zip(configuration.listeners, listening).map { ($0, Endpoint($1) ?? $0.endpoint) }
             for (listener, _) in requested { logClamp(listener, somaxconn: configuration.somaxconn, logger: logger) }
-            let endpoints = try await engine.bind(requested, somaxconn: configuration.somaxconn)
+            let endpoints: [Endpoint]
             var bound: [SocketAddress] = []
-            for (index, endpoint) in endpoints.enumerated() {
-                let backlog = Backlog(requested: configuration.listeners[index].backlog, somaxconn: configuration.somaxconn)
-                engine.listener(ListenerID(index), isBoundTo: endpoint, backlog: backlog.effective)
-                logger.info("listening", metadata: ["listener": "\(endpoint)", "backlog": "\(backlog.effective)"])
-                bound.append(try SocketAddress(ipAddress: endpoint.host, port: endpoint.port))
+            do {
+                endpoints = try await engine.bind(requested, somaxconn: configuration.somaxconn)
+                for (index, endpoint) in endpoints.enumerated() {
+                    let backlog = Backlog(requested: configuration.listeners[index].backlog, somaxconn: configuration.somaxconn)
+                    engine.listener(ListenerID(index), isBoundTo: endpoint, backlog: backlog.effective)
+                    logger.info("listening", metadata: ["listener": "\(endpoint)", "backlog": "\(backlog.effective)"])
+                    bound.append(try SocketAddress(ipAddress: endpoint.host, port: endpoint.port))
+                }
+            } catch {
+                // Nothing stays open, and the loops' threads end.
+                await engine.stopListening()
+                _ = await engine.drain(.zero)
+                throw error
             }
             addObservers(to: fanout, listeners: endpoints, logger: logger, observer: observer)
             await engine.startAccepting()
@@ -257,6 +265,13 @@ public final class Gate: Provider {
         case .swiftNIO(let driver, _): driver.snapshot(includingPending: includingPending)
         case .epoll(let engine): engine.snapshot(includingPending: includingPending)
         }
+    }
+
+    /// On the data plane, the connection objects its workers hold (one per client connection
+    /// open); `nil` on SwiftNIO's channels.
+    var dataPlaneConnectionObjects: Int? {
+        guard case .epoll(let engine) = engine else { return nil }
+        return engine.connectionObjects
     }
 
     /// Decides a pending or deferred request; `extendingTimeout` moves the pending timeout of a

@@ -21,6 +21,17 @@ public struct RequestID: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public var description: String { "r\(sequence)" }
 
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(sequence)
+    }
+
+    /// One word, hashed in one step as the standard library's integers are (no hasher to set
+    /// up and finalize): the core and the data plane look requests up by ID several times per
+    /// connection.
+    public func _rawHashValue(seed: Int) -> Int {
+        sequence._rawHashValue(seed: seed)
+    }
+
     public static func < (lhs: RequestID, rhs: RequestID) -> Bool { lhs.sequence < rhs.sequence }
 }
 

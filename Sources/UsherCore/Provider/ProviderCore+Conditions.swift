@@ -41,10 +41,11 @@ extension CallerData {
 
 extension ProviderCore {
     /// Evaluates the remembered decisions, then the rules, then the default (the `[default]`
-    /// action, or the policy), and applies what decided. The outcomes replace those of an
-    /// earlier evaluation of the same request.
-    mutating func evaluateConditions(_ id: RequestID, at now: Moment, into output: inout ProviderOutput) {
-        guard let request = live[id], !request.isAwaitingProxyHeader else { return }
+    /// action, or the policy), and applies what decided, to a request taken out of the queue.
+    /// The outcomes replace those of an earlier evaluation of the same request.
+    mutating func evaluateConditions(_ request: inout Request, at now: Moment, into output: inout ProviderOutput) {
+        guard !request.isAwaitingProxyHeader else { return }
+        let id = request.id
         let inspectEnd = request.arrivedAt + rules.inspectDelay
         let mayWait = !request.callerFinishedSending && now < inspectEnd
         var tally = request.ruleStanding?.tally ?? RequestTally()
@@ -82,14 +83,10 @@ extension ProviderCore {
         let standing = RuleStanding(
             waiting: waiting, decided: decision != nil, outcomeCount: outcomes.count,
             evaluatedBytes: request.callerData.bytes.count, facts: request.callerData.facts, tally: tally)
-        let updated = updateLive(id) { request in
-            request.outcomes = outcomes
-            request.ruleStanding = standing
-        }
-        if let updated {
-            output.events.append(.request(RequestEvent(kind: .evaluated, request: updated, at: now)))
-        }
-        if let (chosen, decider) = decision { apply(chosen, to: id, by: decider, at: now, into: &output) }
+        request.outcomes = outcomes
+        request.ruleStanding = standing
+        publish(.evaluated, request, at: now, into: &output)
+        if let (chosen, decider) = decision { apply(chosen, to: &request, by: decider, at: now, into: &output) }
     }
 
     /// The `[default]` action of the rules file, else the policy.
@@ -133,8 +130,10 @@ extension ProviderCore {
         var reevaluated = 0
         if applyPending {
             for request in pendingRequests where request.state == .pending && request.decider == nil {
-                updateLive(request.id) { $0.ruleStanding = nil }
-                evaluateConditions(request.id, at: now, into: &output)
+                changeLive(request.id) { core, request in
+                    request.ruleStanding = nil
+                    core.evaluateConditions(&request, at: now, into: &output)
+                }
                 reevaluated += 1
             }
         }

@@ -13,48 +13,46 @@ extension ProviderCore {
         return true
     }
 
-    /// Reads the header from the caller data so far: once whole, it names the source, leaves
-    /// the conditions to decide, and is stripped; a malformed one closes the connection.
-    mutating func readProxyHeader(_ id: RequestID, at now: Moment, into output: inout ProviderOutput) {
-        guard let request = live[id], request.isAwaitingProxyHeader, request.state == .pending else { return }
+    /// Reads the header from the caller data so far (of a request taken out of the queue): once
+    /// whole, it names the source, leaves the conditions to decide, and is stripped; a
+    /// malformed one closes the connection.
+    mutating func readProxyHeader(_ request: inout Request, at now: Moment, into output: inout ProviderOutput) {
+        guard request.isAwaitingProxyHeader, request.state == .pending else { return }
         switch ProxyHeader.read(request.callerData.bytes) {
         case .incomplete:
             return
         case .invalid(let reason):
-            refuseProxyHeader(id, reason: reason, at: now, into: &output)
+            refuseProxyHeader(&request, reason: reason, at: now, into: &output)
         case .header(let header, let length):
-            updateLive(id) { request in
-                request.proxyProtocol = .received(header)
-                request.callerData.removeFirst(length)
-                request.outcomes = []  // the wait is over; the conditions say what follows
-            }
-            if let source = header.source?.host { moveSource(of: id, to: source) }
-            output.actions.append(.connection(id, .stripProxyHeader(length: length)))
-            if let updated = live[id], !updated.callerData.bytes.isEmpty {
-                output.events.append(.request(RequestEvent(kind: .callerData, request: updated, at: now)))
-            }
-            evaluateConditions(id, at: now, into: &output)
+            request.proxyProtocol = .received(header)
+            request.callerData.removeFirst(length)
+            request.outcomes = []  // the wait is over; the conditions say what follows
+            if let source = header.source?.host { moveSource(of: &request, to: source) }
+            output.actions.append(.connection(request.id, .stripProxyHeader(length: length)))
+            if !request.callerData.bytes.isEmpty { publish(.callerData, request, at: now, into: &output) }
+            evaluateConditions(&request, at: now, into: &output)
         }
     }
 
     /// Closes the connection of a trusted proxy that sent no valid header in time.
-    mutating func refuseProxyHeader(_ id: RequestID, reason: String, at now: Moment, into output: inout ProviderOutput) {
-        guard live[id]?.isAwaitingProxyHeader == true else { return }
+    mutating func refuseProxyHeader(_ request: inout Request, reason: String, at now: Moment, into output: inout ProviderOutput) {
+        guard request.isAwaitingProxyHeader else { return }
         let decision = Decision.reject(.close)
         record(ConditionOutcome(condition: Decider.proxyProtocol.conditionName, verdict: .decided(decision),
-                                reason: reason, at: now), for: id, into: &output)
-        apply(decision, to: id, by: .proxyProtocol, at: now, into: &output)
+                                reason: reason, at: now), in: &request, into: &output)
+        apply(decision, to: &request, by: .proxyProtocol, at: now, into: &output)
     }
 
     /// The time for the header is over.
-    mutating func proxyHeaderTimedOut(_ id: RequestID, at now: Moment, into output: inout ProviderOutput) {
+    mutating func proxyHeaderTimedOut(_ request: inout Request, at now: Moment, into output: inout ProviderOutput) {
         let waited = DurationText.format(configuration.proxyHeaderTimeout)
-        refuseProxyHeader(id, reason: "no complete PROXY header within \(waited)", at: now, into: &output)
+        refuseProxyHeader(&request, reason: "no complete PROXY header within \(waited)", at: now, into: &output)
     }
 
     /// Counts an open connection under its original source instead of the proxy's address.
-    private mutating func moveSource(of id: RequestID, to source: String) {
-        updateLive(id) { $0.source = source }
+    private mutating func moveSource(of request: inout Request, to source: String) {
+        request.source = source
+        let id = request.id
         guard let old = openConnections[id], old != source else { return }
         openConnections[id] = source
         let remaining = (connectionsBySource[old] ?? 1) - 1

@@ -26,6 +26,10 @@ public struct ProviderCore: Sendable {
     public internal(set) var ruleState = RuleState()
     /// The host's local time at a moment, for rules with a `time` window.
     let localTime: @Sendable (Moment) -> LocalTime
+    /// The request events observers need now (the IO layer says so before each step): the
+    /// others are only counted, in ``ProviderOutput/unbuiltEvents``, so that a gate nobody
+    /// watches closely builds no event per request, and its requests are not shared with one.
+    public var eventInterest: EventInterest = .all
 
     var live: [RequestID: Request] = [:]
     /// Every arrived request whose client connection the IO layer has not reported closed, with
@@ -127,7 +131,7 @@ public struct ProviderCore: Sendable {
         listeners[request.listener.index].counters.recordOverflow()
         finished.insert(request)
         output.actions.append(.connection(request.id, .reject(.reset)))
-        output.events.append(.request(RequestEvent(kind: .overflowed, request: request, at: now)))
+        publish(.overflowed, request, at: now, into: &output)
     }
 
     private func overflowReason(for listener: ListenerID) -> String {
@@ -139,7 +143,7 @@ public struct ProviderCore: Sendable {
 
     private mutating func queue(_ request: inout Request, at now: Moment, into output: inout ProviderOutput) {
         // Arrived, evaluated and often decided: room for them at once, not grown one by one.
-        output.events.reserveCapacity(4)
+        if !eventInterest.isEmpty { output.events.reserveCapacity(4) }
         request.record(event: .queue, decider: nil)
         if let timeout = configuration.pendingTimeout {
             let deadline = now + timeout
@@ -149,16 +153,16 @@ public struct ProviderCore: Sendable {
         let awaitsHeader = awaitProxyHeader(&request, at: now)
         counters.recordQueued()
         listeners[request.listener.index].counters.recordQueued()
-        live[request.id] = request
-        let requests = live
-        deadlines.dropStale { Self.isCurrent($0, in: requests) }
-        output.events.append(.request(RequestEvent(kind: .arrived, request: request, at: now)))
+        publish(.arrived, request, at: now, into: &output)
         pauseIfNeeded(request.listener, at: now, into: &output)
         if isShuttingDown {
-            applyTimeout(request.id, by: .shutdown, at: now, into: &output)
+            applyTimeout(&request, by: .shutdown, at: now, into: &output)
         } else if !awaitsHeader {
-            evaluateConditions(request.id, at: now, into: &output)
+            evaluateConditions(&request, at: now, into: &output)
         }
+        putBack(request)
+        let requests = live
+        deadlines.dropStale { Self.isCurrent($0, in: requests) }
     }
 
     // MARK: Decisions
@@ -171,7 +175,8 @@ public struct ProviderCore: Sendable {
         _ id: RequestID, _ decision: Decision, by decider: Decider, reason: String? = nil,
         extendingTimeout: Bool = false, at now: Moment
     ) throws(LifecycleError) -> ProviderOutput {
-        let request = try liveRequest(id)
+        var request = try takeLive(id)
+        defer { putBack(request) }
         guard request.state.isUndecided else {
             if case .admitting = request.state { throw .alreadyDecided(id, request.state, by: request.decider) }
             throw .illegalTransition(id, from: request.state, event: decision.lifecycleEvent(at: now))
@@ -180,15 +185,15 @@ public struct ProviderCore: Sendable {
             guard case .reject = decision else { throw .awaitingProxyHeader(id) }
         }
         if extendingTimeout, case .deferral(let duration) = decision, let deadline = request.timeoutDeadline {
-            updateLive(id) { $0.timeoutDeadline = deadline + duration }
+            request.timeoutDeadline = deadline + duration
             deadlines.insert(Deadline(at: deadline + duration, id: id, kind: .timeout))
         }
         var output = ProviderOutput()
         let outcome = ConditionOutcome(
             condition: decider.conditionName, verdict: .decided(decision),
             reason: reason ?? decider.description, at: now)
-        record(outcome, for: id, into: &output)
-        apply(decision, to: id, by: decider, at: now, into: &output)
+        record(outcome, in: &request, into: &output)
+        apply(decision, to: &request, by: decider, at: now, into: &output)
         return output
     }
 
@@ -199,21 +204,22 @@ public struct ProviderCore: Sendable {
     public mutating func received(
         _ bytes: some Collection<UInt8>, for id: RequestID, at now: Moment
     ) throws(LifecycleError) -> ProviderOutput {
-        let request = try liveRequest(id)
+        var request = try takeLive(id)
+        defer { putBack(request) }
         let before = request.callerData.bytes.count
         guard request.state.isUndecided || request.isAwaitingProxyHeader else {
-            updateLive(id) { $0.callerData.count(bytes.count) }
+            request.callerData.count(bytes.count)
             return ProviderOutput()
         }
-        updateLive(id) { $0.callerData.append(bytes) }
+        request.callerData.append(bytes)
         var output = ProviderOutput()
         if request.isAwaitingProxyHeader {
-            readProxyHeader(id, at: now, into: &output)
+            readProxyHeader(&request, at: now, into: &output)
             return output
         }
-        if let request = live[id], request.callerData.bytes.count > before, request.state.isUndecided {
-            output.events.append(.request(RequestEvent(kind: .callerData, request: request, at: now)))
-            if needsEvaluation(request) { evaluateConditions(id, at: now, into: &output) }
+        if request.callerData.bytes.count > before, request.state.isUndecided {
+            publish(.callerData, request, at: now, into: &output)
+            if needsEvaluation(request) { evaluateConditions(&request, at: now, into: &output) }
         }
         return output
     }
@@ -224,27 +230,33 @@ public struct ProviderCore: Sendable {
     /// ``HalfClosePolicy/withdraw`` was withdrawn: the output closes the connection. A request
     /// already finished has its action under way, which ends the connection.
     public mutating func callerFinishedSending(_ id: RequestID, at now: Moment) -> ProviderOutput {
-        guard let request = live[id] else { return ProviderOutput() }
+        guard var request = live.removeValue(forKey: id) else { return ProviderOutput() }
+        defer { putBack(request) }
+        var output = ProviderOutput()
         switch (request.state, configuration.halfClose) {
         case (.pending, .withdraw), (.deferred, .withdraw):
-            var output = (try? withdraw(id, at: now)) ?? ProviderOutput()
+            try? withdraw(&request, at: now, into: &output)
             output.actions.append(.connection(id, .close))
-            return output
         default:
-            updateLive(id) { $0.callerFinishedSending = true }
-            var output = ProviderOutput()
+            request.callerFinishedSending = true
             if request.isAwaitingProxyHeader {
-                refuseProxyHeader(id, reason: "the proxy stopped sending before a complete PROXY header", at: now, into: &output)
-            } else if let request = live[id], request.isWaitingForRules { evaluateConditions(id, at: now, into: &output) }
-            return output
+                refuseProxyHeader(&request, reason: "the proxy stopped sending before a complete PROXY header", at: now, into: &output)
+            } else if request.isWaitingForRules {
+                evaluateConditions(&request, at: now, into: &output)
+            }
         }
+        return output
     }
 
     /// The IO layer closed a client connection, for whatever reason. A request still pending was
     /// withdrawn by its client; either way the connection no longer counts against
     /// `maxConnections`.
     public mutating func connectionClosed(_ id: RequestID, at now: Moment) -> ProviderOutput {
-        var output = (try? withdraw(id, at: now)) ?? ProviderOutput()
+        var output = ProviderOutput()
+        if var request = live.removeValue(forKey: id) {
+            try? withdraw(&request, at: now, into: &output)
+            putBack(request)
+        }
         if let source = openConnections.removeValue(forKey: id) {
             let remaining = (connectionsBySource[source] ?? 1) - 1
             connectionsBySource[source] = remaining > 0 ? remaining : nil
@@ -258,17 +270,26 @@ public struct ProviderCore: Sendable {
     /// The client closed or reset the connection. A deferral is not a decision: the client,
     /// not whoever deferred it, ended a deferred request (an accepted one keeps its decider).
     public mutating func withdraw(_ id: RequestID, at now: Moment) throws(LifecycleError) -> ProviderOutput {
-        var request = try liveRequest(id)
-        if case .deferred = request.state { request.decider = nil }
-        try request.apply(.withdraw)
+        var request = try takeLive(id)
+        defer { putBack(request) }
         var output = ProviderOutput()
-        finish(request, kind: .withdrawn, at: now, into: &output)
+        try withdraw(&request, at: now, into: &output)
         return output
+    }
+
+    private mutating func withdraw(
+        _ request: inout Request, at now: Moment, into output: inout ProviderOutput
+    ) throws(LifecycleError) {
+        let wasDeferred = if case .deferred = request.state { true } else { false }
+        try request.apply(.withdraw)
+        if wasDeferred { request.decider = nil }
+        finish(request, kind: .withdrawn, at: now, into: &output)
     }
 
     /// The upstream connection of an admitting request is up.
     public mutating func upstreamConnected(_ id: RequestID, at now: Moment) throws(LifecycleError) -> ProviderOutput {
-        var request = try liveRequest(id)
+        var request = try takeLive(id)
+        defer { putBack(request) }
         try request.apply(.upstreamConnected)
         var output = ProviderOutput()
         let kind: RequestEvent.Kind = request.state == .accepted ? .accepted : .expired(.accept)
@@ -280,7 +301,8 @@ public struct ProviderCore: Sendable {
     public mutating func upstreamFailed(
         _ id: RequestID, reason: String, at now: Moment
     ) throws(LifecycleError) -> ProviderOutput {
-        var request = try liveRequest(id)
+        var request = try takeLive(id)
+        defer { putBack(request) }
         try request.apply(.upstreamFailed)
         request.decider = .upstream
         request.outcomes.append(ConditionOutcome(
@@ -303,20 +325,21 @@ public struct ProviderCore: Sendable {
     }
 
     private mutating func fire(_ due: Deadline, at now: Moment, into output: inout ProviderOutput) {
-        guard let request = live[due.id] else { return }
+        guard var request = live.removeValue(forKey: due.id) else { return }
+        defer { putBack(request) }
         switch (due.kind, request.state) {
         case (.timeout, .pending) where request.timeoutDeadline == due.at:
-            applyTimeout(due.id, by: .timeout, at: now, into: &output)
+            applyTimeout(&request, by: .timeout, at: now, into: &output)
         case (.inspectEnd, .pending) where request.isWaitingForRules:
-            evaluateConditions(due.id, at: now, into: &output)
+            evaluateConditions(&request, at: now, into: &output)
         case (.proxyHeaderEnd, .pending) where request.isAwaitingProxyHeader:
-            proxyHeaderTimedOut(due.id, at: now, into: &output)
+            proxyHeaderTimedOut(&request, at: now, into: &output)
         case (.deferralEnd, .deferred(let until)) where until == due.at:
             if let timeout = request.timeoutDeadline, timeout <= now {
-                applyTimeout(due.id, by: .timeout, at: now, into: &output)
+                applyTimeout(&request, by: .timeout, at: now, into: &output)
             } else {
-                updateLive(due.id) { $0.decider = nil }  // pending again: nobody has decided
-                transition(due.id, .deferralEnded, at: now, event: .undeferred, into: &output)
+                request.decider = nil  // pending again: nobody has decided
+                transition(&request, .deferralEnded, at: now, event: .undeferred, into: &output)
             }
         default:
             break  // a stale timer: the request moved on since it was set
@@ -331,7 +354,7 @@ public struct ProviderCore: Sendable {
         isShuttingDown = true
         var output = ProviderOutput()
         for request in pendingRequests where request.state.isUndecided {
-            applyTimeout(request.id, by: .shutdown, at: now, into: &output)
+            changeLive(request.id) { core, request in core.applyTimeout(&request, by: .shutdown, at: now, into: &output) }
         }
         return output
     }
@@ -350,51 +373,64 @@ public struct ProviderCore: Sendable {
         }
     }
 
-    /// Changes a request in the queue. Through `live[id]?.…` the dictionary's subscript would
-    /// allocate a frame for its accessor at every change; taken out and put back, the request
-    /// costs two look-ups and no allocation, and is changed in place unless an event still
-    /// shares it. The request as changed, or `nil` when it is not in the queue.
-    @discardableResult
-    mutating func updateLive(_ id: RequestID, _ change: (inout Request) -> Void) -> Request? {
-        guard var request = live.removeValue(forKey: id) else { return nil }
-        change(&request)
-        live[id] = request
-        return request
-    }
-
-    private func liveRequest(_ id: RequestID) throws(LifecycleError) -> Request {
-        if let request = live[id] { return request }
+    /// Takes a request out of the queue to change it: changed in place (no copy of what it
+    /// holds), it costs one look-up to take and one to put back (``putBack(_:)``), however many
+    /// steps change it. Throws when it is not in the queue.
+    private mutating func takeLive(_ id: RequestID) throws(LifecycleError) -> Request {
+        if let request = live.removeValue(forKey: id) { return request }
         if let done = finished[id] { throw .alreadyDecided(id, done.state, by: done.decider) }
         throw .unknownRequest(id)
     }
 
-    mutating func record(_ outcome: ConditionOutcome, for id: RequestID, into output: inout ProviderOutput) {
-        guard let request = updateLive(id, { $0.outcomes.append(outcome) }) else { return }
-        output.events.append(.request(RequestEvent(kind: .evaluated, request: request, at: outcome.at)))
+    /// Puts a request taken out of the queue back, unless it has finished (then it is among the
+    /// finished ones already).
+    mutating func putBack(_ request: Request) {
+        if !request.state.isFinished { live[request.id] = request }
+    }
+
+    /// Takes a request out of the queue, changes it, and puts it back; nothing when it is not
+    /// in the queue.
+    mutating func changeLive(_ id: RequestID, _ change: (inout ProviderCore, inout Request) -> Void) {
+        guard var request = live.removeValue(forKey: id) else { return }
+        change(&self, &request)
+        putBack(request)
+    }
+
+    /// Adds a request event to the output when observers need its kind; only counts it otherwise.
+    func publish(_ kind: RequestEvent.Kind, _ request: Request, at now: Moment, into output: inout ProviderOutput) {
+        if eventInterest.contains(kind.interest) {
+            output.events.append(.request(RequestEvent(kind: kind, request: request, at: now)))
+        } else {
+            output.unbuiltEvents += 1
+        }
+    }
+
+    mutating func record(_ outcome: ConditionOutcome, in request: inout Request, into output: inout ProviderOutput) {
+        request.outcomes.append(outcome)
+        publish(.evaluated, request, at: outcome.at, into: &output)
     }
 
     mutating func apply(
-        _ decision: Decision, to id: RequestID, by decider: Decider, at now: Moment, into output: inout ProviderOutput
+        _ decision: Decision, to request: inout Request, by decider: Decider, at now: Moment, into output: inout ProviderOutput
     ) {
-        updateLive(id) { $0.decider = decider }
+        request.decider = decider
         switch decision {
         case .accept:
-            transition(id, .accept, at: now, event: nil, into: &output)
-            output.actions.append(.connection(id, .connectUpstream))
+            transition(&request, .accept, at: now, event: nil, into: &output)
+            output.actions.append(.connection(request.id, .connectUpstream))
         case .reject(let rejection):
-            output.actions.append(.connection(id, .reject(rejection)))
-            transition(id, .reject(rejection.mode), at: now, event: .rejected(rejection.mode), into: &output)
+            output.actions.append(.connection(request.id, .reject(rejection)))
+            transition(&request, .reject(rejection.mode), at: now, event: .rejected(rejection.mode), into: &output)
         case .deferral(let duration):
             let until = now + duration
-            deadlines.insert(Deadline(at: until, id: id, kind: .deferralEnd))
-            transition(id, .deferral(until: until), at: now, event: .deferred(until: until), into: &output)
+            deadlines.insert(Deadline(at: until, id: request.id, kind: .deferralEnd))
+            transition(&request, .deferral(until: until), at: now, event: .deferred(until: until), into: &output)
         }
     }
 
     private mutating func applyTimeout(
-        _ id: RequestID, by decider: Decider, at now: Moment, into output: inout ProviderOutput
+        _ request: inout Request, by decider: Decider, at now: Moment, into output: inout ProviderOutput
     ) {
-        guard let request = live[id] else { return }
         // A request still awaiting its PROXY header has nothing an upstream may see: it is closed.
         let action = request.isAwaitingProxyHeader ? .reject : configuration.timeoutAction
         let rejection = request.isAwaitingProxyHeader ? .close : configuration.defaultRejection
@@ -402,47 +438,40 @@ public struct ProviderCore: Sendable {
         let waited = DurationText.format(request.age(at: now))
         let reason = decider == .shutdown ? "usher is stopping" : "pending \(waited) without a decision"
         record(ConditionOutcome(condition: decider.conditionName, verdict: .decided(decision), reason: reason, at: now),
-               for: id, into: &output)
-        updateLive(id) { $0.decider = decider }
+               in: &request, into: &output)
+        request.decider = decider
         switch action {
         case .accept:
-            transition(id, .timeout(.accept), at: now, event: nil, into: &output)
-            output.actions.append(.connection(id, .connectUpstream))
+            transition(&request, .timeout(.accept), at: now, event: nil, into: &output)
+            output.actions.append(.connection(request.id, .connectUpstream))
         case .reject:
-            output.actions.append(.connection(id, .reject(rejection)))
-            transition(id, .timeout(.reject), at: now, event: .expired(.reject), into: &output)
+            output.actions.append(.connection(request.id, .reject(rejection)))
+            transition(&request, .timeout(.reject), at: now, event: .expired(.reject), into: &output)
         }
     }
 
-    /// Applies an event the core itself chose (so it is legal), then finishes or stores the
-    /// request and publishes `event`.
+    /// Applies an event the core itself chose (so it is legal) to a request taken out of the
+    /// queue, then finishes it or publishes `event`.
     private mutating func transition(
-        _ id: RequestID, _ lifecycleEvent: LifecycleEvent, at now: Moment,
+        _ request: inout Request, _ lifecycleEvent: LifecycleEvent, at now: Moment,
         event: RequestEvent.Kind?, into output: inout ProviderOutput
     ) {
-        // Out of the queue while it changes: changed in place unless an event shares it.
-        guard var request = live.removeValue(forKey: id) else { return }
         request.record(event: lifecycleEvent, decider: request.decider)
         if request.state.isFinished {
             finish(request, kind: event, at: now, into: &output)
-            return
-        }
-        live[id] = request
-        if let event {
-            output.events.append(.request(RequestEvent(kind: event, request: request, at: now)))
+        } else if let event {
+            publish(event, request, at: now, into: &output)
         }
     }
 
+    /// Records a request taken out of the queue as finished (``putBack(_:)`` leaves it out).
     private mutating func finish(
         _ request: Request, kind: RequestEvent.Kind?, at now: Moment, into output: inout ProviderOutput
     ) {
-        live[request.id] = nil
         finished.insert(request)
         counters.recordFinished(request.state)
         listeners[request.listener.index].counters.recordFinished(request.state)
-        if let kind {
-            output.events.append(.request(RequestEvent(kind: kind, request: request, at: now)))
-        }
+        if let kind { publish(kind, request, at: now, into: &output) }
         resumeIfRoom(request.listener, at: now, into: &output)
     }
 

@@ -2,6 +2,9 @@
 public struct ProviderOutput: Hashable, Sendable {
     public var actions: [GateAction] = []
     public var events: [ProviderEvent] = []
+    /// Request events that happened but were not built: no observer needed their kind
+    /// (``ProviderCore/eventInterest``). They count in the sequence of events all the same.
+    public var unbuiltEvents = 0
 
     public init(actions: [GateAction] = [], events: [ProviderEvent] = []) {
         self.actions = actions
@@ -11,6 +14,7 @@ public struct ProviderOutput: Hashable, Sendable {
     mutating func append(contentsOf other: ProviderOutput) {
         actions.append(contentsOf: other.actions)
         events.append(contentsOf: other.events)
+        unbuiltEvents += other.unbuiltEvents
     }
 }
 

@@ -228,6 +228,7 @@ final class GateDriver: CoreHost {
 
     private func step<Result>(_ body: (inout State) -> (Result, ProviderOutput)) -> Result {
         let (result, deliveries) = state.withLockedValue { state in
+            state.core.eventInterest = events.interest
             let (result, output) = body(&state)
             return (result, conclude(output, in: &state))
         }
@@ -239,6 +240,7 @@ final class GateDriver: CoreHost {
         _ body: (inout State) throws(LifecycleError) -> (Result, ProviderOutput)
     ) throws(LifecycleError) -> Result {
         let attempt: Swift.Result<(Result, [Delivery]), LifecycleError> = state.withLockedValue { state in
+            state.core.eventInterest = events.interest
             do throws(LifecycleError) {
                 let (result, output) = try body(&state)
                 return .success((result, conclude(output, in: &state)))
@@ -253,7 +255,7 @@ final class GateDriver: CoreHost {
 
     /// Under the lock: queues events in order, routes actions, re-arms the timer.
     private func conclude(_ output: ProviderOutput, in state: inout State) -> [Delivery] {
-        events.enqueue(output.events)
+        events.enqueue(output.events, unbuilt: output.unbuiltEvents)
         var deliveries: [Delivery] = []
         for action in output.actions {
             switch action {

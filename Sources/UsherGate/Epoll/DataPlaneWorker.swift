@@ -26,8 +26,12 @@ final class DataPlaneWorker: @unchecked Sendable {
     /// The connections on this worker's loop.
     var held: [RequestID: EngineConnection] = [:]
     let pool = BufferPool()
-    /// Who carries out the commands; set once, before the first is posted.
-    weak var handler: (any WorkerCommandHandler)?
+    /// ``EngineConnection``s alive, counted as they are made and freed.
+    let connectionObjects = Atomic<Int>(0)
+    /// Who carries out the commands: set before the first is posted, and let go of once the
+    /// loop has stopped taking them. (Not a weak reference: one would give the engine a side
+    /// table, and every retain of the engine, several per connection, its slow path.)
+    var handler: (any WorkerCommandHandler)?
     /// Commands posted and not yet run: values in one queue, so that a command costs no
     /// closure, and a batch of them one task on the loop.
     private let commands = Mutex<[WorkerCommand]>([])

@@ -1,3 +1,4 @@
+import Synchronization
 import UsherCore
 import UsherDataPlane
 
@@ -20,6 +21,11 @@ final class EngineConnection {
         self.engine = engine
         self.id = id
         self.worker = worker
+        worker.connectionObjects.add(1, ordering: .relaxed)
+    }
+
+    deinit {
+        worker.connectionObjects.subtract(1, ordering: .relaxed)
     }
 
     /// The client's callbacks, each reporting to the engine.

@@ -190,6 +190,9 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
     func closed(_ held: EngineConnection) {
         let id = held.id, worker = held.worker
         worker.held[id] = nil
+        // The client's callbacks hold the connection object and it holds the client: they go
+        // together, now (the caller still holds the client for the rest of its call).
+        held.client = nil
         step { state in
             if state.connections.removeValue(forKey: id) != nil { state.load[worker.index] -= 1 }
             return ((), state.core.connectionClosed(id, at: .now))
@@ -233,6 +236,12 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
 
     // MARK: Queries
 
+    /// Connection objects alive on the workers: every connection that ended has let go of
+    /// its own (a leak shows here, not only as memory).
+    var connectionObjects: Int {
+        workers.reduce(0) { $0 + $1.connectionObjects.load(ordering: .relaxed) }
+    }
+
     func snapshot(includingPending: Bool) -> GateSnapshot {
         state.withLock { state in
             GateSnapshot(
@@ -275,7 +284,10 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
         }
         let left = state.withLock { $0.connections.count }
         for worker in workers {
-            await on(worker) { for held in worker.held.values { held.client?.abort() } }
+            await on(worker) {
+                for held in worker.held.values { held.client?.abort() }
+                worker.handler = nil
+            }
             worker.loop.stop()
         }
         return left
@@ -300,6 +312,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
     @discardableResult
     private func step<Result>(_ body: (inout State) -> (Result, ProviderOutput)) -> Result {
         let result = state.withLock { state in
+            state.core.eventInterest = events.interest
             let (result, output) = body(&state)
             conclude(output, in: &state)
             return result
@@ -312,6 +325,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
         _ body: (inout State) throws(LifecycleError) -> (Result, ProviderOutput)
     ) throws(LifecycleError) -> Result {
         let attempt: Swift.Result<Result, LifecycleError> = state.withLock { state in
+            state.core.eventInterest = events.interest
             do throws(LifecycleError) {
                 let (result, output) = try body(&state)
                 conclude(output, in: &state)
@@ -328,7 +342,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
     /// Under the lock: queues the events, and the actions to the loops that carry them out (so
     /// that each loop gets them in the core's order), numbers listener actions, re-arms the timer.
     private func conclude(_ output: ProviderOutput, in state: inout State) {
-        events.enqueue(output.events)
+        events.enqueue(output.events, unbuilt: output.unbuiltEvents)
         for action in output.actions {
             switch action {
             case .connection(let id, let action):

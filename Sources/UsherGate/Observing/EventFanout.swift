@@ -45,6 +45,8 @@ final class EventFanout: Sendable {
         /// Events dropped since the queue was last full.
         var dropped = 0
         var droppedTotal = 0
+
+        var interest: EventInterest { demands.reduce(into: EventInterest()) { $0.formUnion($1.current) } }
     }
 
     /// The most undelivered events held.
@@ -83,13 +85,24 @@ final class EventFanout: Sendable {
     /// `true` while a delivery thread runs (waiting for events or delivering them).
     var hasDeliveryThread: Bool { state.withLockedValue { $0.worker != .none } }
 
-    /// Numbers events and queues those some observer asks for now; cheap enough to call under
+    /// The request events some observer asks for now: what the core is to build
+    /// (``ProviderCore/eventInterest``).
+    var interest: EventInterest {
+        state.withLockedValue { $0.interest }
+    }
+
+    /// Numbers events and queues those some observer asks for now, and numbers `unbuilt`
+    /// events that nobody asked for (the core did not build them); cheap enough to call under
     /// another lock.
-    func enqueue(_ events: [ProviderEvent]) {
-        guard !events.isEmpty else { return }
+    func enqueue(_ events: [ProviderEvent], unbuilt: Int = 0) {
+        guard !events.isEmpty else {
+            if unbuilt > 0 { state.withLockedValue { $0.lastSequence += UInt64(unbuilt) } }
+            return
+        }
         let startedDropping = state.withLockedValue { state in
+            state.lastSequence += UInt64(unbuilt)
             var started = false
-            let wanted = state.demands.reduce(into: EventInterest()) { $0.formUnion($1.current) }
+            let wanted = state.interest
             var queued = false
             for event in events {
                 state.lastSequence += 1
