@@ -118,6 +118,13 @@ struct ProviderCoreProxyTests {
     @Test("concurrent connections count under the original source")
     func concurrentBySource() throws {
         var core = try Self.core()
+        _ = core.replaceRules(try RulesFile.parse("""
+            [[rule]]
+            name = "crowd"
+            concurrent = 100
+            action = "ask"
+
+            """ + Self.rules, file: "t.toml"), applyPending: false, at: .zero)
         let first = try Self.arrive(&core)
         let second = try Self.arrive(&core)
         _ = try core.received(Self.v1, for: first, at: .zero)

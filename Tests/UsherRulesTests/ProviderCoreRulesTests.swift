@@ -1,5 +1,5 @@
 import Testing
-import UsherCore
+@testable import UsherCore
 import UsherRulesFile
 import UsherTestSupport
 
@@ -110,5 +110,27 @@ struct ProviderCoreRulesTests {
         #expect(core.request(fourth)?.decider == .rule("two"))
         let elsewhere = try #require(Self.arrive(&core, from: "127.0.0.5"))
         #expect(core.request(elsewhere)?.decider == .rule("two"))
+    }
+
+    @Test("a concurrent rule that comes while connections are open counts them; none is counted without one")
+    func concurrentComesLater() throws {
+        var core = try Self.core("")
+        let open = [Self.arrive(&core), Self.arrive(&core)]
+        #expect(open.allSatisfy { $0 != nil } && core.connectionsBySource.isEmpty, "no rule counts: nothing is kept")
+        let counting = try RulesFile.parse("""
+            [[rule]]
+            name = "two"
+            not.concurrent = 2
+            action = "reject"
+            """, file: "t.toml")
+        _ = core.replaceRules(counting, applyPending: false, at: .zero)
+        #expect(core.connectionsBySource == ["127.0.0.1": 2])
+        let third = try #require(Self.arrive(&core))
+        #expect(core.request(third)?.decider == .rule("two"), "the two already open count")
+        _ = core.replaceRules(.empty, applyPending: false, at: .zero)
+        #expect(core.connectionsBySource.isEmpty)
+        _ = core.connectionClosed(third, at: .zero)
+        _ = core.replaceRules(counting, applyPending: false, at: .zero)
+        #expect(core.connectionsBySource == ["127.0.0.1": 2], "counted again from the connections open")
     }
 }

@@ -33,6 +33,8 @@ extension RequestEvent.Kind {
 public final class EventDemand: Sendable {
     public let interest: EventInterest
     private let holders: Atomic<Int>
+    /// Told when the demand begins or ends (the provider that builds the events).
+    private let watchers = Mutex<[@Sendable () -> Void]>([])
 
     /// A demand for `interest`, holding from the start when `active`.
     public init(_ interest: EventInterest, active: Bool = true) {
@@ -40,11 +42,26 @@ public final class EventDemand: Sendable {
         holders = Atomic(active ? 1 : 0)
     }
 
-    /// The observer needs its events from now on.
-    public func begin() { holders.add(1, ordering: .sequentiallyConsistent) }
+    /// The observer needs its events from now on: once this returns, the provider builds them.
+    public func begin() {
+        holders.add(1, ordering: .sequentiallyConsistent)
+        changed()
+    }
 
     /// One need fewer; none left: the observer's events are no longer built for it.
-    public func end() { holders.subtract(1, ordering: .sequentiallyConsistent) }
+    public func end() {
+        holders.subtract(1, ordering: .sequentiallyConsistent)
+        changed()
+    }
+
+    /// Calls `watcher` whenever the demand begins or ends, after the change.
+    public func watch(_ watcher: @escaping @Sendable () -> Void) {
+        watchers.withLock { $0.append(watcher) }
+    }
+
+    private func changed() {
+        for watcher in watchers.withLock({ $0 }) { watcher() }
+    }
 
     /// What it asks for now (nothing while no need holds).
     public var current: EventInterest {

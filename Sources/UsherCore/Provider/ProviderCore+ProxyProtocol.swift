@@ -55,8 +55,7 @@ extension ProviderCore {
         let id = request.id
         guard let old = openConnections[id], old != source else { return }
         openConnections[id] = source
-        let remaining = (connectionsBySource[old] ?? 1) - 1
-        connectionsBySource[old] = remaining > 0 ? remaining : nil
-        connectionsBySource[source, default: 0] += 1
+        countConnection(from: old, by: -1)
+        countConnection(from: source, by: 1)
     }
 }

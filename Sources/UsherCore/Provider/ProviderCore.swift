@@ -19,9 +19,13 @@ public struct ProviderCore: Sendable {
     public private(set) var isShuttingDown = false
 
     /// The rules file's rules, tested after the remembered decisions.
-    public internal(set) var rules: RuleSet
+    public internal(set) var rules: RuleSet {
+        didSet { countSourcesIfNeeded() }
+    }
     /// Decisions operators asked usher to remember, tested first.
-    public internal(set) var remembered: RuleSet = .empty
+    public internal(set) var remembered: RuleSet = .empty {
+        didSet { countSourcesIfNeeded() }
+    }
     /// Counters and rate windows of the rules, by name.
     public internal(set) var ruleState = RuleState()
     /// The host's local time at a moment, for rules with a `time` window.
@@ -35,8 +39,11 @@ public struct ProviderCore: Sendable {
     /// Every arrived request whose client connection the IO layer has not reported closed, with
     /// its source address.
     var openConnections: [RequestID: String] = [:]
-    /// Open client connections per source address, for `concurrent` rules.
+    /// Open client connections per source address, for `concurrent` rules: kept while some
+    /// rule has one (``countsSources``), counted again from `openConnections` when one comes.
     var connectionsBySource: [String: Int] = [:]
+    /// Some rule counts connections per source: ``connectionsBySource`` is kept.
+    private(set) var countsSources = false
     var deadlines = DeadlineQueue()
     private var finished: FinishedRequests
     private var lastSequence: UInt64 = 0
@@ -59,6 +66,24 @@ public struct ProviderCore: Sendable {
             ListenerStatus(id: ListenerID(index), endpoint: listener.endpoint, limit: configuration.maxPending)
         }
         self.finished = FinishedRequests(capacity: history)
+        countSourcesIfNeeded()
+    }
+
+    /// Starts counting connections per source when a rule comes that needs it (from the open
+    /// connections), and stops when none is left: a gate without such rules hashes no address
+    /// per connection.
+    private mutating func countSourcesIfNeeded() {
+        let needed = rules.countsConnections || remembered.countsConnections
+        guard needed != countsSources else { return }
+        countsSources = needed
+        connectionsBySource = needed ? openConnections.values.reduce(into: [:]) { $0[$1, default: 0] += 1 } : [:]
+    }
+
+    /// Counts an open connection under `source` (`by` 1), or stops counting it (`by` -1).
+    mutating func countConnection(from source: String, by change: Int) {
+        guard countsSources else { return }
+        let count = (connectionsBySource[source] ?? 0) + change
+        connectionsBySource[source] = count > 0 ? count : nil
     }
 
     /// Records where a listener is bound (its port, when the configuration asked for port 0) and
@@ -113,7 +138,7 @@ public struct ProviderCore: Sendable {
         var request = Request(
             id: RequestID(lastSequence), listener: listener, peer: peer, local: local, arrivedAt: now)
         openConnections[request.id] = peer.host
-        connectionsBySource[peer.host, default: 0] += 1
+        countConnection(from: peer.host, by: 1)
         if full && configuration.overflow == .reset {
             overflow(&request, at: now, into: &output)
             return (.overflowed(request.id), output)
@@ -258,8 +283,7 @@ public struct ProviderCore: Sendable {
             putBack(request)
         }
         if let source = openConnections.removeValue(forKey: id) {
-            let remaining = (connectionsBySource[source] ?? 1) - 1
-            connectionsBySource[source] = remaining > 0 ? remaining : nil
+            countConnection(from: source, by: -1)
             for index in listeners.indices {
                 resumeIfRoom(ListenerID(index), at: now, into: &output)
             }

@@ -46,6 +46,15 @@ public indirect enum Matcher: Hashable, Sendable {
         }
     }
 
+    /// `true` when the matcher counts the open connections of a source.
+    public var countsConnections: Bool {
+        switch self {
+        case .concurrent: true
+        case .not(let inner): inner.countsConnections
+        default: false
+        }
+    }
+
     /// `true` when the matcher looks at caller data, and so may have to wait for it.
     public var needsData: Bool {
         switch self {

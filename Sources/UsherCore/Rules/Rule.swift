@@ -28,6 +28,8 @@ public struct Rule: Hashable, Sendable {
 
     /// `true` when some matcher looks at caller data.
     public var needsData: Bool { matchers.contains(where: \.needsData) }
+    /// `true` when a matcher counts the open connections of a source (`concurrent`).
+    public var countsConnections: Bool { matchers.contains(where: \.countsConnections) }
 
     /// `true` when the rule still applies at `now`.
     public func isLive(at now: Moment) -> Bool {

@@ -32,6 +32,8 @@ public struct RuleSet: Sendable {
 
     /// `true` when some rule looks at caller data: such a set is evaluated again as data arrives.
     public var needsData: Bool { rules.contains(where: \.needsData) }
+    /// `true` when some rule counts the open connections of a source (`concurrent`).
+    public var countsConnections: Bool { rules.contains(where: \.countsConnections) }
 
     public func rule(named name: String) -> Rule? { rules.first { $0.name == name } }
 

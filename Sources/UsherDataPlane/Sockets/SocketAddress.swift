@@ -53,11 +53,30 @@ public struct SocketAddress: Sendable {
                     }
                 }
                 return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
-                    var bytes = address.pointee.sin_addr
-                    let host = inet_ntop(AF_INET, &bytes, text.baseAddress, socklen_t(text.count)).map { String(cString: $0) }
-                    return Endpoint(host: host ?? "0.0.0.0", port: Int(UInt16(bigEndian: address.pointee.sin_port)))
+                    Endpoint(host: Self.text(of: address.pointee.sin_addr), port: Int(UInt16(bigEndian: address.pointee.sin_port)))
                 }
             }
+        }
+    }
+
+    /// `a.b.c.d`, written here: glibc's `inet_ntop` formats IPv4 through `sprintf`, about 3 %
+    /// of the data plane's time per connection.
+    static func text(of address: in_addr) -> String {
+        let value = UInt32(bigEndian: address.s_addr)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { text in
+            var count = 0
+            func append(_ byte: UInt8) {
+                text[count] = byte
+                count += 1
+            }
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let octet = UInt8(truncatingIfNeeded: value >> UInt32(shift))
+                if shift != 24 { append(UInt8(ascii: ".")) }
+                if octet >= 100 { append(UInt8(ascii: "0") + octet / 100) }
+                if octet >= 10 { append(UInt8(ascii: "0") + octet / 10 % 10) }
+                append(UInt8(ascii: "0") + octet % 10)
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: text[..<count]), as: UTF8.self)
         }
     }
 

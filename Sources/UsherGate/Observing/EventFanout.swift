@@ -38,7 +38,6 @@ final class EventFanout: Sendable {
         /// What each observer asks for, by its place in `observers`.
         var demands: [EventDemand] = []
         var queue = Deque<GateEvent>()
-        var lastSequence: UInt64 = 0
         var worker = Worker.none
         /// Callers of ``flush()`` waiting for the queue to be delivered.
         var flushes: [CheckedContinuation<Void, Never>] = []
@@ -46,7 +45,6 @@ final class EventFanout: Sendable {
         var dropped = 0
         var droppedTotal = 0
 
-        var interest: EventInterest { demands.reduce(into: EventInterest()) { $0.formUnion($1.current) } }
     }
 
     /// The most undelivered events held.
@@ -55,6 +53,10 @@ final class EventFanout: Sendable {
     /// Set under the core's lock when the delivery thread has to be woken or started: the
     /// loops' ``deliver()`` costs one atomic load when it need not be.
     private let needsWakeup = Atomic<Bool>(false)
+    /// The sequence number of the last event numbered.
+    private let sequence = Atomic<UInt64>(0)
+    /// ``interest``'s raw value, kept by ``updateInterest(_:)``.
+    private let currentInterest = Atomic<UInt8>(0)
     private let wakeup = DispatchSemaphore(value: 0)
     private let logger: Logger?
 
@@ -73,11 +75,23 @@ final class EventFanout: Sendable {
         state.withLockedValue { state in
             state.observers.append(observer)
             state.demands.append(demand)
+            updateInterest(&state)
         }
+        demand.watch { [weak self] in self?.demandChanged() }
+    }
+
+    private func demandChanged() {
+        state.withLockedValue { updateInterest(&$0) }
+    }
+
+    /// Under the lock: what the observers need now, for ``interest`` to read without a lock.
+    private func updateInterest(_ state: inout State) {
+        let union = state.demands.reduce(into: EventInterest()) { $0.formUnion($1.current) }
+        currentInterest.store(union.rawValue, ordering: .sequentiallyConsistent)
     }
 
     /// The sequence number of the last event queued so far.
-    var lastSequence: UInt64 { state.withLockedValue { $0.lastSequence } }
+    var lastSequence: UInt64 { sequence.load(ordering: .sequentiallyConsistent) }
 
     /// Events dropped so far because observers fell behind.
     var droppedCount: Int { state.withLockedValue { $0.droppedTotal } }
@@ -88,24 +102,26 @@ final class EventFanout: Sendable {
     /// The request events some observer asks for now: what the core is to build
     /// (``ProviderCore/eventInterest``).
     var interest: EventInterest {
-        state.withLockedValue { $0.interest }
+        EventInterest(rawValue: currentInterest.load(ordering: .sequentiallyConsistent))
     }
 
     /// Numbers events and queues those some observer asks for now, and numbers `unbuilt`
     /// events that nobody asked for (the core did not build them); cheap enough to call under
-    /// another lock.
+    /// another lock, and called under one (the core's): calls come one at a time.
     func enqueue(_ events: [ProviderEvent], unbuilt: Int = 0) {
         guard !events.isEmpty else {
-            if unbuilt > 0 { state.withLockedValue { $0.lastSequence += UInt64(unbuilt) } }
+            if unbuilt > 0 { sequence.add(UInt64(unbuilt), ordering: .sequentiallyConsistent) }
             return
         }
         let startedDropping = state.withLockedValue { state in
-            state.lastSequence += UInt64(unbuilt)
+            // Numbered in one step: calls come one at a time, under the core's lock.
+            let end = sequence.add(UInt64(unbuilt + events.count), ordering: .sequentiallyConsistent).newValue
+            var last = end - UInt64(events.count)
             var started = false
-            let wanted = state.interest
+            let wanted = interest
             var queued = false
             for event in events {
-                state.lastSequence += 1
+                last += 1
                 if case .request(let request) = event, !wanted.contains(request.kind.interest) { continue }
                 queued = true
                 guard state.queue.count < capacity else {
@@ -114,7 +130,7 @@ final class EventFanout: Sendable {
                     state.droppedTotal += 1
                     continue
                 }
-                state.queue.append(GateEvent(sequence: state.lastSequence, event: event))
+                state.queue.append(GateEvent(sequence: last, event: event))
             }
             if queued, state.worker != .running { needsWakeup.store(true, ordering: .relaxed) }
             return started
