@@ -64,7 +64,7 @@ public final class Gate: Provider {
         let (upstream, demo) = try await startUpstream(configuration, group: group, logger: logger)
         var configuration = configuration
         configuration.provider.maxConnections = fittedMaxConnections(configuration, logger: logger)
-        let fanout = EventFanout(logger: logger)
+        let fanout = EventFanout(logger: logger, round: configuration.eventRound)
         let core = ProviderCore(
             configuration: configuration.provider, listeners: configuration.listeners,
             rules: configuration.rules, localTime: LocalClock.now)

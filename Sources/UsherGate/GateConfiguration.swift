@@ -30,6 +30,9 @@ public struct GateConfiguration: Sendable {
     /// Threads that carry client connections on the ``DataPath/epoll`` data path; `nil`: one per
     /// CPU core. (On SwiftNIO, the event-loop group given to the gate decides.)
     public var threads: Int?
+    /// Wraps each round in which observers get the events that gathered (on the gate's event
+    /// thread): a log writer can write a round's lines in one call. `nil`: nothing around them.
+    public var eventRound: (@Sendable (_ deliver: () -> Void) -> Void)?
 
     /// What carries a gate's client connections.
     public enum DataPath: String, Hashable, Sendable {

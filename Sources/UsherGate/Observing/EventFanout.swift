@@ -65,9 +65,13 @@ final class EventFanout: Sendable {
     /// How long the delivery thread sleeps without an event before it ends.
     static let idleExit = DispatchTimeInterval.seconds(1)
 
-    init(capacity: Int = 16_384, logger: Logger? = nil) {
+    /// Wraps each round of delivery (see ``GateConfiguration/eventRound``).
+    private let round: @Sendable (() -> Void) -> Void
+
+    init(capacity: Int = 16_384, logger: Logger? = nil, round: (@Sendable (() -> Void) -> Void)? = nil) {
         self.capacity = max(1, capacity)
         self.logger = logger
+        self.round = round ?? { $0() }
     }
 
     /// Adds an observer of every event `demand` asks for (and of any another observer asks for).
@@ -189,8 +193,10 @@ final class EventFanout: Sendable {
         var delivered = false
         while let observers = take(into: &batch) {
             delivered = true
-            for event in batch {
-                for observer in observers { observer(event) }
+            round {
+                for event in batch {
+                    for observer in observers { observer(event) }
+                }
             }
             batch.removeAll(keepingCapacity: true)
         }

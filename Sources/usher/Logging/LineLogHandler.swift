@@ -22,13 +22,20 @@ struct LineLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var merged = metadata
-        event.metadata?.forEach { merged[$0.key] = $0.value }
-        let fields = LogFields.ordered(merged)
-        let line = switch format {
-        case .text: LogLine.text(time: WallClock.now(), level: event.level, message: "\(event.message)", fields: fields)
-        case .json: LogLine.json(time: WallClock.now(), level: event.level, message: "\(event.message)", fields: fields)
+        let fields = LogFields.ordered(merged(event.metadata))
+        switch format {
+        case .text:
+            StandardError.writeEscapedLine(
+                LogLine.textBytes(time: WallClock.now(), level: event.level, message: "\(event.message)", fields: fields))
+        case .json:
+            StandardError.writeLine(LogLine.json(time: WallClock.now(), level: event.level, message: "\(event.message)", fields: fields))
         }
-        StandardError.writeLine(line)
+    }
+
+    /// The handler's metadata with the record's over it (no copy when the handler has none).
+    private func merged(_ recorded: Logger.Metadata?) -> Logger.Metadata {
+        guard let recorded else { return metadata }
+        guard !metadata.isEmpty else { return recorded }
+        return metadata.merging(recorded) { $1 }
     }
 }

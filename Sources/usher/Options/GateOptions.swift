@@ -167,6 +167,8 @@ struct GateOptions: ParsableArguments {
             drainTimeout: drainTimeout)
         configuration.dataPath = (try? Self.dataPath()) ?? .epoll
         configuration.threads = threads
+        // The log lines of a round of events (arrived, accepted… of many requests) in one write.
+        configuration.eventRound = { deliver in StandardError.inOneWrite(deliver) }
         return configuration
     }
 }

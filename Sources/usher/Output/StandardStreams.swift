@@ -1,13 +1,58 @@
+import Synchronization
 import UsherCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Writes whole lines to standard error with `write(2)`: one call per line, retried on
-/// interruption, so lines from several threads never interleave.
+/// interruption, so lines from several threads never interleave; or, for the lines one thread
+/// writes inside ``inOneWrite(_:)``, one call for all of them.
 enum StandardError {
+    /// Lines held for one write: those of the thread inside ``inOneWrite(_:)``.
+    private struct Held {
+        var thread: UInt = 0
+        var bytes: [UInt8] = []
+    }
+
+    private static let held = Mutex(Held())
+    /// Held lines are written once they reach this many bytes, without waiting for the end.
+    static let heldLimit = 64 << 10
+
     static func writeLine(_ line: String) {
-        let bytes = StandardStream.terminalSafe(line)
+        writeEscapedLine(StandardStream.terminalSafe(line))
+    }
+
+    /// Writes a line already escaped for terminals (``TerminalText``) and ended by a newline.
+    static func writeEscapedLine(_ bytes: [UInt8]) {
+        let thread = UInt(pthread_self())
+        let full = held.withLock { held -> [UInt8]? in
+            guard held.thread == thread else { return nil }
+            held.bytes.append(contentsOf: bytes)
+            guard held.bytes.count >= heldLimit else { return [] }
+            defer { held.bytes = [] }
+            return held.bytes
+        }
+        switch full {
+        case nil: write(bytes)
+        case let full?: if !full.isEmpty { write(full) }
+        }
+    }
+
+    /// Runs `body`; the lines this thread writes meanwhile go out together at its end, in one
+    /// call (the gate's event thread writes a round of request lines so, not one call each).
+    /// Lines of other threads are written as they come.
+    static func inOneWrite(_ body: () -> Void) {
+        let thread = UInt(pthread_self())
+        held.withLock { $0.thread = thread }
+        body()
+        let bytes = held.withLock { held -> [UInt8] in
+            defer { held = Held() }
+            return held.bytes
+        }
+        if !bytes.isEmpty { write(bytes) }
+    }
+
+    private static func write(_ bytes: [UInt8]) {
         StandardStream.write(bytes, to: 2)
         LogRedirection.didWrite(bytes.count)
     }
