@@ -52,6 +52,25 @@ struct ProviderCoreTests {
         #expect(core.counters.isConserved)
     }
 
+    @Test("a proxied connection's close is a closed event with its bytes, even after the history let go of its request")
+    func closedEvent() throws {
+        var core = ProviderCore(configuration: ProviderConfiguration(policy: .accept), listeners: [], history: 2)
+        let id = try #require(core.queued().0)
+        _ = try core.upstreamConnected(id, at: F.seconds(1))
+        for port in 1...3 {
+            let other = try #require(core.queued(port: port).0)
+            let withdrawn = core.connectionClosed(other, at: F.seconds(2))  // withdrawn while admitting
+            #expect(withdrawn.requestEventKinds == [.withdrawn], "no proxied connection, no closed event")
+        }
+        #expect(core.request(id) == nil, "the finished history (2) let go of it")
+        let closed = core.connectionClosed(id, transferred: Transferred(toUpstream: 46, toClient: 145), at: F.seconds(3))
+        #expect(closed.requestEventKinds == [.closed(Transferred(toUpstream: 46, toClient: 145))])
+        guard case .request(let event) = closed.events.first else { return }
+        #expect(event.request.id == id && event.request.state == .accepted && event.request.finishedAt == F.seconds(1))
+        #expect(core.connectionClosed(id, transferred: Transferred(toUpstream: 1, toClient: 1), at: F.seconds(4)).events.isEmpty)
+        #expect(core.connectionCount == 0 && core.counters.isConserved)
+    }
+
     @Test("policy reject sends the default rejection")
     func rejectPolicy() throws {
         let busy = Rejection(mode: .close, message: Array("busy\r\n".utf8))

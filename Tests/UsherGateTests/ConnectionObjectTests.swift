@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import UsherCore
 @testable import UsherGate
@@ -31,6 +32,28 @@ struct ConnectionObjectTests {
             }
             try await gate.waitForCounters("40 accepted") { $0.accepted == 40 }
         }
+    }
+
+    @Test("a proxied connection's end is a closed event with the bytes each way, after its accepted event")
+    func closedEvent() async throws {
+        let seen = Mutex<[RequestEvent]>([])
+        try await onDataPlane(.accept) { gate, port in
+            gate.observe({ event in
+                if case .request(let step) = event.event { seen.withLock { $0.append(step) } }
+            }, demand: EventDemand(.all))
+            let client = try await TCPClient.gate(port)
+            let message = "\u{1}" + String(repeating: "x", count: 999)
+            let echoed = try await client.exchange(Array(message.utf8), halfCloseAfterSending: true)
+            #expect(echoed.count == 1000)
+            client.close()
+            try await poll("the closed event") { seen.withLock { $0.contains { $0.kind.name == "closed" } } }
+        }
+        let steps = seen.withLock { $0 }
+        let names = steps.map(\.kind.name)
+        #expect(names.firstIndex(of: "accepted").map { $0 < names.firstIndex(of: "closed") ?? 0 } == true, "\(names)")
+        guard let closed = steps.last(where: { $0.kind.name == "closed" }), case .closed(let transferred) = closed.kind else { return }
+        #expect(transferred == Transferred(toUpstream: 1000, toClient: 1000))
+        #expect(closed.request.state == .accepted && closed.request.finishedAt != nil)
     }
 
     @Test("rejected: 20 clients refused by the policy read the end")

@@ -38,6 +38,15 @@ public enum RequestState: Hashable, Sendable {
         }
     }
 
+    /// `true` for a request whose connection went to the upstream: `accepted`, or expired with
+    /// the accept action.
+    public var wasAccepted: Bool {
+        switch self {
+        case .accepted, .expired(.accept): true
+        default: false
+        }
+    }
+
     /// `true` while a condition or an operator may still decide.
     public var isUndecided: Bool {
         switch self {

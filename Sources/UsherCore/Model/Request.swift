@@ -16,6 +16,7 @@ public struct Request: Hashable, Sendable, Identifiable {
         var timeoutDeadline: Moment?
         var decider: Decider?
         var callerFinishedSending = false
+        var finishedAt: Moment?
         var source: String
         var proxyProtocol: ProxyProtocolState?
         var ruleStanding: RuleStanding?
@@ -71,6 +72,11 @@ public struct Request: Hashable, Sendable, Identifiable {
     public internal(set) var decider: Decider? {
         get { storage.fields.decider }
         _modify { yield &fields.decider }
+    }
+    /// When it reached its final state; `nil` until then.
+    public internal(set) var finishedAt: Moment? {
+        get { storage.fields.finishedAt }
+        _modify { yield &fields.finishedAt }
     }
     /// The client has stopped sending (half-close) and waits for the answer.
     public internal(set) var callerFinishedSending: Bool {

@@ -10,7 +10,9 @@ public struct EventInterest: OptionSet, Hashable, Sendable {
     public static let lifecycle = EventInterest(rawValue: 1)
     /// What led to them: every condition outcome and every new byte of caller data.
     public static let details = EventInterest(rawValue: 2)
-    public static let all: EventInterest = [.lifecycle, .details]
+    /// What a proxied connection carried, when it ends (`closed`).
+    public static let traffic = EventInterest(rawValue: 4)
+    public static let all: EventInterest = [.lifecycle, .details, .traffic]
 }
 
 extension RequestEvent.Kind {
@@ -18,6 +20,7 @@ extension RequestEvent.Kind {
     public var interest: EventInterest {
         switch self {
         case .evaluated, .callerData: .details
+        case .closed: .traffic
         default: .lifecycle
         }
     }

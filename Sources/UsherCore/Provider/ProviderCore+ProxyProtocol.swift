@@ -53,8 +53,8 @@ extension ProviderCore {
     private mutating func moveSource(of request: inout Request, to source: String) {
         request.source = source
         let id = request.id
-        guard let old = openConnections[id], old != source else { return }
-        openConnections[id] = source
+        guard let old = openConnections[id]?.source, old != source else { return }
+        openConnections[id]?.source = source
         countConnection(from: old, by: -1)
         countConnection(from: source, by: 1)
     }

@@ -36,9 +36,8 @@ public struct ProviderCore: Sendable {
     public var eventInterest: EventInterest = .all
 
     var live: [RequestID: Request] = [:]
-    /// Every arrived request whose client connection the IO layer has not reported closed, with
-    /// its source address.
-    var openConnections: [RequestID: String] = [:]
+    /// Every arrived request whose client connection the IO layer has not reported closed.
+    var openConnections: [RequestID: OpenConnection] = [:]
     /// Open client connections per source address, for `concurrent` rules: kept while some
     /// rule has one (``countsSources``), counted again from `openConnections` when one comes.
     var connectionsBySource: [String: Int] = [:]
@@ -76,7 +75,7 @@ public struct ProviderCore: Sendable {
         let needed = rules.countsConnections || remembered.countsConnections
         guard needed != countsSources else { return }
         countsSources = needed
-        connectionsBySource = needed ? openConnections.values.reduce(into: [:]) { $0[$1, default: 0] += 1 } : [:]
+        connectionsBySource = needed ? openConnections.values.reduce(into: [:]) { $0[$1.source, default: 0] += 1 } : [:]
     }
 
     /// Counts an open connection under `source` (`by` 1), or stops counting it (`by` -1).
@@ -137,7 +136,7 @@ public struct ProviderCore: Sendable {
         lastSequence += 1
         var request = Request(
             id: RequestID(lastSequence), listener: listener, peer: peer, local: local, arrivedAt: now)
-        openConnections[request.id] = peer.host
+        openConnections[request.id] = OpenConnection(source: peer.host)
         countConnection(from: peer.host, by: 1)
         if full && configuration.overflow == .reset {
             overflow(&request, at: now, into: &output)
@@ -154,6 +153,7 @@ public struct ProviderCore: Sendable {
             reason: overflowReason(for: request.listener), at: now))
         counters.recordOverflow()
         listeners[request.listener.index].counters.recordOverflow()
+        request.finishedAt = now
         finished.insert(request)
         output.actions.append(.connection(request.id, .reject(.reset)))
         publish(.overflowed, request, at: now, into: &output)
@@ -275,15 +275,19 @@ public struct ProviderCore: Sendable {
 
     /// The IO layer closed a client connection, for whatever reason. A request still pending was
     /// withdrawn by its client; either way the connection no longer counts against
-    /// `maxConnections`.
-    public mutating func connectionClosed(_ id: RequestID, at now: Moment) -> ProviderOutput {
+    /// `maxConnections`. `transferred`: what the proxied connection of an accepted request
+    /// carried, published as its `closed` event.
+    public mutating func connectionClosed(_ id: RequestID, transferred: Transferred? = nil, at now: Moment) -> ProviderOutput {
         var output = ProviderOutput()
         if var request = live.removeValue(forKey: id) {
             try? withdraw(&request, at: now, into: &output)
             putBack(request)
         }
-        if let source = openConnections.removeValue(forKey: id) {
-            countConnection(from: source, by: -1)
+        if let connection = openConnections.removeValue(forKey: id) {
+            if let transferred, let request = connection.proxied {
+                publish(.closed(transferred), request, at: now, into: &output)
+            }
+            countConnection(from: connection.source, by: -1)
             for index in listeners.indices {
                 resumeIfRoom(ListenerID(index), at: now, into: &output)
             }
@@ -307,7 +311,7 @@ public struct ProviderCore: Sendable {
         let wasDeferred = if case .deferred = request.state { true } else { false }
         try request.apply(.withdraw)
         if wasDeferred { request.decider = nil }
-        finish(request, kind: .withdrawn, at: now, into: &output)
+        finish(&request, kind: .withdrawn, at: now, into: &output)
     }
 
     /// The upstream connection of an admitting request is up.
@@ -317,7 +321,10 @@ public struct ProviderCore: Sendable {
         try request.apply(.upstreamConnected)
         var output = ProviderOutput()
         let kind: RequestEvent.Kind = request.state == .accepted ? .accepted : .expired(.accept)
-        finish(request, kind: kind, at: now, into: &output)
+        finish(&request, kind: kind, at: now, into: &output)
+        // Kept with its connection until that closes, however long (the history of finished
+        // requests may let go of it first): its `closed` event shows it.
+        if let index = openConnections.index(forKey: id) { openConnections.values[index].proxied = request }
         return output
     }
 
@@ -333,7 +340,7 @@ public struct ProviderCore: Sendable {
             condition: "upstream", verdict: .decided(.reject(.close)), reason: reason, at: now))
         var output = ProviderOutput()
         output.actions.append(.connection(id, .reject(.close)))
-        finish(request, kind: .rejected(.close), at: now, into: &output)
+        finish(&request, kind: .rejected(.close), at: now, into: &output)
         return output
     }
 
@@ -482,7 +489,7 @@ public struct ProviderCore: Sendable {
     ) {
         request.record(event: lifecycleEvent, decider: request.decider)
         if request.state.isFinished {
-            finish(request, kind: event, at: now, into: &output)
+            finish(&request, kind: event, at: now, into: &output)
         } else if let event {
             publish(event, request, at: now, into: &output)
         }
@@ -490,8 +497,9 @@ public struct ProviderCore: Sendable {
 
     /// Records a request taken out of the queue as finished (``putBack(_:)`` leaves it out).
     private mutating func finish(
-        _ request: Request, kind: RequestEvent.Kind?, at now: Moment, into output: inout ProviderOutput
+        _ request: inout Request, kind: RequestEvent.Kind?, at now: Moment, into output: inout ProviderOutput
     ) {
+        request.finishedAt = now
         finished.insert(request)
         counters.recordFinished(request.state)
         listeners[request.listener.index].counters.recordFinished(request.state)
@@ -543,4 +551,11 @@ extension Decision {
         case .deferral(let duration): .deferral(until: now + duration)
         }
     }
+}
+
+/// A client connection the IO layer holds: where it comes from, and, once its request was
+/// accepted, the request (for the `closed` event that ends the proxied connection).
+struct OpenConnection: Sendable {
+    var source: String
+    var proxied: Request?
 }

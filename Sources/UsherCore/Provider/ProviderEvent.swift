@@ -25,6 +25,9 @@ public struct RequestEvent: Hashable, Sendable {
         case withdrawn
         case expired(TimeoutAction)
         case overflowed
+        /// The proxied connection of an accepted request ended, having carried this much (the
+        /// request finished before, when its upstream connected).
+        case closed(Transferred)
     }
 
     public var kind: Kind
@@ -77,7 +80,7 @@ public enum AdmissionLimit: Hashable, Sendable {
 
 extension RequestEvent.Kind {
     /// The event's name in logs and on the wire: `arrived`, `data`, `outcome`, `deferred`,
-    /// `undeferred`, `accepted`, `rejected`, `withdrawn`, `expired`, `overflowed`.
+    /// `undeferred`, `accepted`, `rejected`, `withdrawn`, `expired`, `overflowed`, `closed`.
     public var name: String {
         switch self {
         case .arrived: "arrived"
@@ -90,7 +93,21 @@ extension RequestEvent.Kind {
         case .withdrawn: "withdrawn"
         case .expired: "expired"
         case .overflowed: "overflowed"
+        case .closed: "closed"
         }
+    }
+}
+
+/// The bytes a proxied connection carried each way.
+public struct Transferred: Hashable, Sendable {
+    /// From the client to the upstream (the caller data kept while pending included).
+    public var toUpstream: Int
+    /// From the upstream to the client.
+    public var toClient: Int
+
+    public init(toUpstream: Int, toClient: Int) {
+        self.toUpstream = toUpstream
+        self.toClient = toClient
     }
 }
 

@@ -196,6 +196,8 @@ public struct DaemonView: Sendable {
     }
 
     private mutating func apply(_ step: RequestStep, to request: WireRequest, at: Date, into change: inout Change) {
+        // The proxied connection of a request that left the table long ago.
+        if case .closed = step { return }
         if step.kind.endsRequest {
             if let removed = rows.removeValue(forKey: request.id) {
                 change.removed.append(request.id)
@@ -244,7 +246,7 @@ enum EventKinds {
         case .overflowed, .paused: .overflowed
         case .deferred: .deferred
         case .arrived, .undeferred: .pending
-        case .resumed, .data, .outcome, .stats, .host, .rules, .unknown: .normal
+        case .resumed, .data, .outcome, .closed, .stats, .host, .rules, .unknown: .normal
         }
     }
 }

@@ -35,6 +35,8 @@ final class EngineConnection {
             finishedSending: { [self] in engine.finishedSending(self) },
             upstreamConnected: { [self] in engine.upstreamConnected(self) },
             upstreamFailed: { [self] error in engine.upstreamFailed(self, error) },
-            closed: { [self] _ in engine.closed(self) })
+            closed: { [self] ending in
+                engine.closed(self, transferred: ending.map { Transferred(toUpstream: $0.1.toUpstream, toClient: $0.1.toClient) })
+            })
     }
 }

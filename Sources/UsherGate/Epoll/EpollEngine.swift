@@ -187,7 +187,8 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
         step { state in ((), (try? state.core.upstreamFailed(id, reason: error.reason, at: .now)) ?? ProviderOutput()) }
     }
 
-    func closed(_ held: EngineConnection) {
+    /// The connection is over; `transferred`: what its relay carried, if it was proxied.
+    func closed(_ held: EngineConnection, transferred: Transferred? = nil) {
         let id = held.id, worker = held.worker
         worker.held[id] = nil
         // The client's callbacks hold the connection object and it holds the client: they go
@@ -195,7 +196,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
         held.client = nil
         step { state in
             if state.connections.removeValue(forKey: id) != nil { state.load[worker.index] -= 1 }
-            return ((), state.core.connectionClosed(id, at: .now))
+            return ((), state.core.connectionClosed(id, transferred: transferred, at: .now))
         }
     }
 

@@ -103,6 +103,10 @@ struct EventLog: Sendable {
             if let outcome = request.lastOutcome, event.kind != .withdrawn { metadata["reason"] = "\(outcome.reason)" }
             if case .rejected(let mode) = event.kind { metadata["mode"] = "\(mode.rawValue)" }
             if case .expired(let action) = event.kind { metadata["action"] = "\(action.rawValue)" }
+        case .closed(let transferred):
+            metadata["to_upstream"] = "\(transferred.toUpstream)"
+            metadata["to_client"] = "\(transferred.toClient)"
+            metadata["lasted"] = "\(waited)"
         }
         logger.log(level: event.kind.logLevel, "\(event.kind.name)", metadata: metadata)
     }
@@ -113,10 +117,12 @@ struct EventLog: Sendable {
 }
 
 extension RequestEvent.Kind {
-    /// Condition outcomes are detail (`debug`); lifecycle steps are `info`.
+    /// Condition outcomes, caller data and the end of a proxied connection are detail
+    /// (`debug`); lifecycle steps are `info`.
     var logLevel: Logger.Level {
-        if case .evaluated = self { return .debug }
-        if case .callerData = self { return .debug }
-        return .info
+        switch self {
+        case .evaluated, .callerData, .closed: .debug
+        default: .info
+        }
     }
 }

@@ -79,6 +79,9 @@ public enum EventText {
             return [by, waited].compactMap { $0 }.joined(separator: ", ")
         case .withdrawn:
             return waited
+        case .closed(let up, let down):
+            return "\(ByteCountText.format(up)) to the upstream, \(ByteCountText.format(down)) to the client, "
+                + "lasted \(DurationText.format(.milliseconds(request.ageMs)))"
         }
     }
 

@@ -86,6 +86,9 @@ public enum RequestStep: Hashable, Sendable {
     /// The pending timeout (or a graceful stop) took this action.
     case expired(TimeoutAction)
     case overflowed
+    /// The proxied connection ended, having carried these bytes to the upstream and to the
+    /// client.
+    case closed(bytesUp: Int, bytesDown: Int)
 
     public var kind: WireEventKind {
         switch self {
@@ -99,6 +102,7 @@ public enum RequestStep: Hashable, Sendable {
         case .withdrawn: .withdrawn
         case .expired: .expired
         case .overflowed: .overflowed
+        case .closed: .closed
         }
     }
 }
@@ -169,6 +173,7 @@ extension RequestStep {
         case .withdrawn: self = .withdrawn
         case .expired(let action): self = .expired(action)
         case .overflowed: self = .overflowed
+        case .closed(let transferred): self = .closed(bytesUp: transferred.toUpstream, bytesDown: transferred.toClient)
         }
     }
 }
@@ -179,6 +184,8 @@ extension WireEvent: Codable {
     enum CodingKeys: String, CodingKey {
         case seq, kind, at, request, outcome, until, mode, action, listener, limit, connections, counters, listeners, host, rules
         case drainingLeftMs = "draining_left_ms"
+        case bytesUp = "bytes_up"
+        case bytesDown = "bytes_down"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -194,6 +201,9 @@ extension WireEvent: Codable {
             case .deferred(let until): try container.encode(until, forKey: .until)
             case .rejected(let mode): try container.encode(mode.rawValue, forKey: .mode)
             case .expired(let action): try container.encode(action.rawValue, forKey: .action)
+            case .closed(let up, let down):
+                try container.encode(up, forKey: .bytesUp)
+                try container.encode(down, forKey: .bytesDown)
             case .arrived, .data, .undeferred, .accepted, .withdrawn, .overflowed: break
             }
         case .paused(let listener, let limit, let connections):
@@ -269,6 +279,9 @@ extension WireEvent: Codable {
         case .withdrawn: return .withdrawn
         case .expired: return TimeoutAction(rawValue: try container.decode(String.self, forKey: .action)).map(RequestStep.expired)
         case .overflowed: return .overflowed
+        case .closed:
+            return .closed(
+                bytesUp: try container.decode(Int.self, forKey: .bytesUp), bytesDown: try container.decode(Int.self, forKey: .bytesDown))
         case .paused, .resumed, .stats, .host, .rules, .unknown: return nil
         }
     }

@@ -15,6 +15,8 @@ public enum WireEventKind: Hashable, Sendable, CustomStringConvertible {
     case withdrawn
     case expired
     case overflowed
+    /// The proxied connection of an accepted request ended.
+    case closed
     case paused
     case resumed
     /// A periodic tick with counters and listeners.
@@ -28,7 +30,7 @@ public enum WireEventKind: Hashable, Sendable, CustomStringConvertible {
     private static let named: [(String, WireEventKind)] = [
         ("arrived", .arrived), ("data", .data), ("outcome", .outcome), ("deferred", .deferred),
         ("undeferred", .undeferred), ("accepted", .accepted), ("rejected", .rejected), ("withdrawn", .withdrawn),
-        ("expired", .expired), ("overflowed", .overflowed), ("paused", .paused), ("resumed", .resumed),
+        ("expired", .expired), ("overflowed", .overflowed), ("closed", .closed), ("paused", .paused), ("resumed", .resumed),
         ("stats", .stats), ("host", .host), ("rules", .rules),
     ]
 

@@ -13,6 +13,8 @@ public struct WireRequest: Hashable, Sendable, Codable {
     /// `pending`, `deferred`, `admitting`, `accepted`, `rejected`, `reset`, `withdrawn`…
     public var state: String
     public var arrived: String
+    /// When it reached its final state (`accepted`, `rejected`…); absent until then.
+    public var ended: String?
     /// Milliseconds waited when the message was made.
     public var ageMs: Int64
     /// Milliseconds until the pending timeout applies its action, if it does.
@@ -27,7 +29,7 @@ public struct WireRequest: Hashable, Sendable, Codable {
     public var outcomes: [WireOutcome]
 
     enum CodingKeys: String, CodingKey {
-        case id, listener, peer, source, local, state, arrived, outcomes
+        case id, listener, peer, source, local, state, arrived, ended, outcomes
         case ageMs = "age_ms"
         case timeoutMs = "timeout_ms"
         case deferredUntil = "deferred_until"
@@ -45,6 +47,7 @@ public struct WireRequest: Hashable, Sendable, Codable {
         local = request.local.description
         state = request.state.name
         arrived = clock.text(request.arrivedAt)
+        ended = request.finishedAt.map(clock.text)
         ageMs = WireClock.milliseconds(from: request.arrivedAt, to: at)
         timeoutMs = request.state.isUndecided ? request.timeoutDeadline.map { WireClock.milliseconds(from: at, to: $0) } : nil
         if case .deferred(let until) = request.state { deferredUntil = clock.text(until) }
