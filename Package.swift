@@ -46,6 +46,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -78,6 +79,13 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ],
             swiftSettings: dataPathSettings
+        ),
+        .target(
+            name: "UsherJournal",
+            dependencies: [
+                "UsherCore", "UsherWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .target(
             name: "UsherRulesFile",
@@ -184,12 +192,16 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "UsherJournalTests",
+            dependencies: ["UsherJournal", "UsherCore", "UsherWire", "UsherTestSupport"]
+        ),
+        .testTarget(
             name: "UsherRulesTests",
             dependencies: ["UsherCore", "UsherRulesFile", "UsherTestSupport"]
         ),
         .testTarget(
             name: "UsherWireTests",
-            dependencies: ["UsherWire", "UsherCore"]
+            dependencies: ["UsherWire", "UsherCore", "UsherTestSupport"]
         ),
         .testTarget(
             name: "UsherKernelTests",

@@ -1,0 +1,78 @@
+import Foundation
+import UsherCore
+import UsherWire
+
+extension RequestRecord {
+    /// The record of a request that reached its final state. Text the client chose (its data,
+    /// and reasons that quote it) is stored escaped for terminals, as `usher ls` shows it, so
+    /// that reading the journal with `sqlite3` is as safe.
+    public init(_ request: Request, run: Int64, listener: String, policy: String, clock: WireClock) {
+        let ended = request.finishedAt ?? clock.now
+        let data = WireCallerData(request.callerData)
+        id = request.id.description
+        sequence = Int64(request.id.sequence)
+        self.run = run
+        self.listener = listener
+        peer = request.peer.description
+        peerAddress = Data(Self.storedAddress(request.peer.host))
+        source = request.proxiedSource?.description
+        local = request.local.description
+        arrivedAt = Self.milliseconds(request.arrivedAt, clock)
+        endedAt = Self.milliseconds(ended, clock)
+        state = request.state.name
+        decidedBy = request.decider.map { TerminalText.escaped($0.description) }
+        deciderKind = request.decider?.kind
+        if case .operator(let person) = request.decider {
+            deciderUid = person.uid.map(Int64.init)
+            deciderUser = person.name.map(TerminalText.escaped)
+            deciderPid = person.pid.map(Int64.init)
+        }
+        if case .rule(let name) = request.decider { rule = TerminalText.escaped(name) }
+        self.policy = policy
+        reason = request.lastOutcome.map { TerminalText.escaped($0.reason) }
+        outcomes = Self.json(request.outcomes.map { WireOutcome($0, clock: clock) })
+        preview = String(data.preview.prefix(Self.previewLimit))
+        dataBytes = Int64(data.total)
+        tlsServerName = data.tlsServerName
+        httpHost = data.httpHost
+        httpRequest = data.httpRequest
+        waitMs = WireClock.milliseconds(from: request.arrivedAt, to: ended)
+    }
+
+    /// An address's bytes as the journal keeps them: an IPv4-mapped IPv6 address
+    /// (`::ffff:192.0.2.1`) as its 4 IPv4 bytes, so that one network filter finds it.
+    static func storedAddress(_ host: String) -> [UInt8] {
+        guard let bytes = IPAddressText.bytes(of: host) else { return [] }
+        let mapped: [UInt8] = Array(repeating: 0, count: 10) + [0xFF, 0xFF]
+        return bytes.count == 16 && bytes.prefix(12).elementsEqual(mapped) ? Array(bytes.suffix(4)) : bytes
+    }
+
+    /// Milliseconds since the Unix epoch of a moment.
+    static func milliseconds(_ moment: Moment, _ clock: WireClock) -> Int64 {
+        Int64((clock.date(moment).timeIntervalSince1970 * 1000).rounded())
+    }
+
+    private static func json(_ outcomes: [WireOutcome]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(outcomes) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension Decider {
+    /// The kind of decider, one word: `policy`, `rule`, `operator`, `timeout`, `shutdown`,
+    /// `upstream`, `overflow`, `proxy-protocol`.
+    public var kind: String {
+        switch self {
+        case .policy: "policy"
+        case .rule: "rule"
+        case .operator: "operator"
+        case .timeout: "timeout"
+        case .shutdown: "shutdown"
+        case .upstream: "upstream"
+        case .overflow: "overflow"
+        case .proxyProtocol: "proxy-protocol"
+        }
+    }
+}
