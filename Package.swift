@@ -141,6 +141,7 @@ let package = Package(
                 "UsherTerminal",
                 "UsherKernel",
                 "UsherRulesFile",
+                "UsherJournal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -232,7 +233,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UsherCLITests",
-            dependencies: ["UsherTestSupport"],
+            dependencies: ["UsherTestSupport", "UsherJournal"],
             exclude: ["__Snapshots__"]
         ),
     ]

@@ -39,8 +39,6 @@ enum JournalSchema {
             try db.create(index: "requests_ended", on: RequestRecord.databaseTableName, columns: ["ended_at"])
             try db.create(index: "requests_run_id", on: RequestRecord.databaseTableName, columns: ["run", "sequence"])
             try db.create(index: "requests_peer", on: RequestRecord.databaseTableName, columns: ["peer_address"])
-            try db.create(index: "requests_state", on: RequestRecord.databaseTableName, columns: ["state", "ended_at"])
-            try db.create(index: "requests_decider", on: RequestRecord.databaseTableName, columns: ["decider_kind", "ended_at"])
             try db.create(table: DaemonRecord.databaseTableName) { table in
                 table.column("kind", .text).notNull()
                 table.column("at", .integer).notNull()

@@ -2,9 +2,10 @@
 public enum UsherDaemon {
     /// Starts `usher` with `arguments` for the duration of `body`.
     ///
-    /// Unless `environment` names one, the daemon gets a control socket of its own in a private
-    /// folder (through `USHER_CONTROL`), so daemons of tests running in parallel never meet;
-    /// `body` receives its path.
+    /// Unless `environment` names them, the daemon gets a control socket of its own in a private
+    /// folder (through `USHER_CONTROL`), so daemons of tests running in parallel never meet, and
+    /// its state (the journal) in that folder too (`XDG_STATE_HOME`); `body` receives the
+    /// control socket's path.
     public static func with<Result: Sendable>(
         _ arguments: [String], environment: [String: String] = [:],
         body: @Sendable (BackgroundProcess, _ control: String) async throws -> Result
@@ -13,6 +14,7 @@ public enum UsherDaemon {
         var environment = environment
         let control = environment["USHER_CONTROL"] ?? folder.path + "/control.sock"
         environment["USHER_CONTROL"] = control
+        environment["XDG_STATE_HOME"] = environment["XDG_STATE_HOME"] ?? folder.path + "/state"
         defer { withExtendedLifetime(folder) {} }
         return try await BackgroundProcess.with(try UsherExecutable.path(), arguments, environment: environment) { process in
             try await body(process, control)

@@ -22,6 +22,7 @@ struct HelpSnapshotTests {
         (["rules", "ls", "--help"], "usher-rules-ls-help"),
         (["rules", "reload", "--help"], "usher-rules-reload-help"),
         (["rules", "rm", "--help"], "usher-rules-rm-help"),
+        (["log", "--help"], "usher-log-help"),
     ])
     func help(arguments: [String], snapshot: String) async throws {
         let result = try await ProcessRunner.run(try UsherExecutable.path(), arguments, environment: ["COLUMNS": "80"])
@@ -67,6 +68,7 @@ struct ManualTests {
         ("rules ls", ["rules.md"]),
         ("rules reload", ["rules.md"]),
         ("rules rm", ["rules.md"]),
+        ("log", ["journal.md"]),
     ])
     func optionsDocumented(command: String, manuals: [String]) async throws {
         let help = try await ProcessRunner.run(try UsherExecutable.path(), command.split(separator: " ").map(String.init) + ["--help"], environment: ["COLUMNS": "200"])

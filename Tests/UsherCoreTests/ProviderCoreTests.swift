@@ -40,13 +40,13 @@ struct ProviderCoreTests {
         let id = try #require(queued)
         #expect(output.actions == [.connection(id, .connectUpstream)])
         #expect(output.events.isEmpty && output.unbuiltEvents == 2, "arrived and evaluated, counted")
-        core.eventInterest = .lifecycle
+        core.eventInterest = .steps
         let data = try core.received(Array("GET / HTTP/1.1\r\n".utf8), for: id, at: F.seconds(0.005))
         #expect(data.events.isEmpty && data.unbuiltEvents == 0, "data after the decision is no event at all")
         let connected = try core.upstreamConnected(id, at: F.seconds(0.01))
         #expect(connected.requestEventKinds == [.accepted] && connected.unbuiltEvents == 0)
         #expect(core.request(id)?.state == .accepted && core.request(id)?.decider == .policy)
-        core.eventInterest = .lifecycle
+        core.eventInterest = .steps
         let (second, secondOutput) = core.queued(port: 2)
         #expect(second != nil && secondOutput.requestEventKinds == [.arrived] && secondOutput.unbuiltEvents == 1)
         #expect(core.counters.isConserved)

@@ -88,7 +88,7 @@ struct EventDeliveryTests {
         let lifecycle = NIOLockedValueBox<[UInt64]>([])
         let subscriber = NIOLockedValueBox<[UInt64]>([])
         let subscribers = EventDemand(.all, active: false)
-        fanout.add({ event in lifecycle.withLockedValue { $0.append(event.sequence) } }, demand: EventDemand(.lifecycle))
+        fanout.add({ event in lifecycle.withLockedValue { $0.append(event.sequence) } }, demand: EventDemand(.steps))
         fanout.add({ event in subscriber.withLockedValue { $0.append(event.sequence) } }, demand: subscribers)
         fanout.enqueue([Self.arrival(1), Self.evaluation(1)])
         fanout.deliver()

@@ -6,13 +6,17 @@ public struct EventInterest: OptionSet, Hashable, Sendable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
-    /// A request's steps: arrived, deferred, accepted, rejected, withdrawn, expired…
+    /// A request's steps on its way: arrived, deferred, undeferred.
     public static let lifecycle = EventInterest(rawValue: 1)
+    /// How each request ended: accepted, rejected, withdrawn, expired, overflowed.
+    public static let endings = EventInterest(rawValue: 8)
+    /// Every step of a request, its end included.
+    public static let steps: EventInterest = [.lifecycle, .endings]
     /// What led to them: every condition outcome and every new byte of caller data.
     public static let details = EventInterest(rawValue: 2)
     /// What a proxied connection carried, when it ends (`closed`).
     public static let traffic = EventInterest(rawValue: 4)
-    public static let all: EventInterest = [.lifecycle, .details, .traffic]
+    public static let all: EventInterest = [.lifecycle, .endings, .details, .traffic]
 }
 
 extension RequestEvent.Kind {
@@ -21,7 +25,8 @@ extension RequestEvent.Kind {
         switch self {
         case .evaluated, .callerData: .details
         case .closed: .traffic
-        default: .lifecycle
+        case .accepted, .rejected, .withdrawn, .expired, .overflowed: .endings
+        case .arrived, .deferred, .undeferred: .lifecycle
         }
     }
 }

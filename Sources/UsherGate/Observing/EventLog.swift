@@ -20,7 +20,7 @@ struct EventLog: Sendable {
     var interest: EventInterest {
         switch logger.logLevel {
         case .trace, .debug: .all
-        case .info: .lifecycle
+        case .info: .steps
         default: []
         }
     }

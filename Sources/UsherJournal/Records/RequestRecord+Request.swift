@@ -8,7 +8,7 @@ extension RequestRecord {
     /// that reading the journal with `sqlite3` is as safe.
     public init(_ request: Request, run: Int64, listener: String, policy: String, clock: WireClock) {
         let ended = request.finishedAt ?? clock.now
-        let data = WireCallerData(request.callerData)
+        let preview = request.callerData.preview
         id = request.id.description
         sequence = Int64(request.id.sequence)
         self.run = run
@@ -30,12 +30,12 @@ extension RequestRecord {
         if case .rule(let name) = request.decider { rule = TerminalText.escaped(name) }
         self.policy = policy
         reason = request.lastOutcome.map { TerminalText.escaped($0.reason) }
-        outcomes = Self.json(request.outcomes.map { WireOutcome($0, clock: clock) })
-        preview = String(data.preview.prefix(Self.previewLimit))
-        dataBytes = Int64(data.total)
-        tlsServerName = data.tlsServerName
-        httpHost = data.httpHost
-        httpRequest = data.httpRequest
+        outcomes = Self.json(request.outcomes, clock: clock)
+        self.preview = String(preview.text.prefix(Self.previewLimit))
+        dataBytes = Int64(request.callerData.totalCount)
+        tlsServerName = preview.tlsServerName.map(TerminalText.escaped)
+        httpHost = preview.httpHost.map(TerminalText.escaped)
+        httpRequest = preview.httpRequestLine.map(TerminalText.escaped)
         waitMs = WireClock.milliseconds(from: request.arrivedAt, to: ended)
     }
 
@@ -49,14 +49,21 @@ extension RequestRecord {
 
     /// Milliseconds since the Unix epoch of a moment.
     static func milliseconds(_ moment: Moment, _ clock: WireClock) -> Int64 {
-        Int64((clock.date(moment).timeIntervalSince1970 * 1000).rounded())
+        Int64((clock.date(moment).timeIntervalSince1970 * 1000).rounded(.down))
     }
 
-    private static func json(_ outcomes: [WireOutcome]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(outcomes) else { return "[]" }
-        return String(decoding: data, as: UTF8.self)
+    /// `[{"at":MILLISECONDS,"condition":…,"reason":…,"verdict":…}, …]`, built directly (one
+    /// row per request: an encoder, or a wire time per outcome, costs more than the row).
+    static func json(_ outcomes: [ConditionOutcome], clock: WireClock) -> String {
+        var text = "["
+        for (index, outcome) in outcomes.enumerated() {
+            if index > 0 { text += "," }
+            text += #"{"at":"# + String(milliseconds(outcome.at, clock))
+                + #","condition":"# + JSONText.quoted(TerminalText.escaped(outcome.condition))
+                + #","reason":"# + JSONText.quoted(TerminalText.escaped(outcome.reason))
+                + #","verdict":"# + JSONText.quoted(outcome.verdict.description) + "}"
+        }
+        return text + "]"
     }
 }
 

@@ -87,6 +87,27 @@ public struct RequestRecord: Codable, Hashable, Sendable, FetchableRecord, Persi
         case closedAt = "closed_at"
     }
 
+    /// The columns in the order of ``insertSQL``.
+    static let columns: [CodingKeys] = [
+        .id, .sequence, .run, .listener, .peer, .peerAddress, .source, .local, .arrivedAt, .endedAt, .state, .decidedBy,
+        .deciderKind, .deciderUid, .deciderUser, .deciderPid, .rule, .policy, .reason, .outcomes, .preview, .dataBytes,
+        .tlsServerName, .httpHost, .httpRequest, .waitMs, .bytesUp, .bytesDown, .closedAt,
+    ]
+
+    /// One prepared insert for every row (GRDB's record insert builds its statement from the
+    /// Codable encoding each time: most of the journal's cost).
+    static let insertSQL = "INSERT INTO requests (" + columns.map(\.rawValue).joined(separator: ", ") + ") VALUES ("
+        + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+
+    /// The values of ``insertSQL``, in its order.
+    var insertArguments: StatementArguments {
+        [
+            id, sequence, run, listener, peer, peerAddress, source, local, arrivedAt, endedAt, state, decidedBy,
+            deciderKind, deciderUid, deciderUser, deciderPid, rule, policy, reason, outcomes, preview, dataBytes,
+            tlsServerName, httpHost, httpRequest, waitMs, bytesUp, bytesDown, closedAt,
+        ]
+    }
+
     /// Milliseconds the proxied connection was open, once it closed.
     public var connectionMs: Int64? { closedAt.map { max(0, $0 - endedAt) } }
 }

@@ -12,8 +12,9 @@ public struct JournalRecorder: Sendable {
     private let listeners: [String]
     private let policy: String
 
-    /// The events it needs: each request's steps and the ends of proxied connections.
-    public static let interest: EventInterest = [.lifecycle, .traffic]
+    /// The events it needs: how each request ended, and the ends of proxied connections (no
+    /// step on the way: a request is not shared with an event while it changes).
+    public static let interest: EventInterest = [.endings, .traffic]
 
     /// - Parameters:
     ///   - listeners: each listener's address, by ``ListenerID`` index.
@@ -58,7 +59,7 @@ public struct JournalRecorder: Sendable {
     }
 
     static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }
 }
 

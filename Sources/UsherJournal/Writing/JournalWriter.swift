@@ -65,9 +65,7 @@ public final class JournalWriter: Sendable {
         self.journal = journal
         self.capacity = max(1, capacity)
         self.report = report
-        let thread = Thread { [self] in run() }
-        thread.name = "usher-journal"
-        thread.start()
+        Thread { [self] in run() }.start()
     }
 
     /// Queues a write; never waits.
@@ -115,6 +113,7 @@ public final class JournalWriter: Sendable {
     // MARK: The thread
 
     private func run() {
+        Thread.current.name = "usher-journal"
         trim()
         var lastTrim = Date()
         while let batch = nextBatch() {

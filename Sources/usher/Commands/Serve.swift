@@ -53,6 +53,7 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup(title: "Gate options") var gate: GateOptions
     @OptionGroup(title: "Control") var control: ControlOptions
+    @OptionGroup(title: "Journal") var journal: JournalOptions
 
     @Option(
         help: ArgumentHelp(
@@ -86,7 +87,7 @@ struct Serve: AsyncParsableCommand {
 
     private func serve(on group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
         let daemon = try await DaemonLauncher.start(
-            gate, control: control, observers: observers, hostInterval: interval, group: group, logger: logger)
+            gate, journal: journal, control: control, observers: observers, hostInterval: interval, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(

@@ -25,10 +25,11 @@ struct Usher: AsyncParsableCommand {
               usher reject r2 --reset           refuse one
               usher defer r3 --for 5s           decide later
               usher watch                       every event as it happens
+              usher log --since 1h              who was let in, by whom, and why
 
             See 'usher help COMMAND' for every option.
             """,
         version: version,
-        subcommands: [Run.self, Top.self, Serve.self, List.self, Listeners.self, Accept.self, Reject.self, Defer.self, Watch.self, Rules.self]
+        subcommands: [Run.self, Top.self, Serve.self, List.self, Listeners.self, Accept.self, Reject.self, Defer.self, Watch.self, Rules.self, Log.self]
     )
 }

@@ -17,6 +17,8 @@ struct Daemon: Sendable {
     let host: HostSamplerService?
     /// The rules file and the remembered decisions.
     let rules: RulesFileKeeper
+    /// `nil` with `--journal none`, or when it could not be opened.
+    let journal: JournalService?
     let logger: Logger
 
     /// The services in the order the group stops them in reverse: last listed, first stopped.
@@ -24,6 +26,7 @@ struct Daemon: Sendable {
     /// still hear every event, then the host's sampler, then the control socket says goodbye.
     var services: [ServiceGroupConfiguration.ServiceConfiguration] {
         var services: [any Service] = [ControlSocketService(control: control)]
+        if let journal { services.append(journal) }
         if let host { services.append(host) }
         services.append(GateService(gate: gate, controlPath: control.path, logger: logger))
         return services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
@@ -37,8 +40,8 @@ enum DaemonLauncher {
     /// `hostInterval` is how often the host's listeners are sampled; a host whose kernel cannot
     /// be read that way gets a warning and runs without.
     static func start(
-        _ options: GateOptions, control: ControlOptions, observers: ObserverGroup?, hostInterval: Duration,
-        group: MultiThreadedEventLoopGroup, logger: Logger
+        _ options: GateOptions, journal journalOptions: JournalOptions, control: ControlOptions, observers: ObserverGroup?,
+        hostInterval: Duration, group: MultiThreadedEventLoopGroup, logger: Logger
     ) async throws -> Daemon {
         OpenFileLimit.raiseToHardLimit()
         var configuration = options.gateConfiguration
@@ -65,7 +68,8 @@ enum DaemonLauncher {
             let server = try await ControlServer.start(
                 at: control.path, service: ControlService(provider: gate, version: Usher.version, host: host?.feed, rulesKeeper: keeper),
                 access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
-            return Daemon(gate: gate, control: server, host: host, rules: keeper, logger: logger)
+            let journal = JournalService.start(journalOptions, gate: gate, logger: logger)
+            return Daemon(gate: gate, control: server, host: host, rules: keeper, journal: journal, logger: logger)
         } catch {
             await gate.shutdown()
             throw CommandFailure(error.description, code: .runtime)
