@@ -16,8 +16,10 @@
 #
 # usage: scripts/bench/gate.sh [--duration SECONDS] [--rounds N] [--connections N] [--held N]
 #                              [--log-level LEVEL] [--data-path epoll|nio] [--baseline PATH]
-#                              [--compare-data-paths] [--no-pin] [--only http|redis|held]
+#                              [--compare-data-paths] [--no-pin] [--only http|redis|held] [--journal]
 #   --log-level   usher's --log-level (default warning; info writes one line per event)
+#   --journal     usher keeps its journal (in the run's own folder); without it, --journal none,
+#                 as HAProxy here keeps no log either
 #   --data-path   usher's USHER_DATA_PATH (default epoll)
 #   --baseline    another usher executable (--threads 1) measured beside this one over HTTP
 #   --compare-data-paths  the same binary on the SwiftNIO data path as the baseline
@@ -29,7 +31,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 duration=5 connections=50 rounds=3 log_level=warning baseline="" data_path=epoll baseline_data_path=epoll
-held=50000 pin=auto only=""
+held=50000 pin=auto only="" journal=none
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -42,6 +44,7 @@ while [ $# -gt 0 ]; do
     --compare-data-paths) baseline=self; baseline_data_path=nio; shift ;;
     --no-pin) pin=""; shift ;;
     --only) only="$2"; shift 2 ;;
+    --journal) journal=keep; shift ;;
     -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gate.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
@@ -152,8 +155,15 @@ CONF
 }
 
 start_usher() {  # start_usher BINARY NAME PORT UPSTREAM_PORT THREADS DATA_PATH
+  local journal_options=()
+  # An older build (--baseline) may have no journal.
+  if "$1" serve --help 2>/dev/null | grep -q -- '--journal '; then
+    journal_options=(--journal none)
+    [ "$journal" = keep ] && journal_options=(--journal "$work/$2.journal.sqlite")
+  fi
   USHER_DATA_PATH="$6" USHER_CONTROL="$work/$2.sock" $servers "$1" serve --listen "127.0.0.1:$3" \
-    --upstream "127.0.0.1:$4" --policy accept --threads "$5" --log-level "$log_level" 2>"$work/$2.log" & pids+=($!)
+    --upstream "127.0.0.1:$4" --policy accept --threads "$5" --log-level "$log_level" "${journal_options[@]}" \
+    2>"$work/$2.log" & pids+=($!)
 }
 
 declare -A http_port redis_port_of pid_of
@@ -277,7 +287,7 @@ measure_held() {
   ulimit -n "$limit" 2>/dev/null || { held_summary="(skipped: cannot raise ulimit -n to $limit)"; return 0; }
   USHER_DATA_PATH="$data_path" USHER_CONTROL="$control" $servers "$usher" serve --listen "127.0.0.1:$port" \
     --upstream "127.0.0.1:$nginx_port" --policy ask --pending-timeout 1h --max-pending $(( held + 100 )) \
-    --max-connections $(( held + 100 )) --threads 1 --log-level warning 2>"$work/held.log" & pids+=($!)
+    --max-connections $(( held + 100 )) --threads 1 --log-level warning --journal none 2>"$work/held.log" & pids+=($!)
   holder=${pids[-1]}
   wait_for_port "$port" held
   sleep 1
@@ -341,8 +351,8 @@ ratio() { awk -v a="$(value "$1" "$2")" -v b="$(value "$1" "$3")" 'BEGIN { if (a
 
 columns="direct haproxy-1 haproxy-2 usher-1 usher-2"
 if [ -n "$baseline" ]; then columns="$columns baseline"; fi
-printf '\nusher gate benchmark: %s rounds of %ss; usher --log-level %s, data path %s; servers %s\n' \
-  "$rounds" "$duration" "$log_level" "$data_path" "${servers:-unpinned}"
+printf '\nusher gate benchmark: %s rounds of %ss; usher --log-level %s, journal %s, data path %s; servers %s\n' \
+  "$rounds" "$duration" "$log_level" "$journal" "$data_path" "${servers:-unpinned}"
 if [ -n "$baseline" ]; then printf 'baseline: %s (--threads 1, data path %s)\n' "$baseline" "$baseline_data_path"; fi
 printf '%s, %s, %s, %s; %s cores\n\n' "$(nginx -v 2>&1 | sed 's/.*: //')" "$(haproxy -v | head -1 | cut -d' ' -f1-3)" \
   "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)" "$(redis-server --version | cut -d' ' -f1-3)" "$(nproc)"
