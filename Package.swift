@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "UsherControl", targets: ["UsherControl"]),
         .library(name: "UsherKernel", targets: ["UsherKernel"]),
         .library(name: "UsherDashboard", targets: ["UsherDashboard"]),
+        .library(name: "UsherJournal", targets: ["UsherJournal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

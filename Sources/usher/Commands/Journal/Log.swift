@@ -95,12 +95,12 @@ struct Log: AsyncParsableCommand {
         query.limit = nil
         var newest = query
         newest.limit = 1
-        var last = try entries.last?.number ?? read(reader, newest).last?.number ?? 0
+        var last = try entries.map(\.number).max() ?? read(reader, newest).last?.number ?? 0
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(250))
             let new = try read(reader, query, after: last)
             show(new)
-            last = new.last?.number ?? last
+            last = new.map(\.number).max() ?? last
         }
     }
 
