@@ -48,6 +48,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -86,6 +88,16 @@ let package = Package(
             dependencies: [
                 "UsherCore", "UsherWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "UsherMetrics",
+            dependencies: [
+                "UsherCore", "UsherKernel",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
@@ -143,7 +155,10 @@ let package = Package(
                 "UsherKernel",
                 "UsherRulesFile",
                 "UsherJournal",
+                "UsherMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -196,6 +211,10 @@ let package = Package(
         .testTarget(
             name: "UsherJournalTests",
             dependencies: ["UsherJournal", "UsherCore", "UsherWire", "UsherTestSupport"]
+        ),
+        .testTarget(
+            name: "UsherMetricsTests",
+            dependencies: ["UsherMetrics", "UsherCore", "UsherKernel", "UsherTestSupport"]
         ),
         .testTarget(
             name: "UsherRulesTests",

@@ -14,10 +14,18 @@ missing=()
 for package in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "usher: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-echo "usher: installing ${missing[*]}" >&2
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The tests read usher's metrics with Prometheus's own parser (PyPI's prometheus_client), with
+# the python3 they run.
+if [ "${1:-run}" = test ] && command -v python3 >/dev/null && ! python3 -c 'import prometheus_client' 2>/dev/null; then
+  echo "usher: installing prometheus_client for python3" >&2
+  python3 -m pip install --quiet --disable-pip-version-check prometheus_client >/dev/null 2>&1 \
+    || python3 -m pip install --quiet --disable-pip-version-check --user prometheus_client
+fi

@@ -54,6 +54,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Gate options") var gate: GateOptions
     @OptionGroup(title: "Control") var control: ControlOptions
     @OptionGroup(title: "Journal") var journal: JournalOptions
+    @OptionGroup(title: "Metrics") var metrics: MetricsOptions
 
     @Option(
         help: ArgumentHelp(
@@ -87,7 +88,7 @@ struct Serve: AsyncParsableCommand {
 
     private func serve(on group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
         let daemon = try await DaemonLauncher.start(
-            gate, journal: journal, control: control, observers: observers, hostInterval: interval, group: group, logger: logger)
+            gate, journal: journal, metrics: metrics, control: control, observers: observers, hostInterval: interval, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(

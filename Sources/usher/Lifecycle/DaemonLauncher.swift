@@ -19,6 +19,8 @@ struct Daemon: Sendable {
     let rules: RulesFileKeeper
     /// `nil` with `--journal none`, or when it could not be opened.
     let journal: JournalService?
+    /// `nil` without `--metrics`.
+    let metrics: MetricsService?
     let logger: Logger
 
     /// The services in the order the group stops them in reverse: last listed, first stopped.
@@ -27,6 +29,7 @@ struct Daemon: Sendable {
     var services: [ServiceGroupConfiguration.ServiceConfiguration] {
         var services: [any Service] = [ControlSocketService(control: control)]
         if let journal { services.append(journal) }
+        if let metrics { services.append(metrics) }
         if let host { services.append(host) }
         services.append(GateService(gate: gate, controlPath: control.path, logger: logger))
         return services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
@@ -40,8 +43,9 @@ enum DaemonLauncher {
     /// `hostInterval` is how often the host's listeners are sampled; a host whose kernel cannot
     /// be read that way gets a warning and runs without.
     static func start(
-        _ options: GateOptions, journal journalOptions: JournalOptions, control: ControlOptions, observers: ObserverGroup?,
-        hostInterval: Duration, group: MultiThreadedEventLoopGroup, logger: Logger
+        _ options: GateOptions, journal journalOptions: JournalOptions, metrics metricsOptions: MetricsOptions,
+        control: ControlOptions, observers: ObserverGroup?, hostInterval: Duration, group: MultiThreadedEventLoopGroup,
+        logger: Logger
     ) async throws -> Daemon {
         OpenFileLimit.raiseToHardLimit()
         var configuration = options.gateConfiguration
@@ -64,13 +68,21 @@ enum DaemonLauncher {
         keeper.attach(gate)
         let host = sampleHost(every: hostInterval, logger: logger)
         host?.feed.observeViews(KernelQueueLog(gate: gate, logger: logger).observe)
+        let metrics: MetricsService?
+        do {
+            metrics = try await MetricsService.start(metricsOptions, gate: gate, host: host?.feed, group: group, logger: logger)
+        } catch {
+            await gate.shutdown()
+            throw error
+        }
         do {
             let server = try await ControlServer.start(
                 at: control.path, service: ControlService(provider: gate, version: Usher.version, host: host?.feed, rulesKeeper: keeper),
                 access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
             let journal = JournalService.start(journalOptions, gate: gate, logger: logger)
-            return Daemon(gate: gate, control: server, host: host, rules: keeper, journal: journal, logger: logger)
+            return Daemon(gate: gate, control: server, host: host, rules: keeper, journal: journal, metrics: metrics, logger: logger)
         } catch {
+            await metrics?.server.close()
             await gate.shutdown()
             throw CommandFailure(error.description, code: .runtime)
         }

@@ -52,6 +52,7 @@ struct Run: AsyncParsableCommand {
     @OptionGroup(title: "Gate options") var gate: GateOptions
     @OptionGroup(title: "Control") var control: ControlOptions
     @OptionGroup(title: "Journal") var journal: JournalOptions
+    @OptionGroup(title: "Metrics") var metrics: MetricsOptions
     @OptionGroup(title: "Display") var display: DisplayOptions
 
     @OptionGroup(title: "Logging") var log: LogOptions
@@ -92,7 +93,7 @@ struct Run: AsyncParsableCommand {
         let daemon: Daemon
         do {
             daemon = try await DaemonLauncher.start(
-                gate, journal: journal, control: control, observers: nil, hostInterval: display.interval, group: group, logger: logger)
+                gate, journal: journal, metrics: metrics, control: control, observers: nil, hostInterval: display.interval, group: group, logger: logger)
         } catch {
             redirection.restore()
             throw error
