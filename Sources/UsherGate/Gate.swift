@@ -260,6 +260,14 @@ public final class Gate: Provider {
         }
     }
 
+    /// A request in the queue or recently finished, as it is now.
+    public func request(_ id: RequestID) -> Request? {
+        switch engine {
+        case .swiftNIO(let driver, _): driver.readCore { $0.request(id) }
+        case .epoll(let engine): engine.readCore { $0.request(id) }
+        }
+    }
+
     public func snapshot(includingPending: Bool = true) -> GateSnapshot {
         switch engine {
         case .swiftNIO(let driver, _): driver.snapshot(includingPending: includingPending)

@@ -16,7 +16,21 @@ public struct EventInterest: OptionSet, Hashable, Sendable {
     public static let details = EventInterest(rawValue: 2)
     /// What a proxied connection carried, when it ends (`closed`).
     public static let traffic = EventInterest(rawValue: 4)
-    public static let all: EventInterest = [.lifecycle, .endings, .details, .traffic]
+    /// The outcomes that leave a request waiting for an operator (`ask`): the moment a person
+    /// is needed, without every other outcome.
+    public static let asking = EventInterest(rawValue: 16)
+    public static let all: EventInterest = [.lifecycle, .endings, .details, .traffic, .asking]
+}
+
+extension RequestEvent {
+    /// The interests that ask for this event: its kind's, and ``EventInterest/asking`` for an
+    /// outcome that leaves the request waiting for an operator.
+    public static func interest(of kind: Kind, _ request: Request) -> EventInterest {
+        guard case .evaluated = kind, request.lastOutcome?.verdict == .ask else { return kind.interest }
+        return [.details, .asking]
+    }
+
+    public var interest: EventInterest { Self.interest(of: kind, request) }
 }
 
 extension RequestEvent.Kind {

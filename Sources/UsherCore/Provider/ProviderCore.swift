@@ -429,7 +429,7 @@ public struct ProviderCore: Sendable {
 
     /// Adds a request event to the output when observers need its kind; only counts it otherwise.
     func publish(_ kind: RequestEvent.Kind, _ request: Request, at now: Moment, into output: inout ProviderOutput) {
-        if eventInterest.contains(kind.interest) {
+        if !eventInterest.isDisjoint(with: RequestEvent.interest(of: kind, request)) {
             output.events.append(.request(RequestEvent(kind: kind, request: request, at: now)))
         } else {
             output.unbuiltEvents += 1

@@ -126,7 +126,7 @@ final class EventFanout: Sendable {
             var queued = false
             for event in events {
                 last += 1
-                if case .request(let request) = event, !wanted.contains(request.kind.interest) { continue }
+                if case .request(let request) = event, wanted.isDisjoint(with: request.interest) { continue }
                 queued = true
                 guard state.queue.count < capacity else {
                     started = started || state.dropped == 0

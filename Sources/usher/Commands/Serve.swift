@@ -55,6 +55,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Control") var control: ControlOptions
     @OptionGroup(title: "Journal") var journal: JournalOptions
     @OptionGroup(title: "Metrics") var metrics: MetricsOptions
+    @OptionGroup(title: "Notification") var notify: NotifyOptions
 
     @Option(
         help: ArgumentHelp(
@@ -88,7 +89,7 @@ struct Serve: AsyncParsableCommand {
 
     private func serve(on group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
         let daemon = try await DaemonLauncher.start(
-            gate, journal: journal, metrics: metrics, control: control, observers: observers, hostInterval: interval, group: group, logger: logger)
+            gate, journal: journal, metrics: metrics, notify: notify, control: control, observers: observers, hostInterval: interval, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(

@@ -43,7 +43,7 @@ enum DaemonLauncher {
     /// `hostInterval` is how often the host's listeners are sampled; a host whose kernel cannot
     /// be read that way gets a warning and runs without.
     static func start(
-        _ options: GateOptions, journal journalOptions: JournalOptions, metrics metricsOptions: MetricsOptions,
+        _ options: GateOptions, journal journalOptions: JournalOptions, metrics metricsOptions: MetricsOptions, notify: NotifyOptions,
         control: ControlOptions, observers: ObserverGroup?, hostInterval: Duration, group: MultiThreadedEventLoopGroup,
         logger: Logger
     ) async throws -> Daemon {
@@ -80,12 +80,23 @@ enum DaemonLauncher {
                 at: control.path, service: ControlService(provider: gate, version: Usher.version, host: host?.feed, rulesKeeper: keeper),
                 access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
             let journal = JournalService.start(journalOptions, gate: gate, logger: logger)
+            startNotifying(notify, gate: gate, control: control.path, logger: logger)
             return Daemon(gate: gate, control: server, host: host, rules: keeper, journal: journal, metrics: metrics, logger: logger)
         } catch {
             await metrics?.server.close()
             await gate.shutdown()
             throw CommandFailure(error.description, code: .runtime)
         }
+    }
+
+    /// With `--notify`: runs the command for every request that starts waiting for an operator.
+    private static func startNotifying(_ options: NotifyOptions, gate: Gate, control: String, logger: Logger) {
+        guard let command = options.notify, let executable = command.executable() else { return }
+        let listeners = gate.listenerAddresses.map { Endpoint($0).map(\.description) ?? "?" }
+        let notifier = Notifier(
+            command: command, executable: executable, rate: options.notifyRate, listeners: listeners, control: control, logger: logger,
+            current: { gate.request($0) })
+        gate.observe({ notifier.record($0) }, demand: EventDemand(Notifier.interest))
     }
 
     private static func sampleHost(every interval: Duration, logger: Logger) -> HostSamplerService? {

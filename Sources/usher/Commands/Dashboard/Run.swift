@@ -53,6 +53,7 @@ struct Run: AsyncParsableCommand {
     @OptionGroup(title: "Control") var control: ControlOptions
     @OptionGroup(title: "Journal") var journal: JournalOptions
     @OptionGroup(title: "Metrics") var metrics: MetricsOptions
+    @OptionGroup(title: "Notification") var notify: NotifyOptions
     @OptionGroup(title: "Display") var display: DisplayOptions
 
     @OptionGroup(title: "Logging") var log: LogOptions
@@ -93,7 +94,7 @@ struct Run: AsyncParsableCommand {
         let daemon: Daemon
         do {
             daemon = try await DaemonLauncher.start(
-                gate, journal: journal, metrics: metrics, control: control, observers: nil, hostInterval: display.interval, group: group, logger: logger)
+                gate, journal: journal, metrics: metrics, notify: notify, control: control, observers: nil, hostInterval: display.interval, group: group, logger: logger)
         } catch {
             redirection.restore()
             throw error
