@@ -17,9 +17,12 @@
 # usage: scripts/bench/gate.sh [--duration SECONDS] [--rounds N] [--connections N] [--held N]
 #                              [--log-level LEVEL] [--data-path epoll|nio] [--baseline PATH]
 #                              [--compare-data-paths] [--no-pin] [--only http|redis|held] [--journal]
+#                              [--compare-journal]
 #   --log-level   usher's --log-level (default warning; info writes one line per event)
 #   --journal     usher keeps its journal (in the run's own folder); without it, --journal none,
 #                 as HAProxy here keeps no log either
+#   --compare-journal  over HTTP, also usher --threads 1 with its journal and --metrics on (and
+#                 scraped once a second), as the column usher-1+journal: what they cost
 #   --data-path   usher's USHER_DATA_PATH (default epoll)
 #   --baseline    another usher executable (--threads 1) measured beside this one over HTTP
 #   --compare-data-paths  the same binary on the SwiftNIO data path as the baseline
@@ -31,7 +34,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 duration=5 connections=50 rounds=3 log_level=warning baseline="" data_path=epoll baseline_data_path=epoll
-held=50000 pin=auto only="" journal=none
+held=50000 pin=auto only="" journal=none compare_journal=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -45,6 +48,7 @@ while [ $# -gt 0 ]; do
     --no-pin) pin=""; shift ;;
     --only) only="$2"; shift 2 ;;
     --journal) journal=keep; shift ;;
+    --compare-journal) compare_journal=yes; shift ;;
     -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gate.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
@@ -157,7 +161,9 @@ CONF
 start_usher() {  # start_usher BINARY NAME PORT UPSTREAM_PORT THREADS DATA_PATH
   local journal_options=()
   # An older build (--baseline) may have no journal.
-  if "$1" serve --help 2>/dev/null | grep -q -- '--journal '; then
+  local help
+  help=$("$1" serve --help 2>/dev/null || true)
+  if [[ "$help" == *"--journal "* ]]; then
     journal_options=(--journal none)
     [ "$journal" = keep ] && journal_options=(--journal "$work/$2.journal.sqlite")
   fi
@@ -184,6 +190,18 @@ for threads in 1 2; do
   start_usher "$usher" "$name-redis" "${redis_port_of[$name]}" "$redis_port" "$threads" "$data_path"
   http_targets="$http_targets $name"; redis_targets="$redis_targets $name"
 done
+if [ -n "$compare_journal" ]; then
+  http_port[usher-1+journal]=$(free_port)
+  metrics_port=$(free_port)
+  USHER_DATA_PATH="$data_path" USHER_CONTROL="$work/usher-1+journal.sock" $servers "$usher" serve \
+    --listen "127.0.0.1:${http_port[usher-1+journal]}" --upstream "127.0.0.1:$nginx_port" --policy accept --threads 1 \
+    --log-level "$log_level" --journal "$work/usher-1+journal.sqlite" --metrics "127.0.0.1:$metrics_port" \
+    2>"$work/usher-1+journal.log" & pids+=($!)
+  pid_of[usher-1+journal]=${pids[-1]}
+  http_targets="$http_targets usher-1+journal"
+  # Scraped once a second, as a busy Prometheus would.
+  ( while sleep 1; do curl -s -o /dev/null "http://127.0.0.1:$metrics_port/metrics" || true; done ) & pids+=($!)
+fi
 if [ -n "$baseline" ]; then
   http_port[baseline]=$(free_port)
   start_usher "$baseline" baseline "${http_port[baseline]}" "$nginx_port" 1 "$baseline_data_path"
@@ -350,6 +368,7 @@ value() { local file="$work/$1-$2"; [ -s "$file" ] && median < "$file" || echo "
 ratio() { awk -v a="$(value "$1" "$2")" -v b="$(value "$1" "$3")" 'BEGIN { if (a != "" && b > 0) printf "%.2f×", a / b; else print "–" }'; }
 
 columns="direct haproxy-1 haproxy-2 usher-1 usher-2"
+if [ -n "$compare_journal" ]; then columns="$columns usher-1+journal"; fi
 if [ -n "$baseline" ]; then columns="$columns baseline"; fi
 printf '\nusher gate benchmark: %s rounds of %ss; usher --log-level %s, journal %s, data path %s; servers %s\n' \
   "$rounds" "$duration" "$log_level" "$journal" "$data_path" "${servers:-unpinned}"
@@ -359,6 +378,7 @@ printf '%s, %s, %s, %s; %s cores\n\n' "$(nginx -v 2>&1 | sed 's/.*: //')" "$(hap
 header="| measure |"; rule="|---|"
 for column in $columns; do header="$header $column |"; rule="$rule--:|"; done
 header="$header usher-1/HAProxy-1 | usher-2/HAProxy-2 | usher-1/direct |"; rule="$rule--:|--:|--:|"
+if [ -n "$compare_journal" ]; then header="$header journal on/off |"; rule="$rule--:|"; fi
 # The header when any row follows (one part alone measures only some of them).
 if compgen -G "$work/close-*" >/dev/null || compgen -G "$work/redis-GET-*" >/dev/null; then echo "$header"; echo "$rule"; fi
 for measure in close keepalive keepalive-p50 keepalive-p99 redis-GET redis-GET-p50 redis-SET redis-SET-p50 throughput syscalls; do
@@ -378,6 +398,7 @@ for measure in close keepalive keepalive-p50 keepalive-p99 redis-GET redis-GET-p
   row="| $label |"
   for column in $columns; do row="$row $(cell "$measure" "$column") |"; done
   row="$row $(ratio "$measure" usher-1 haproxy-1) | $(ratio "$measure" usher-2 haproxy-2) | $(ratio "$measure" usher-1 direct) |"
+  if [ -n "$compare_journal" ]; then row="$row $(ratio "$measure" usher-1+journal usher-1) |"; fi
   echo "$row"
 done
 if [ -n "$held_summary" ]; then printf '\nheld (usher --policy ask --threads 1): %s\n' "$held_summary"; fi
