@@ -66,7 +66,7 @@ public final class GateMetrics: Sendable {
         guard case .request(let step) = event.event else { return }
         switch step.kind {
         case .accepted, .rejected, .expired, .overflowed:
-            let decider = step.request.decider.map(Self.deciderLabel) ?? "none"
+            let decider = step.request.decider?.kind ?? "none"
             histogram(decider).record(step.request.age(at: step.request.finishedAt ?? step.at))
         case .closed(let transferred):
             bytesUp.increment(by: Int64(transferred.toUpstream))
@@ -203,20 +203,5 @@ public final class GateMetrics: Sendable {
 
     private static func key(_ name: String, _ labels: [(String, String)]) -> String {
         name + labels.map { "|\($0.0)=\($0.1)" }.joined()
-    }
-
-    /// `policy`, `rule`, `operator`, `timeout`, `shutdown`, `upstream`, `overflow`,
-    /// `proxy-protocol`: few values, so that the histogram stays small.
-    static func deciderLabel(_ decider: Decider) -> String {
-        switch decider {
-        case .policy: "policy"
-        case .rule: "rule"
-        case .operator: "operator"
-        case .timeout: "timeout"
-        case .shutdown: "shutdown"
-        case .upstream: "upstream"
-        case .overflow: "overflow"
-        case .proxyProtocol: "proxy-protocol"
-        }
     }
 }

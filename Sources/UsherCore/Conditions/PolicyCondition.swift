@@ -13,11 +13,20 @@ extension Policy {
 }
 
 extension Decider {
-    /// The condition name under which a decision by this decider is recorded.
+    /// The condition name under which a decision by this decider is recorded: its kind, or the
+    /// rule's name.
     var conditionName: String {
+        if case .rule(let name) = self { return name }
+        return kind
+    }
+
+    /// The kind of decider, one word: `policy`, `rule`, `operator`, `timeout`, `shutdown`,
+    /// `upstream`, `overflow`, `proxy-protocol` (the journal's `decider_kind`, the metrics'
+    /// `decided_by`).
+    public var kind: String {
         switch self {
         case .policy: "policy"
-        case .rule(let name): name
+        case .rule: "rule"
         case .operator: "operator"
         case .timeout: "timeout"
         case .shutdown: "shutdown"

@@ -66,20 +66,3 @@ extension RequestRecord {
         return text + "]"
     }
 }
-
-extension Decider {
-    /// The kind of decider, one word: `policy`, `rule`, `operator`, `timeout`, `shutdown`,
-    /// `upstream`, `overflow`, `proxy-protocol`.
-    public var kind: String {
-        switch self {
-        case .policy: "policy"
-        case .rule: "rule"
-        case .operator: "operator"
-        case .timeout: "timeout"
-        case .shutdown: "shutdown"
-        case .upstream: "upstream"
-        case .overflow: "overflow"
-        case .proxyProtocol: "proxy-protocol"
-        }
-    }
-}
