@@ -88,6 +88,7 @@ let package = Package(
             dependencies: [
                 "UsherCore", "UsherWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .target(

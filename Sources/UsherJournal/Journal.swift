@@ -42,8 +42,11 @@ public final class Journal: Sendable {
         guard !batch.isEmpty else { return }
         do {
             try database.write { db in
-                let insert = try db.cachedStatement(sql: RequestRecord.insertSQL)
-                for record in batch.requests { try insert.execute(arguments: record.insertArguments) }
+                var insert = DirectInsert(try db.cachedStatement(sql: RequestRecord.insertSQL), in: db)
+                for record in batch.requests {
+                    record.bind(to: &insert)
+                    try insert.run()
+                }
                 for record in batch.daemonRecords { try record.insert(db) }
                 for close in batch.closes {
                     guard case .closed(let run, let sequence, let up, let down, let at) = close else { continue }

@@ -12,10 +12,16 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `true` when `host` is an IPv6 literal (it contains a colon).
-    public var isIPv6Literal: Bool { host.contains(":") }
+    public var isIPv6Literal: Bool { host.utf8.contains(UInt8(ascii: ":")) }
 
     public var description: String {
-        isIPv6Literal ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let bracketed = isIPv6Literal
+        var text = bracketed ? "[" : ""
+        text.reserveCapacity(host.utf8.count + 8)
+        text.append(host)
+        text.append(bracketed ? "]:" : ":")
+        text.append(String(port))
+        return text
     }
 }
 

@@ -1,10 +1,11 @@
 /// JSON strings written by hand, for the few fields the journal stores as JSON.
 enum JSONText {
-    /// `text` as a JSON string: quotes, backslashes and control characters escaped (most text
-    /// has none, and is copied as it is).
-    static func quoted(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return "\"" + text + "\"" }
-        var output = "\""
+    /// Appends `text` as a JSON string to `output`: quotes, backslashes and control characters
+    /// escaped (most text has none, and is copied as it is).
+    static func appendQuoted(_ text: String, to output: inout String) {
+        output.append("\"")
+        defer { output.append("\"") }
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return output.append(text) }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""
@@ -18,6 +19,5 @@ enum JSONText {
             default: output.unicodeScalars.append(scalar)
             }
         }
-        return output + "\""
     }
 }

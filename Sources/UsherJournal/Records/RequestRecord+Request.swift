@@ -56,13 +56,19 @@ extension RequestRecord {
     /// row per request: an encoder, or a wire time per outcome, costs more than the row).
     static func json(_ outcomes: [ConditionOutcome], clock: WireClock) -> String {
         var text = "["
+        text.reserveCapacity(2 + 112 * outcomes.count)
         for (index, outcome) in outcomes.enumerated() {
-            if index > 0 { text += "," }
-            text += #"{"at":"# + String(milliseconds(outcome.at, clock))
-                + #","condition":"# + JSONText.quoted(TerminalText.escaped(outcome.condition))
-                + #","reason":"# + JSONText.quoted(TerminalText.escaped(outcome.reason))
-                + #","verdict":"# + JSONText.quoted(outcome.verdict.description) + "}"
+            text.append(index == 0 ? #"{"at":"# : #",{"at":"#)
+            text.append(String(milliseconds(outcome.at, clock)))
+            text.append(#","condition":"#)
+            JSONText.appendQuoted(TerminalText.escaped(outcome.condition), to: &text)
+            text.append(#","reason":"#)
+            JSONText.appendQuoted(TerminalText.escaped(outcome.reason), to: &text)
+            text.append(#","verdict":"#)
+            JSONText.appendQuoted(outcome.verdict.description, to: &text)
+            text.append("}")
         }
-        return text + "]"
+        text.append("]")
+        return text
     }
 }

@@ -94,18 +94,42 @@ public struct RequestRecord: Codable, Hashable, Sendable, FetchableRecord, Persi
         .tlsServerName, .httpHost, .httpRequest, .waitMs, .bytesUp, .bytesDown, .closedAt,
     ]
 
-    /// One prepared insert for every row (GRDB's record insert builds its statement from the
-    /// Codable encoding each time: most of the journal's cost).
+    /// One prepared insert for every row, bound by ``bind(to:)`` (GRDB's record insert builds
+    /// its statement from the Codable encoding each time: most of the journal's cost).
     static let insertSQL = "INSERT INTO requests (" + columns.map(\.rawValue).joined(separator: ", ") + ") VALUES ("
         + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
 
-    /// The values of ``insertSQL``, in its order.
-    var insertArguments: StatementArguments {
-        [
-            id, sequence, run, listener, peer, peerAddress, source, local, arrivedAt, endedAt, state, decidedBy,
-            deciderKind, deciderUid, deciderUser, deciderPid, rule, policy, reason, outcomes, preview, dataBytes,
-            tlsServerName, httpHost, httpRequest, waitMs, bytesUp, bytesDown, closedAt,
-        ]
+    /// Binds the values of ``insertSQL``, in its order.
+    func bind(to insert: inout DirectInsert) {
+        insert.bind(id)
+        insert.bind(sequence)
+        insert.bind(run)
+        insert.bind(listener)
+        insert.bind(peer)
+        insert.bind(peerAddress)
+        insert.bind(source)
+        insert.bind(local)
+        insert.bind(arrivedAt)
+        insert.bind(endedAt)
+        insert.bind(state)
+        insert.bind(decidedBy)
+        insert.bind(deciderKind)
+        insert.bind(deciderUid)
+        insert.bind(deciderUser)
+        insert.bind(deciderPid)
+        insert.bind(rule)
+        insert.bind(policy)
+        insert.bind(reason)
+        insert.bind(outcomes)
+        insert.bind(preview)
+        insert.bind(dataBytes)
+        insert.bind(tlsServerName)
+        insert.bind(httpHost)
+        insert.bind(httpRequest)
+        insert.bind(waitMs)
+        insert.bind(bytesUp)
+        insert.bind(bytesDown)
+        insert.bind(closedAt)
     }
 
     /// Milliseconds the proxied connection was open, once it closed.

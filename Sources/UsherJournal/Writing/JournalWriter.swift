@@ -140,9 +140,13 @@ public final class JournalWriter: Sendable {
         }
         let deadline = Date(timeIntervalSinceNow: Self.batchDelay)
         while locked.queue.count < Self.batchLimit, locked.flushes.isEmpty, !locked.closing, state.wait(until: deadline) {}
-        let count = min(locked.queue.count, Self.batchLimit)
-        let writes = Array(locked.queue.prefix(count))
-        locked.queue.removeFirst(count)
+        guard locked.queue.count > Self.batchLimit else {
+            // The whole queue: moved out, not copied write by write.
+            defer { locked.queue = [] }
+            return locked.queue
+        }
+        let writes = Array(locked.queue.prefix(Self.batchLimit))
+        locked.queue.removeFirst(Self.batchLimit)
         return writes
     }
 
