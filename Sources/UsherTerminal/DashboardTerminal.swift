@@ -43,7 +43,7 @@ public final class DashboardTerminal: Sendable {
     /// (a replay's runs from the recording's first moment).
     public func run(
         _ initial: Dashboard, theme: Theme, mode: DashboardMode = .screen, clock: () -> Date = Date.init, inbox: Inbox,
-        send: (DecideOperation) -> Void
+        send: (DaemonRequest) -> Void
     ) throws(TerminalError) -> (Dashboard, Ending) {
         let interval = max(0.1, initial.options.interval)
         let screen: any DashboardScreen
@@ -83,7 +83,8 @@ public final class DashboardTerminal: Sendable {
             }
             for action in actions {
                 switch action {
-                case .decide(let operation): send(operation)
+                case .decide(let operation): send(.decide(operation))
+                case .readJournal(let page): send(.readJournal(page))
                 case .bell: screen.bell()
                 case .flash: screen.flashScreen()
                 case .suspend:

@@ -82,6 +82,12 @@ public final class ControlClient {
         return rules
     }
 
+    /// A page of the daemon's journal.
+    public func journal(_ page: JournalPageRequest) async throws -> WireJournalPage {
+        guard case .journal(let rows) = try await request(.journal(page)) else { throw unexpected("journal") }
+        return rows
+    }
+
     /// Subscribes: returns the snapshot; read the events that follow with ``next()``.
     /// `host`: the host's listeners in the snapshot, and a `host` event at each sample.
     public func subscribe(host: Bool = false) async throws -> WireSnapshot {

@@ -16,8 +16,16 @@ extension ControlLine {
 extension ControlLine {
     /// The `rules` listing, or the error.
     init(id: MessageID?, result: Result<WireRules, ControlError>) {
+        self.init(id: id, result: result.map(ControlMessage.rules))
+    }
+
+    init(id: MessageID?, result: Result<WireJournalPage, ControlError>) {
+        self.init(id: id, result: result.map(ControlMessage.journal))
+    }
+
+    init(id: MessageID?, result: Result<ControlMessage, ControlError>) {
         switch result {
-        case .success(let rules): self.init(id: id, message: .rules(rules))
+        case .success(let message): self.init(id: id, message: message)
         case .failure(let error): self.init(id: id, message: .error(error))
         }
     }

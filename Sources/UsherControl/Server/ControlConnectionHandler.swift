@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import UsherCore
@@ -17,6 +18,12 @@ final class ControlConnectionHandler: ChannelInboundHandler {
     private let logger: Logger
     private var context: ChannelHandlerContext?
     private var subscription: Subscription?
+    /// A request is being answered off the event loop (a journal read): the requests after it
+    /// wait here, so that answers keep the order of the requests.
+    private var answering = false
+    private var waiting: [ReceivedLine] = []
+    /// The client stopped sending: close once every request is answered.
+    private var closeWhenAnswered = false
 
     /// A subscriber's request ID and its outgoing queue.
     private struct Subscription {
@@ -51,7 +58,12 @@ final class ControlConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let received = unwrapInboundIn(data)
+        answering ? waiting.append(received) : process(received)
+    }
+
+    private func process(_ received: ReceivedLine) {
+        switch received {
         case .tooLong(let count):
             send(ControlLine(id: nil, message: .error(ControlError(
                 .lineTooLong,
@@ -79,6 +91,16 @@ final class ControlConnectionHandler: ChannelInboundHandler {
             context.fireUserInboundEventTriggered(event)
             return
         }
+        guard !answering else {
+            closeWhenAnswered = true
+            return
+        }
+        closeAfterWrites()
+    }
+
+    /// Closes once what was sent is written.
+    private func closeAfterWrites() {
+        guard let context else { return }
         let channel = context.channel
         context.writeAndFlush(NIOAny(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
     }
@@ -108,12 +130,8 @@ final class ControlConnectionHandler: ChannelInboundHandler {
         case .subscribe(let host):
             subscribe(id: request.id, host: host)
         case .decide(let operation):
-            guard role == .operator else {
-                send(ControlLine(id: request.id, message: .error(ControlError(
-                    .forbidden, "uid \(peer.uid) is an observer here: it may watch, not decide"))))
-                return
-            }
-            let results = service.decide(operation, by: Operator(pid: peer.pid, uid: peer.uid, name: UserNames.name(of: peer.uid)))
+            guard requireOperator(request, "decide") else { return }
+            let results = service.decide(operation, by: person)
             send(ControlLine(id: request.id, message: .decided(results)))
         case .rules:
             send(ControlLine(id: request.id, message: .rules(service.rules())))
@@ -123,15 +141,48 @@ final class ControlConnectionHandler: ChannelInboundHandler {
         case .forget(let name):
             guard requireOperator(request, "forget a remembered decision") else { return }
             send(ControlLine(id: request.id, result: service.forget(name)))
+        case .journal(let page):
+            readJournal(page, id: request.id)
         }
     }
 
-    /// `true` for an operator; an observer gets a `forbidden` error.
+    /// Reads a page of the journal off the event loop (it may wait for the disk), then answers.
+    /// Meanwhile the connection is not read, and lines already read wait their turn.
+    private func readJournal(_ page: JournalPageRequest, id: MessageID?) {
+        guard let context else { return }
+        answering = true
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        let service = service
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        DispatchQueue.global().async {
+            let result = service.journalPage(page)
+            handler.eventLoop.execute { handler.value.answered(ControlLine(id: id, result: result)) }
+        }
+    }
+
+    /// The answer read off the loop: sent, then the lines that waited, in order.
+    private func answered(_ line: ControlLine) {
+        answering = false
+        send(line)
+        while !answering, !waiting.isEmpty { process(waiting.removeFirst()) }
+        guard !answering else { return }
+        if closeWhenAnswered { return closeAfterWrites() }
+        context?.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        context?.read()
+    }
+
+    /// `true` for an operator; an observer gets a `forbidden` error, and the refusal is told.
     private func requireOperator(_ request: ControlRequest, _ what: String) -> Bool {
         guard role != .operator else { return true }
         send(ControlLine(id: request.id, message: .error(ControlError(
             .forbidden, "uid \(peer.uid) is an observer here: it may watch, not \(what)"))))
+        service.refused("\(person) may watch, not \(what): refused as an observer")
         return false
+    }
+
+    /// Who is on the other end, as decisions name them.
+    private var person: Operator {
+        Operator(pid: peer.pid, uid: peer.uid, name: UserNames.name(of: peer.uid))
     }
 
     private func subscribe(id: MessageID?, host: Bool) {

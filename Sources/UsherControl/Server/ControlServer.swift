@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import UsherCore
 import UsherWire
 #if canImport(Glibc)
 import Glibc
@@ -83,9 +84,11 @@ public final class ControlServer: Sendable {
             throw StartError(description: error.description)
         }
         service.provider.observe({ hub.publish($0) }, demand: hub.demand)
+        service.notices.observe { notice, at in hub.publish(notice, at: at) }
         service.host?.observe { hub.publishHost($0) }
         let tick = TimeAmount.nanoseconds(statsInterval.nanosecondsClamped)
         let statsTask = channel.eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
+            service.notices.flush()
             hub.publishStats()
         }
         return ControlServer(
@@ -111,6 +114,7 @@ public final class ControlServer: Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     guard let role = access.role(for: peer) else {
                         logger.warning("control connection refused", metadata: ["peer": "\(peer)"])
+                        service.refused("\(Operator(pid: peer.pid, uid: peer.uid, name: UserNames.name(of: peer.uid))) may not use the control socket: connection refused")
                         try pipeline.addHandler(RefusalHandler(message: access.refusal(for: peer)))
                         return
                     }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import UsherCore
@@ -63,6 +64,13 @@ final class SubscriberHub: Sendable {
         let targets = subscriberHandlers()
         guard !targets.isEmpty else { return }
         send(service.wireEvent(event), to: targets)
+    }
+
+    /// Sends a `notice` event to every subscriber.
+    func publish(_ notice: WireNotice, at date: Date) {
+        let targets = subscriberHandlers()
+        guard !targets.isEmpty else { return }
+        send(WireEvent(seq: nil, at: WireClock.format(date), detail: .notice(notice)), to: targets)
     }
 
     /// Sends a `stats` tick to every subscriber, when something changed since the last one.

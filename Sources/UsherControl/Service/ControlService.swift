@@ -14,14 +14,23 @@ public final class ControlService: Sendable {
     public let host: (any HostListenerFeed)?
     /// Reloads the rules file and keeps remembered decisions in theirs, when the daemon has them.
     public let rulesKeeper: (any RulesKeeper)?
+    /// The daemon's notices and alerts, told to every subscriber.
+    public let notices: NoticeBoard
+    /// The daemon's journal, when it keeps one.
+    public let journal: (any JournalPages)?
     let startedAt: Moment
     let pid: Int32
 
-    public init(provider: any Provider, version: String, host: (any HostListenerFeed)? = nil, rulesKeeper: (any RulesKeeper)? = nil) {
+    public init(
+        provider: any Provider, version: String, host: (any HostListenerFeed)? = nil, rulesKeeper: (any RulesKeeper)? = nil,
+        notices: NoticeBoard = NoticeBoard(), journal: (any JournalPages)? = nil
+    ) {
         self.provider = provider
         self.version = version
         self.host = host
         self.rulesKeeper = rulesKeeper
+        self.notices = notices
+        self.journal = journal
         self.startedAt = .now
         self.pid = getpid()
     }
@@ -40,6 +49,8 @@ public final class ControlService: Sendable {
             snapshot, startedAt: startedAt, maxConnections: provider.providerConfiguration.maxConnections, clock: clock)
         wire.listeners = wireListeners(snapshot.listeners)
         if includingHost { wire.host = host?.latest(history: true) }
+        let alerts = notices.alerts
+        wire.alerts = alerts.isEmpty ? nil : alerts
         return wire
     }
 
@@ -82,6 +93,7 @@ public final class ControlService: Sendable {
                 if let remember = operation.remember { self.remember(chosen, for: pending[id], remember, into: &result) }
                 return result
             } catch {
+                refused("\(person) could not \(operation.decision.verb) \(id): \(error.description)")
                 return WireDecision(request: id.description, ok: false, error: error.description)
             }
         }
@@ -170,6 +182,19 @@ public final class ControlService: Sendable {
         }
     }
 
+    /// Tells every subscriber (and the journal) that an operator's request was refused.
+    public func refused(_ what: String) {
+        notices.post(WireNotice(source: "control", level: .notice, text: what))
+    }
+
+    /// A page of the journal; an error when the daemon keeps none.
+    public func journalPage(_ request: JournalPageRequest) -> Result<WireJournalPage, ControlError> {
+        guard let journal else {
+            return .failure(ControlError(.noJournal, "this usher keeps no journal (it runs with --journal none, or could not open it)"))
+        }
+        return journal.page(request)
+    }
+
     /// The wire form of a provider event.
     func wireEvent(_ event: GateEvent) -> WireEvent {
         WireEvent(event, clock: WireClock(now: .now))
@@ -181,7 +206,20 @@ public final class ControlService: Sendable {
         let tick = WireStatsTick(
             counters: WireCounters(snapshot.counters), listeners: wireListeners(snapshot.listeners),
             connections: snapshot.connections,
-            drainingLeftMs: snapshot.drainingUntil.map { WireClock.milliseconds(from: snapshot.at, to: $0) })
+            drainingLeftMs: snapshot.drainingUntil.map { WireClock.milliseconds(from: snapshot.at, to: $0) },
+            alerts: notices.alerts)
         return WireEvent(seq: nil, at: WireClock(now: snapshot.at).text(snapshot.at), detail: .stats(tick))
+    }
+}
+
+extension DecisionRequest {
+    /// `accept`, `reject`, `defer`: what an operator asked for, in a sentence.
+    var verb: String {
+        switch self {
+        case .accept: "accept"
+        case .reject(.reset, _): "reset"
+        case .reject: "reject"
+        case .deferral: "defer"
+        }
     }
 }

@@ -94,7 +94,9 @@ extension Dashboard {
             reselect()
         case .switchPane: focus = focus == .pending ? .lower : .pending
         case .detail:
+            if logHasFocus, daemon.logCount > 0, daemon.logLine(at: logCursorIndex).requestID != nil { return openFinished(now: now) }
             showsDetail.toggle()
+            finished = nil
             lowerScroll = 0
             keepSelectionVisible()
         case .hostListeners: toggleHostPane()
@@ -104,13 +106,33 @@ extension Dashboard {
         case .quit: return quit()
         case .interrupt: return interrupt(now: now)
         case .suspend: return suspend(now: now)
-        case .up: focus == .pending ? moveSelection(by: -1) : scrollLower(by: -1)
-        case .down: focus == .pending ? moveSelection(by: 1) : scrollLower(by: 1)
-        case .pageUp: focus == .pending ? moveSelection(by: -pageSize) : scrollLower(by: -layout.lowerBody.height)
-        case .pageDown: focus == .pending ? moveSelection(by: pageSize) : scrollLower(by: layout.lowerBody.height)
-        case .top: focus == .pending ? moveSelection(by: -Int(Int32.max)) : scrollLower(by: -Int(Int32.max))
-        case .bottom: focus == .pending ? moveSelection(by: Int(Int32.max)) : scrollLower(by: Int(Int32.max))
+        case .up: return move(-1, .line)
+        case .down: return move(1, .line)
+        case .pageUp: return move(-1, .page)
+        case .pageDown: return move(1, .page)
+        case .top: return move(-1, .end)
+        case .bottom: return move(1, .end)
         case .redraw: return [.redrawAll]
+        }
+        return []
+    }
+
+    /// How far a movement key goes.
+    private enum Step {
+        case line, page, end
+    }
+
+    /// Up (-1) or down (1) by a line, a page or to the end, in the pane with the focus: the
+    /// pending table's selection, the event log's cursor, or the detail's scroll.
+    private mutating func move(_ direction: Int, _ step: Step) -> [DashboardAction] {
+        let lowerPage = max(1, layout.lowerBody.height)
+        switch (focus == .pending, logHasFocus) {
+        case (true, _):
+            moveSelection(by: direction * (step == .line ? 1 : step == .page ? pageSize : Int(Int32.max)))
+        case (false, true):
+            return moveLogCursor(by: direction * (step == .line ? 1 : step == .page ? lowerPage : Int(Int32.max)))
+        case (false, false):
+            scrollLower(by: direction * (step == .line ? 1 : step == .page ? lowerPage : Int(Int32.max)))
         }
         return []
     }

@@ -123,7 +123,10 @@ extension Dashboard {
         selectedIndex = max(0, min(rows.count - 1, current.addingReportingOverflow(offset).partialValue))
         selectedID = rows[selectedIndex].id
         decisionsPausedUntil = .distantPast
-        lowerScroll = showsDetail ? 0 : lowerScroll
+        if showsDetail {
+            lowerScroll = 0
+            finished = nil
+        }
         keepSelectionVisible(rowCount: rows.count)
         forgetShownArrivals()
     }
@@ -148,11 +151,9 @@ extension Dashboard {
         scroll = max(0, min(scroll, max(0, count - page)))
     }
 
-    /// Scrolls the lower pane down by `lines` (negative: up). The event log counts back from
-    /// its newest line; the detail counts from its first.
+    /// Scrolls the detail down by `lines` (negative: up).
     mutating func scrollLower(by lines: Int) {
-        let delta = showsDetail ? lines : -lines
-        lowerScroll = max(0, min(Int(Int32.max), lowerScroll.addingReportingOverflow(delta).partialValue))
+        lowerScroll = max(0, min(Int(Int32.max), lowerScroll.addingReportingOverflow(lines).partialValue))
     }
 
     var pageSize: Int { max(1, layout.pendingBody.height - 1) }

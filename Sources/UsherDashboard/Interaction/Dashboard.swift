@@ -6,7 +6,7 @@ import UsherWire
 /// ``DashboardAction``s come out for the host to perform; ``render(now:)`` draws it.
 /// No terminal, no socket, no clock: time is passed in.
 public struct Dashboard: Sendable {
-    public private(set) var daemon = DaemonView()
+    public internal(set) var daemon = DaemonView()
     public let options: DashboardOptions
     public let keyMap: KeyMap
 
@@ -34,8 +34,14 @@ public struct Dashboard: Sendable {
     var pendingArrivals: [String] = []
     /// The first visible row of the pending table.
     public internal(set) var scroll = 0
-    /// Lines scrolled back in the lower pane (0 shows the newest events).
+    /// Lines scrolled in the detail (0 shows its first line).
     public internal(set) var lowerScroll = 0
+    /// The serial of the event log line under the cursor; `nil` while it follows the newest.
+    public internal(set) var logCursor: Int?
+    /// The serial of the bottom line the event log shows; `nil` while it shows the newest.
+    public internal(set) var logBottom: Int?
+    /// The finished request the detail shows, opened from the event log.
+    public internal(set) var finished: FinishedRequest?
     public internal(set) var tagged: Set<String> = []
     public internal(set) var filter = RowFilter("")
     public internal(set) var sort = SortOrder.age

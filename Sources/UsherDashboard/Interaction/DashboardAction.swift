@@ -17,6 +17,15 @@ public enum DashboardAction: Hashable, Sendable {
     case theme(Theme)
     /// Give the terminal back and stop the process until it is continued (Ctrl-Z).
     case suspend
+    /// Read a page of the daemon's journal; the answer comes back through
+    /// ``DashboardInput/journal(_:for:)`` or ``DashboardInput/journalFailed(_:for:)``.
+    case readJournal(JournalPageRequest)
+}
+
+/// What the dashboard's host sends the daemon on its command connection.
+public enum DaemonRequest: Hashable, Sendable {
+    case decide(DecideOperation)
+    case readJournal(JournalPageRequest)
 }
 
 /// A message on the bottom border for a few seconds: the result of the last decision.

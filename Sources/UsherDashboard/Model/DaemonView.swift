@@ -30,6 +30,12 @@ public struct DaemonView: Sendable {
     private static let versions = Atomic<Int>(0)
     /// The newest events last.
     public private(set) var events: Deque<EventLogEntry> = []
+    /// Events dropped from the front of ``events`` so far (it holds ``eventCapacity``).
+    public private(set) var eventsTrimmed = 0
+    /// Requests older than ``events`` read from the daemon's journal, oldest first.
+    public internal(set) var history = JournalHistory()
+    /// What is wrong in the daemon now (the journal cannot write).
+    public private(set) var alerts: [WireAlert] = []
     public private(set) var depthHistory: [Int: DepthHistory] = [:]
     public private(set) var rates: [Int: RateMeter] = [:]
     /// Every TCP listener of the host, when the daemon samples them.
@@ -77,7 +83,7 @@ public struct DaemonView: Sendable {
             disconnect(because: bye.reason == "usher stopped" ? "daemon stopped" : "daemon stopped: \(bye.reason)", at: now)
         case .hello(let hello):
             self.hello = hello
-        case .decided, .rules, .error:
+        case .decided, .rules, .journal, .error:
             break
         }
         return Change()
@@ -135,6 +141,7 @@ public struct DaemonView: Sendable {
         connections = snapshot.connections
         maxConnections = snapshot.maxConnections
         host = snapshot.host.map(HostListeners.init)
+        alerts = snapshot.alerts ?? []
         rows = OrderedDictionary(uniqueKeysWithValues: snapshot.pending.map { ($0.id, PendingRow($0, messageTime: at)) })
         pendingByListener = [:]
         for request in snapshot.pending { pendingByListener[request.listener, default: 0] += 1 }
@@ -173,6 +180,7 @@ public struct DaemonView: Sendable {
             update(counters: tick.counters, listeners: tick.listeners)
             connections = tick.connections
             drainingUntil = tick.drainingLeftMs.map { at.addingTimeInterval(Double($0) / 1000) }
+            alerts = tick.alerts
             return change
         case .paused(let listener, _, _), .resumed(let listener, _):
             if let index = listeners.firstIndex(where: { $0.id == listener.id }) {
@@ -185,12 +193,17 @@ public struct DaemonView: Sendable {
             let text = EventText.detail(event) ?? rules.change
             log(EventLogEntry(at: at, subject: "rules", text: "\(rules.change) \(text)", slot: rules.change == "refused" ? .rejected : .normal))
             return change
+        case .notice(let notice):
+            log(EventLogEntry(at: at, subject: notice.source, text: notice.text, slot: notice.level == .warning ? .statusError : .normal))
+            return change
         case .unknown:
             return change
         }
         if let text = EventText.detail(event), event.kind != .outcome, event.kind != .data {
             let subject = event.request?.id ?? event.listener?.address ?? "usher"
-            log(EventLogEntry(at: at, subject: subject, text: "\(event.kind) \(text)", slot: EventKinds.slot(event.kind)))
+            var entry = EventLogEntry(at: at, subject: subject, text: "\(event.kind) \(text)", slot: EventKinds.slot(event.kind))
+            entry.requestID = event.request?.id
+            log(entry)
         }
         return change
     }
@@ -231,7 +244,10 @@ public struct DaemonView: Sendable {
 
     private mutating func log(_ entry: EventLogEntry) {
         events.append(entry)
-        if events.count > eventCapacity { events.removeFirst() }
+        if events.count > eventCapacity {
+            events.removeFirst()
+            eventsTrimmed += 1
+        }
     }
 }
 
@@ -246,7 +262,7 @@ enum EventKinds {
         case .overflowed, .paused: .overflowed
         case .deferred: .deferred
         case .arrived, .undeferred: .pending
-        case .resumed, .data, .outcome, .closed, .stats, .host, .rules, .unknown: .normal
+        case .resumed, .data, .outcome, .closed, .stats, .host, .rules, .notice, .unknown: .normal
         }
     }
 }

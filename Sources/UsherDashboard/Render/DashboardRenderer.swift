@@ -51,6 +51,7 @@ extension Dashboard {
             titles.append(options.replaying.map { ($0, .prompt) } ?? (role, isReadOnly ? .prompt : .muted))
         }
         if let connection = connectionText(now: now) { titles.append(connection) }
+        for alert in daemon.alerts { titles.append(("\(alert.source): \(alert.text)", .statusError)) }
         canvas.drawRule(y: 0, left: options.lineDrawing.topLeft, right: options.lineDrawing.topRight, titles: titles,
                         trailing: [(Numbers.clock(now, face: options.clockFace), .value), ("? help", .muted)], drawing: options.lineDrawing)
     }
@@ -66,19 +67,25 @@ extension Dashboard {
         }
         guard showsDetail else {
             canvas.drawRule(y: layout.lowerTitleRow, left: drawing.teeLeft, right: drawing.teeRight, titles: [events.title], drawing: drawing)
-            events.draw(into: &canvas, body: layout.lowerBody, scrolledBack: lowerScroll)
+            events.draw(into: &canvas, body: layout.lowerBody)
             return
         }
-        let detail = DetailPane(row: selectedRow, dashboard: self, now: now, drawing: drawing)
+        let finishedPane = finished.map { FinishedDetailPane(finished: $0, dashboard: self, drawing: drawing) }
+        let pendingPane = DetailPane(row: selectedRow, dashboard: self, now: now, drawing: drawing)
+        let titles = finishedPane?.title() ?? pendingPane.title()
         if let side = layout.sideEvents {
             canvas.drawRule(y: layout.lowerTitleRow, to: side.maxX + 1, left: drawing.teeLeft, right: drawing.teeDown, titles: [events.title], drawing: drawing)
-            canvas.drawRule(y: layout.lowerTitleRow, x: side.maxX, left: drawing.teeDown, right: drawing.teeRight, titles: detail.title(), drawing: drawing)
+            canvas.drawRule(y: layout.lowerTitleRow, x: side.maxX, left: drawing.teeDown, right: drawing.teeRight, titles: titles, drawing: drawing)
             canvas.drawVertical(x: side.maxX, rows: side.y..<side.maxY, drawing: drawing)
-            events.draw(into: &canvas, body: side, scrolledBack: 0)
+            events.draw(into: &canvas, body: side)
         } else {
-            canvas.drawRule(y: layout.lowerTitleRow, left: drawing.teeLeft, right: drawing.teeRight, titles: detail.title(), drawing: drawing)
+            canvas.drawRule(y: layout.lowerTitleRow, left: drawing.teeLeft, right: drawing.teeRight, titles: titles, drawing: drawing)
         }
-        detail.draw(into: &canvas, body: layout.lowerBody)
+        if let finishedPane {
+            finishedPane.draw(into: &canvas, body: layout.lowerBody)
+        } else {
+            pendingPane.draw(into: &canvas, body: layout.lowerBody)
+        }
     }
 
     private func drawBottom(into canvas: inout Canvas, row: Int) {

@@ -9,6 +9,10 @@ public enum DashboardInput: Sendable {
     /// The answer to a decision.
     case decided([WireDecision])
     case decisionFailed(String)
+    /// A page of the journal, answering the request.
+    case journal(WireJournalPage, for: JournalPageRequest)
+    /// The journal could not be read.
+    case journalFailed(String, for: JournalPageRequest)
     /// The subscription ended.
     case disconnected(String)
 }
@@ -21,6 +25,8 @@ extension Dashboard {
         case .message(let message): return receive(message, now: now)
         case .decided(let results): receive(results: results, now: now)
         case .decisionFailed(let reason): receive(failure: reason, now: now)
+        case .journal(let page, let request): receive(page: page, for: request, now: now)
+        case .journalFailed(let reason, let request): journalFailed(reason, for: request, now: now)
         case .disconnected(let reason): disconnected(because: reason, now: now)
         }
         return []

@@ -62,7 +62,7 @@ public enum Recording {
         case .hello(let hello): entry = Entry(at: WireClock.format(at), line: ControlLine(id: nil, message: .hello(hello)))
         case .message(let message): entry = Entry(at: WireClock.format(at), line: ControlLine(id: nil, message: message))
         case .disconnected(let reason): entry = Entry(at: WireClock.format(at), disconnected: reason)
-        case .decided, .decisionFailed: return nil
+        case .decided, .decisionFailed, .journal, .journalFailed: return nil
         }
         return WireJSON.encode(entry) + [0x0A]
     }

@@ -18,8 +18,10 @@ public struct JournalQuery: Hashable, Sendable {
     /// Who decided: a kind (`policy`, `rule`, `operator`, `timeout`, `shutdown`, `upstream`,
     /// `overflow`, `proxy-protocol`), `rule NAME`, or an operator's user name or uid.
     public var decidedBy: String?
-    /// The request ID, `r17` (in any run).
+    /// The request ID, `r17` (in any run, unless ``run`` says which).
     public var id: RequestID?
+    /// The daemon run (its start, milliseconds since the epoch).
+    public var run: Int64?
     /// The most rows, the newest of those that match.
     public var limit: Int?
 
@@ -52,6 +54,7 @@ public struct JournalQuery: Hashable, Sendable {
         }
         if let decidedBy { addDecider(decidedBy, add) }
         if let id { add("sequence = ?", [Int64(id.sequence)]) }
+        if let run { add("run = ?", [run]) }
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
     }
 

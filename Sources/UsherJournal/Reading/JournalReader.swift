@@ -47,6 +47,24 @@ public struct JournalReader: Sendable {
         }
     }
 
+    /// A page back through the journal in the order rows were written: at most `limit` rows
+    /// that `query` selects and were written before row `before` (or the newest), oldest
+    /// first, and whether older ones remain.
+    public func page(_ query: JournalQuery, before number: Int64?, limit: Int) throws(JournalError) -> (entries: [Entry], more: Bool) {
+        var filter = query.filter
+        if let number {
+            filter.sql += (filter.sql.isEmpty ? "WHERE " : " AND ") + "rowid < ?"
+            filter.arguments += [number]
+        }
+        let sql = "SELECT rowid AS number, * FROM requests \(filter.sql) ORDER BY rowid DESC LIMIT \(max(0, limit) + 1)"
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: filter.arguments).map { row in
+                Entry(number: row["number"], record: try RequestRecord(row: row))
+            }
+        }
+        return (Array(rows.prefix(limit).reversed()), rows.count > limit)
+    }
+
     /// The daemon's own records between two times (milliseconds since the epoch), oldest first.
     public func daemonRecords(since: Int64? = nil, until: Int64? = nil) throws(JournalError) -> [DaemonRecord] {
         try read { db in

@@ -22,6 +22,8 @@ public struct ControlError: Error, Hashable, Sendable, Codable, CustomStringConv
         case rulesRefused = "rules_refused"
         /// No such rule (to forget), or no rules file (to reload).
         case noSuchRule = "no_such_rule"
+        /// The daemon keeps no journal, or cannot read it now.
+        case noJournal = "no_journal"
     }
 
     public var code: Code

@@ -11,6 +11,8 @@ public enum ControlMessage: Hashable, Sendable {
     case stats(WireStats)
     case decided([WireDecision])
     case rules(WireRules)
+    /// A page of the daemon's journal.
+    case journal(WireJournalPage)
     case event(WireEvent)
     case resync(WireResync)
     case error(ControlError)
@@ -24,6 +26,7 @@ public enum ControlMessage: Hashable, Sendable {
         case .stats: "stats"
         case .decided: "decided"
         case .rules: "rules"
+        case .journal: "journal"
         case .event: "event"
         case .resync: "resync"
         case .error: "error"
@@ -46,7 +49,7 @@ public struct ControlLine: Hashable, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case v, id, type
-        case hello, snapshot, stats, decided, rules, event, resync, error, bye
+        case hello, snapshot, stats, decided, rules, journal, event, resync, error, bye
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -60,6 +63,7 @@ public struct ControlLine: Hashable, Sendable, Codable {
         case .stats(let stats): try container.encode(stats, forKey: .stats)
         case .decided(let results): try container.encode(results, forKey: .decided)
         case .rules(let rules): try container.encode(rules, forKey: .rules)
+        case .journal(let page): try container.encode(page, forKey: .journal)
         case .event(let event): try container.encode(event, forKey: .event)
         case .resync(let resync): try container.encode(resync, forKey: .resync)
         case .error(let error): try container.encode(error, forKey: .error)
@@ -78,6 +82,7 @@ public struct ControlLine: Hashable, Sendable, Codable {
         case "stats": message = .stats(try container.decode(WireStats.self, forKey: .stats))
         case "decided": message = .decided(try container.decode([WireDecision].self, forKey: .decided))
         case "rules": message = .rules(try container.decode(WireRules.self, forKey: .rules))
+        case "journal": message = .journal(try container.decode(WireJournalPage.self, forKey: .journal))
         case "event": message = .event(try container.decode(WireEvent.self, forKey: .event))
         case "resync": message = .resync(try container.decode(WireResync.self, forKey: .resync))
         case "error": message = .error(try container.decode(ControlError.self, forKey: .error))

@@ -37,9 +37,11 @@ public enum ControlOperation: Hashable, Sendable {
     case reload(applyPending: Bool)
     /// Removes a remembered decision by name (operators only).
     case forget(name: String)
+    /// A page of the daemon's journal: requests that ended, newest last.
+    case journal(JournalPageRequest)
 
     /// The `op` names, as the protocol spells them.
-    public static let names = ["hello", "snapshot", "subscribe", "stats", "decide", "rules", "reload", "forget"]
+    public static let names = ["hello", "snapshot", "subscribe", "stats", "decide", "rules", "reload", "forget", "journal"]
 
     public var name: String {
         switch self {
@@ -51,6 +53,7 @@ public enum ControlOperation: Hashable, Sendable {
         case .rules: "rules"
         case .reload: "reload"
         case .forget: "forget"
+        case .journal: "journal"
         }
     }
 }

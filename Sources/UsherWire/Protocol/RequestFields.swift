@@ -20,9 +20,14 @@ struct RequestFields: Codable {
     var applyPending: Bool?
     var extendTimeout: Bool?
     var name: String?
+    var before: Int64?
+    var until: String?
+    var request: String?
+    var limit: Int?
 
     enum CodingKeys: String, CodingKey {
         case v, id, op, ids, all, peer, listener, decision, mode, message, `for`, host, remember, name
+        case before, until, request, limit
         case rememberFor = "remember_for"
         case applyPending = "apply_pending"
         case extendTimeout = "extend_timeout"
@@ -36,6 +41,11 @@ struct RequestFields: Codable {
         case .snapshot(host: true), .subscribe(host: true): host = true
         case .reload(let again): applyPending = again ? true : nil
         case .forget(let rule): name = rule
+        case .journal(let page):
+            before = page.before
+            until = page.until
+            self.request = page.request
+            limit = page.limit
         default: break
         }
         guard case .decide(let operation) = request.operation else { return }

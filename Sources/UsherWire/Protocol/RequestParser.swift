@@ -63,9 +63,24 @@ public enum RequestParser {
                 throw ControlError(.badRequest, "forget needs \"name\": the remembered decision's name, e.g. \"peer:127.0.0.1\"")
             }
             return .forget(name: name)
+        case "journal": return .journal(try journalPage(fields))
         default:
             throw ControlError(.unknownOperation, "unknown op \(quoted(op)); expected one of \(expected)")
         }
+    }
+
+    private static func journalPage(_ fields: RequestFields) throws(ControlError) -> JournalPageRequest {
+        let limit = fields.limit ?? 100
+        guard (1...JournalPageRequest.maximumLimit).contains(limit) else {
+            throw ControlError(.badRequest, "\"limit\": \(limit) rows; ask for 1 to \(JournalPageRequest.maximumLimit)")
+        }
+        if let id = fields.request, RequestID(id) == nil {
+            throw ControlError(.badRequest, "\"request\": \(quoted(id)) is not a request ID; IDs look like r17")
+        }
+        if let until = fields.until, WireClock.parse(until) == nil {
+            throw ControlError(.badRequest, "\"until\": \(quoted(until)) is not a time; write 2026-12-01T03:12:00.000Z")
+        }
+        return JournalPageRequest(before: fields.before, until: fields.until, request: fields.request, limit: limit)
     }
 
     private static func decideOperation(_ fields: RequestFields) throws(ControlError) -> DecideOperation {

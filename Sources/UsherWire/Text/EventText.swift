@@ -15,7 +15,7 @@ public enum EventText {
     /// (stats ticks).
     public static func line(_ event: WireEvent) -> String? {
         guard let detail = detail(event) else { return nil }
-        let subject = event.request?.id ?? event.listener.map { "l\($0.id)" } ?? "-"
+        let subject = event.request?.id ?? event.listener.map { "l\($0.id)" } ?? (event.kind == .notice ? "usher" : "-")
         let line = [localTime(event.at), subject.padding(to: 5), event.kind.name.padding(to: 10), detail]
             .joined(separator: "  ")
         return TerminalText.escaped(line)
@@ -34,6 +34,8 @@ public enum EventText {
             return "\(listener.address) accepting again (\(listener.pending)/\(listener.maxPending))"
         case .rules(let change):
             return detail(change)
+        case .notice(let notice):
+            return "\(notice.source): \(notice.text)"
         case .stats, .host, .unknown:
             return nil
         }

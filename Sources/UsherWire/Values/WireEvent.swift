@@ -32,6 +32,8 @@ public struct WireEvent: Hashable, Sendable {
         case host(WireHost)
         /// The rules in force changed, or a new rules file was refused.
         case rules(WireRulesChange)
+        /// The daemon tells its operators something.
+        case notice(WireNotice)
         /// A kind this usher does not know, or a value of a known kind it cannot read.
         case unknown(kind: String)
     }
@@ -50,6 +52,7 @@ public struct WireEvent: Hashable, Sendable {
         case .stats: .stats
         case .host: .host
         case .rules: .rules
+        case .notice: .notice
         case .unknown(let kind): WireEventKind(name: kind)
         }
     }
@@ -126,12 +129,17 @@ public struct WireStatsTick: Hashable, Sendable {
     public var connections: Int
     /// While the daemon stops: milliseconds until the connections still open are closed.
     public var drainingLeftMs: Int64?
+    /// What is wrong now (the journal cannot write); empty when nothing is.
+    public var alerts: [WireAlert]
 
-    public init(counters: WireCounters, listeners: [WireListener], connections: Int, drainingLeftMs: Int64? = nil) {
+    public init(
+        counters: WireCounters, listeners: [WireListener], connections: Int, drainingLeftMs: Int64? = nil, alerts: [WireAlert] = []
+    ) {
         self.counters = counters
         self.listeners = listeners
         self.connections = connections
         self.drainingLeftMs = drainingLeftMs
+        self.alerts = alerts
     }
 }
 
@@ -183,6 +191,7 @@ extension RequestStep {
 extension WireEvent: Codable {
     enum CodingKeys: String, CodingKey {
         case seq, kind, at, request, outcome, until, mode, action, listener, limit, connections, counters, listeners, host, rules
+        case notice, alerts
         case drainingLeftMs = "draining_left_ms"
         case bytesUp = "bytes_up"
         case bytesDown = "bytes_down"
@@ -218,10 +227,13 @@ extension WireEvent: Codable {
             try container.encode(tick.listeners, forKey: .listeners)
             try container.encode(tick.connections, forKey: .connections)
             try container.encodeIfPresent(tick.drainingLeftMs, forKey: .drainingLeftMs)
+            if !tick.alerts.isEmpty { try container.encode(tick.alerts, forKey: .alerts) }
         case .host(let host):
             try container.encode(host, forKey: .host)
         case .rules(let change):
             try container.encode(change, forKey: .rules)
+        case .notice(let notice):
+            try container.encode(notice, forKey: .notice)
         case .unknown:
             break
         }
@@ -254,11 +266,14 @@ extension WireEvent: Codable {
                 counters: try container.decode(WireCounters.self, forKey: .counters),
                 listeners: try container.decode([WireListener].self, forKey: .listeners),
                 connections: try container.decode(Int.self, forKey: .connections),
-                drainingLeftMs: try container.decodeIfPresent(Int64.self, forKey: .drainingLeftMs)))
+                drainingLeftMs: try container.decodeIfPresent(Int64.self, forKey: .drainingLeftMs),
+                alerts: try container.decodeIfPresent([WireAlert].self, forKey: .alerts) ?? []))
         case .host:
             return .host(try container.decode(WireHost.self, forKey: .host))
         case .rules:
             return .rules(try container.decode(WireRulesChange.self, forKey: .rules))
+        case .notice:
+            return .notice(try container.decode(WireNotice.self, forKey: .notice))
         case .unknown:
             return nil
         default:
@@ -282,7 +297,7 @@ extension WireEvent: Codable {
         case .closed:
             return .closed(
                 bytesUp: try container.decode(Int.self, forKey: .bytesUp), bytesDown: try container.decode(Int.self, forKey: .bytesDown))
-        case .paused, .resumed, .stats, .host, .rules, .unknown: return nil
+        case .paused, .resumed, .stats, .host, .rules, .notice, .unknown: return nil
         }
     }
 }

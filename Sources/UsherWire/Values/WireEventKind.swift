@@ -25,13 +25,15 @@ public enum WireEventKind: Hashable, Sendable, CustomStringConvertible {
     case host
     /// The rules in force changed (or a new file was refused).
     case rules
+    /// The daemon tells its operators something (a notification failed, the journal…).
+    case notice
     case unknown(String)
 
     private static let named: [(String, WireEventKind)] = [
         ("arrived", .arrived), ("data", .data), ("outcome", .outcome), ("deferred", .deferred),
         ("undeferred", .undeferred), ("accepted", .accepted), ("rejected", .rejected), ("withdrawn", .withdrawn),
         ("expired", .expired), ("overflowed", .overflowed), ("closed", .closed), ("paused", .paused), ("resumed", .resumed),
-        ("stats", .stats), ("host", .host), ("rules", .rules),
+        ("stats", .stats), ("host", .host), ("rules", .rules), ("notice", .notice),
     ]
 
     /// The kind named `name`, or ``unknown(_:)``.

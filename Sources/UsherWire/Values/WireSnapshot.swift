@@ -16,9 +16,11 @@ public struct WireSnapshot: Hashable, Sendable, Codable {
     public var pending: [WireRequest]
     /// Every TCP listener of the host, when asked for (`"host": true`) and sampled.
     public var host: WireHost?
+    /// What is wrong now (the journal cannot write); absent when nothing is.
+    public var alerts: [WireAlert]?
 
     enum CodingKeys: String, CodingKey {
-        case at, seq, counters, connections, listeners, pending, host
+        case at, seq, counters, connections, listeners, pending, host, alerts
         case uptimeMs = "uptime_ms"
         case maxConnections = "max_connections"
     }

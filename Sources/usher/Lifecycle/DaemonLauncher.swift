@@ -75,27 +75,30 @@ enum DaemonLauncher {
             await gate.shutdown()
             throw error
         }
+        let notices = NoticeBoard()
+        let journal = JournalService.start(journalOptions, gate: gate, notices: notices, logger: logger)
         do {
+            let service = ControlService(
+                provider: gate, version: Usher.version, host: host?.feed, rulesKeeper: keeper, notices: notices, journal: journal)
             let server = try await ControlServer.start(
-                at: control.path, service: ControlService(provider: gate, version: Usher.version, host: host?.feed, rulesKeeper: keeper),
-                access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
-            let journal = JournalService.start(journalOptions, gate: gate, logger: logger)
-            startNotifying(notify, gate: gate, control: control.path, logger: logger)
+                at: control.path, service: service, access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
+            startNotifying(notify, gate: gate, control: control.path, notices: notices, logger: logger)
             return Daemon(gate: gate, control: server, host: host, rules: keeper, journal: journal, metrics: metrics, logger: logger)
         } catch {
             await metrics?.server.close()
+            await journal?.recorder.writer.close()
             await gate.shutdown()
             throw CommandFailure(error.description, code: .runtime)
         }
     }
 
     /// With `--notify`: runs the command for every request that starts waiting for an operator.
-    private static func startNotifying(_ options: NotifyOptions, gate: Gate, control: String, logger: Logger) {
+    private static func startNotifying(_ options: NotifyOptions, gate: Gate, control: String, notices: NoticeBoard, logger: Logger) {
         guard let command = options.notify, let executable = command.executable() else { return }
         let listeners = gate.listenerAddresses.map { Endpoint($0).map(\.description) ?? "?" }
         let notifier = Notifier(
             command: command, executable: executable, rate: options.notifyRate, listeners: listeners, control: control, logger: logger,
-            current: { gate.request($0) })
+            notices: notices, current: { gate.request($0) })
         gate.observe({ notifier.record($0) }, demand: EventDemand(Notifier.interest))
     }
 

@@ -56,7 +56,7 @@ final class DashboardService: Service {
             throw CommandFailure(error.description, code: .runtime)
         }
         let inbox = Inbox(wake: { terminal.wake() })
-        let (decisions, sender) = AsyncStream.makeStream(of: DecideOperation.self)
+        let (requests, sender) = AsyncStream.makeStream(of: DaemonRequest.self)
         let (path, group) = (controlPath, self.group)
         let (reconnects, recorder, replay) = (initial.options.reconnects, self.recorder, self.replay)
         let subscription = Task {
@@ -65,7 +65,7 @@ final class DashboardService: Service {
         }
         let decider = Task {
             guard replay == nil else { return }
-            await DashboardLink.decide(path: path, group: group, decisions: decisions, inbox: inbox)
+            await DashboardLink.send(path: path, group: group, requests: requests, inbox: inbox)
         }
         defer {
             sender.finish()
@@ -90,7 +90,7 @@ final class DashboardService: Service {
     private static func runOnThread(
         _ terminal: DashboardTerminal, dashboard: Dashboard, theme: Theme, mode: DashboardMode,
         clock: @escaping @Sendable () -> Date, inbox: Inbox,
-        send: @escaping @Sendable (DecideOperation) -> Void
+        send: @escaping @Sendable (DaemonRequest) -> Void
     ) async -> Result<Dashboard, TerminalError> {
         await withCheckedContinuation { continuation in
             let thread = Thread {

@@ -1,20 +1,25 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import UsherControl
 import UsherCore
 import UsherGate
 import UsherJournal
+import UsherWire
 
-/// The journal beside a running gate: every request that ends, and the daemon's own steps. It
-/// records the start when opened; at the group's shutdown, after the gate has stopped and its
-/// observers have every event, it records the stop and writes what is queued.
-struct JournalService: Service {
+/// The journal beside a running gate: every request that ends, and the daemon's own steps
+/// (operators refused, notification commands failed). It records the start when opened; at the
+/// group's shutdown, after the gate has stopped and its observers have every event, it records
+/// the stop and writes what is queued. Its trouble is a log line, a notice and an alert in every
+/// dashboard's header; it reads pages of itself for the control protocol.
+struct JournalService: Service, JournalPages {
     let recorder: JournalRecorder
+    let path: String
     let logger: Logger
 
-    /// Opens the journal at `file` and starts recording `gate`'s events; `nil`, with an error
-    /// line, when it cannot be opened: the gate runs without.
-    static func start(_ options: JournalOptions, gate: Gate, logger: Logger) -> JournalService? {
+    /// Opens the journal at `file` and starts recording `gate`'s events and the notices; `nil`,
+    /// with an error line and an alert, when it cannot be opened: the gate runs without.
+    static func start(_ options: JournalOptions, gate: Gate, notices: NoticeBoard, logger: Logger) -> JournalService? {
         guard let file = options.file else { return nil }
         let journal: Journal
         do {
@@ -23,9 +28,13 @@ struct JournalService: Service {
             logger.error("journal unavailable", metadata: [
                 "journal": "\(file)", "error": "\(error.reason)", "note": "requests are not recorded; the gate runs on",
             ])
+            notices.raise(WireAlert(source: "journal", text: "cannot open \(file): \(error.reason)"))
             return nil
         }
-        let writer = JournalWriter(journal: journal) { report in log(report, file: file, logger: logger) }
+        let writer = JournalWriter(journal: journal) { report in
+            log(report, file: file, logger: logger)
+            tell(report, file: file, notices: notices)
+        }
         let run = Int64((Date().timeIntervalSince1970 * 1000).rounded())
         let configuration = gate.configuration
         let recorder = JournalRecorder(
@@ -33,14 +42,52 @@ struct JournalService: Service {
             policy: configuration.provider.policy.rawValue)
         gate.observe({ recorder.record($0) }, demand: EventDemand(JournalRecorder.interest))
         recorder.daemon("start", "usher \(Usher.version), pid \(getpid()), policy \(configuration.provider.policy.rawValue)")
+        notices.observe { notice, at in
+            guard let kind = Self.recordedKinds[notice.source] else { return }
+            recorder.daemon(kind, notice.text, at: at)
+        }
         logger.info("journal", metadata: ["journal": "\(file)"])
-        return JournalService(recorder: recorder, logger: logger)
+        return JournalService(recorder: recorder, path: file, logger: logger)
+    }
+
+    /// The notices recorded, by source: the journal's own are in the log, not in itself.
+    static let recordedKinds = ["control": "refused", "notify": "notify-failed"]
+
+    func page(_ request: JournalPageRequest) -> Result<WireJournalPage, ControlError> {
+        var query = JournalQuery()
+        query.until = request.until.flatMap(WireClock.parse).map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) }
+        if let id = request.request {
+            query.id = RequestID(id)
+            query.run = recorder.run
+        }
+        do {
+            let (entries, more) = try JournalReader(path: path).page(query, before: request.before, limit: request.limit)
+            return .success(WireJournalPage(rows: entries.map { WireJournalRow($0) }, more: more))
+        } catch {
+            return .failure(ControlError(.noJournal, "the journal \(path) cannot be read: \(error.reason)"))
+        }
     }
 
     func run() async throws {
         try? await gracefulShutdown()
         recorder.daemon("stop", "graceful stop")
         await recorder.writer.close()
+    }
+
+    /// Trouble as a notice to operators and an alert while it lasts.
+    private static func tell(_ report: JournalWriter.Report, file: String, notices: NoticeBoard) {
+        switch report {
+        case .failing(let error):
+            notices.raise(WireAlert(source: "journal", text: "not writing: \(error.reason)"))
+            notices.post(WireNotice(source: "journal", level: .warning, text: "\(file): write failed: \(error.reason); requests are not recorded"))
+        case .recovered(let lost):
+            notices.clear(source: "journal")
+            notices.post(WireNotice(source: "journal", level: .notice, text: "\(file): writing again; \(lost) writes were lost"))
+        case .fellBehind(let capacity):
+            notices.post(WireNotice(source: "journal", level: .warning, text: "\(file): fell behind (\(capacity) queued); requests are dropped from it"))
+        case .trimmed:
+            break
+        }
     }
 
     private static func log(_ report: JournalWriter.Report, file: String, logger: Logger) {

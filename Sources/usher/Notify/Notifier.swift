@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import Synchronization
+import UsherControl
 import UsherCore
 import UsherGate
 import UsherWire
@@ -19,6 +20,8 @@ final class Notifier: Sendable {
     /// The request as it is now (with the caller data that arrived since it started waiting).
     private let current: @Sendable (RequestID) -> Request?
     private let logger: Logger
+    /// Where failures are told to operators (the dashboard's event log).
+    private let notices: NoticeBoard
     private let state: Mutex<State>
 
     /// The longest a run may take before it is stopped (SIGTERM).
@@ -42,8 +45,9 @@ final class Notifier: Sendable {
     /// `listeners`: each listener's address, by index; `current`: a request as it is now.
     init(
         command: NotifyCommand, executable: String, rate: NotifyRate, listeners: [String], control: String, logger: Logger,
-        current: @escaping @Sendable (RequestID) -> Request?
+        notices: NoticeBoard, current: @escaping @Sendable (RequestID) -> Request?
     ) {
+        self.notices = notices
         self.current = current
         self.command = command
         self.executable = executable
@@ -107,7 +111,7 @@ final class Notifier: Sendable {
         do {
             try process.run()
         } catch {
-            return logger.warning("notify failed", metadata: ["command": "\(command.words[0])", "id": "\(wire.id)", "error": "\(error)"])
+            return failed(wire.id, ["error": "\(error)"], text: "\(error)")
         }
         var json = WireJSON.encode(NotifyInput(request: wire, waiting: waiting))
         json.append(0x0A)
@@ -121,9 +125,13 @@ final class Notifier: Sendable {
         guard process.terminationReason != .exit || process.terminationStatus != 0 else { return }
         let how = process.terminationReason == .exit ? "exit \(process.terminationStatus)" : "signal \(process.terminationStatus)"
         let firstLine = String(decoding: errorText.prefix(512), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
-        logger.warning("notify failed", metadata: [
-            "command": "\(command.words[0])", "id": "\(wire.id)", "status": "\(how)", "stderr": "\(firstLine)",
-        ])
+        failed(wire.id, ["status": "\(how)", "stderr": "\(firstLine)"], text: firstLine.isEmpty ? how : "\(how): \(firstLine)")
+    }
+
+    /// A run that failed: a warning in the log, and a notice to operators.
+    private func failed(_ id: String, _ metadata: Logger.Metadata, text: String) {
+        logger.warning("notify failed", metadata: metadata.merging(["command": "\(command.words[0])", "id": "\(id)"]) { $1 })
+        notices.post(WireNotice(source: "notify", level: .warning, text: "\(command.words[0]) failed for \(id): \(text)"))
     }
 
     /// The request as the command's environment: `USHER_ID`, `USHER_PEER`, `USHER_LISTENER`,

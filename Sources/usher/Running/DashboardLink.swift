@@ -48,24 +48,49 @@ enum DashboardLink {
         }
     }
 
-    /// Sends each decision of `decisions` and posts its answer, until the stream ends.
-    static func decide(
-        path: String, group: any EventLoopGroup, decisions: AsyncStream<DecideOperation>, inbox: Inbox
+    /// Sends each request of `requests` (decisions, journal reads) and posts its answer, until
+    /// the stream ends. A broken connection fails the request it was sending; the next one
+    /// connects again.
+    static func send(
+        path: String, group: any EventLoopGroup, requests: AsyncStream<DaemonRequest>, inbox: Inbox
     ) async {
-        var iterator = decisions.makeAsyncIterator()
+        var iterator = requests.makeAsyncIterator()
         while let first = await iterator.next() {
+            var current = first
             do {
                 try await ControlClient.withConnection(to: path, group: group) { connection in
-                    var next: DecideOperation? = first
-                    while let operation = next {
-                        inbox.post(.decided(try await connection.decide(operation)))
+                    var next: DaemonRequest? = first
+                    while let request = next {
+                        current = request
+                        inbox.post(try await answer(request, on: connection))
                         next = await iterator.next()
                     }
                 }
                 return
             } catch {
-                inbox.post(.decisionFailed(Self.reason(error)))
+                inbox.post(failure(of: current, Self.reason(error)))
             }
+        }
+    }
+
+    private static func answer(_ request: DaemonRequest, on connection: ControlClient) async throws -> DashboardInput {
+        switch request {
+        case .decide(let operation):
+            return .decided(try await connection.decide(operation))
+        case .readJournal(let page):
+            do {
+                return .journal(try await connection.journal(page), for: page)
+            } catch ControlClientError.refused(let error) {
+                // The daemon keeps no journal: an answer, not a broken connection.
+                return .journalFailed(error.message, for: page)
+            }
+        }
+    }
+
+    private static func failure(of request: DaemonRequest, _ reason: String) -> DashboardInput {
+        switch request {
+        case .decide: .decisionFailed(reason)
+        case .readJournal(let page): .journalFailed(reason, for: page)
         }
     }
 

@@ -48,34 +48,6 @@ enum JournalLines {
 
     /// One object per row: the row's columns, times as wire times, the outcomes as objects.
     static func json(_ entry: JournalReader.Entry) -> String {
-        let record = entry.record
-        var object: [String: Any] = [
-            "id": record.id, "run": WireClock.format(date(record.run)), "listener": record.listener, "peer": record.peer,
-            "local": record.local, "arrived": WireClock.format(date(record.arrivedAt)), "ended": WireClock.format(date(record.endedAt)),
-            "state": record.state, "policy": record.policy, "preview": record.preview, "data_bytes": record.dataBytes,
-            "wait_ms": record.waitMs,
-        ]
-        let optional: [String: Any?] = [
-            "source": record.source, "decided_by": record.decidedBy, "decider_kind": record.deciderKind,
-            "decider_uid": record.deciderUid, "decider_user": record.deciderUser, "decider_pid": record.deciderPid,
-            "rule": record.rule, "reason": record.reason, "tls_sni": record.tlsServerName, "http_host": record.httpHost,
-            "http_request": record.httpRequest, "bytes_up": record.bytesUp, "bytes_down": record.bytesDown,
-            "closed": record.closedAt.map { WireClock.format(date($0)) }, "connection_ms": record.connectionMs,
-        ]
-        for (key, value) in optional { if let value { object[key] = value } }
-        let outcomes = (try? JSONSerialization.jsonObject(with: Data(record.outcomes.utf8))) as? [[String: Any]] ?? []
-        object["outcomes"] = outcomes.map { outcome in
-            var outcome = outcome
-            if let at = (outcome["at"] as? NSNumber)?.int64Value { outcome["at"] = WireClock.format(date(at)) }
-            return outcome
-        }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            return "{}"
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    private static func date(_ milliseconds: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        String(decoding: WireJSON.encode(WireJournalRow(entry, numbered: false)), as: UTF8.self)
     }
 }
