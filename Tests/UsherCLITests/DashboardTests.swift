@@ -227,6 +227,48 @@ struct DashboardTests {
         withExtendedLifetime(folder) {}
     }
 
+    @Test("usher top: Up past the oldest event reads the journal, older runs included; Enter on a line shows its row; a failing notify is a line")
+    func journalInTheLog() async throws {
+        let folder = try TemporaryDirectory(prefix: "usher-top-journal")
+        let journal = folder.path + "/j.sqlite"
+        // A run that ended: its requests are only in the journal now.
+        _ = try await UsherDaemon.with(serveOnFreePort + ["--policy", "accept", "--journal", journal]) { daemon, _ in
+            let port = try await daemon.readyPort()
+            _ = try await curl(port, "/yesterday").value
+            daemon.send(signal: SIGTERM)
+            try await daemon.waitForExit()
+        }
+        _ = try await UsherDaemon.with(serveOnFreePort + ["--journal", journal, "--notify", "false"]) { daemon, control in
+            let port = try await daemon.readyPort()
+            try await TmuxSession.with(width: 120, height: 40) { terminal in
+                try await startTop(in: terminal, control: control)
+                let waiting = curl(port, "/today")
+                try await terminal.waitFor("r1", "GET /today")
+                try await terminal.waitFor("notify false failed for r1: exit 1")
+                try await waitOutDecisionPause()
+                try await terminal.press("a")
+                try await terminal.waitFor("r1 accepted by")
+                _ = try await waiting.value
+                try await terminal.press("Tab")
+                try await terminal.waitFor("▶ Events")
+                try await terminal.press("Home")
+                try await terminal.press("Up")
+                let screen = try await terminal.waitFor("start of the journal", "older requests from the journal")
+                #expect(screen.contains("r1 accepted by policy"), "the older run's r1")
+                try await terminal.press("Home")
+                try await terminal.press("Enter")
+                try await terminal.waitFor("r1 ─ accepted ─ from the journal", "Decided by policy", "Why        --policy accept")
+                try await terminal.press("Enter")
+                try await terminal.press("End")
+                try await terminal.waitFor("▶ Events")
+                try await terminal.press("Enter")
+                try await terminal.waitFor("r1 ─ accepted ─ from the journal", "HTTP GET /today HTTP/1.1")
+                try await terminal.press("q")
+            }
+        }
+        withExtendedLifetime(folder) {}
+    }
+
     @Test("usher top attaches to usher serve: the row appears and a lets curl through; Ctrl-C restores the terminal")
     func top() async throws {
         _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in

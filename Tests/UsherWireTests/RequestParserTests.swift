@@ -35,6 +35,9 @@ struct RequestParserTests {
                 ids: [], selector: .all, decision: .deferral(.milliseconds(1500))))),
             ControlRequest(id: .number(5), operation: .decide(DecideOperation(
                 ids: ["r3"], selector: nil, decision: .deferral(.seconds(300)), extendsTimeout: true))),
+            ControlRequest(id: .number(6), operation: .journal(JournalPageRequest(before: 1200, limit: 50))),
+            ControlRequest(id: .number(7), operation: .journal(JournalPageRequest(until: "2026-12-01T03:12:00.000Z"))),
+            ControlRequest(id: .number(8), operation: .journal(JournalPageRequest(request: "r17", limit: 1))),
         ]
         for request in requests {
             let line = request.encodedLine().dropLast()
@@ -57,6 +60,10 @@ struct RequestParserTests {
             (#"{"op":"decide","ids":["r1"],"decision":"defer","for":"soon"}"#, .badRequest, "\"for\": 'soon' is not a duration"),
             (#"{"op":"decide","all":true,"peer":"10.0.0.300/8","decision":"accept"}"#, .badRequest, "\"peer\": '10.0.0.300/8'"),
             (#"{"op":"decide","all":true,"listener":70000,"decision":"accept"}"#, .badRequest, "70000 is not a port"),
+            (#"{"op":"journal","limit":501}"#, .badRequest, "\"limit\": 501 rows; ask for 1 to 500"),
+            (#"{"op":"journal","request":"x\u001b[2J"}"#, .badRequest, "\"request\": "),
+            (#"{"op":"journal","until":"yesterday"}"#, .badRequest, "\"until\": 'yesterday' is not a time"),
+            (#"{"op":"journal","before":"old"}"#, .badRequest, "\"before\""),
             (#"{"op":"decide","ids":["r1"],"decision":"accept","extend_timeout":true}"#, .badRequest, "\"extend_timeout\" goes with a deferral"),
             (#"{"op":"decide","ids":["r1"],"decision":"defer","extend_timeout":"yes"}"#, .badRequest, "\"extend_timeout\": expected true or false"),
             (#"{"op":7}"#, .badRequest, "\"op\": expected a string"),

@@ -36,6 +36,10 @@ struct WireEventTests {
         .host(WireHost(
             at: "t", intervalMs: 1000, somaxconn: 4096, listenOverflows: 1, listenDrops: 1, overflowsPerSecond: 0,
             dropsPerSecond: 0, listeners: [])),
+        .notice(WireNotice(source: "notify", level: .warning, text: "hook failed for r4: exit 3")),
+        .stats(WireStatsTick(
+            counters: WireCounters(Counters()), listeners: [listener], connections: 1,
+            alerts: [WireAlert(source: "journal", text: "not writing: disk full")])),
     ]
 
     static func object(_ event: WireEvent) throws -> [String: Any] {
@@ -56,8 +60,14 @@ struct WireEventTests {
             case .expired: ["request", "action"]
             case .paused: ["listener", "limit", "connections"]
             case .resumed: ["listener", "connections"]
-            case .stats: ["counters", "listeners", "connections"]
+            case .stats:
+                if case .stats(let tick) = detail, !tick.alerts.isEmpty {
+                    ["counters", "listeners", "connections", "alerts"]
+                } else {
+                    ["counters", "listeners", "connections"]
+                }
             case .host: ["host"]
+            case .notice: ["notice"]
             default: ["request"]
             }
             #expect(keys == own.union(["seq", "kind", "at"]), "\(event.kind): \(keys.sorted())")
@@ -69,7 +79,7 @@ struct WireEventTests {
         let names = try Self.details.map { try Self.object(WireEvent(seq: 1, at: "t", detail: $0))["kind"] as? String }
         #expect(names == [
             "arrived", "data", "outcome", "deferred", "undeferred", "accepted", "rejected", "withdrawn", "expired",
-            "overflowed", "paused", "resumed", "stats", "host",
+            "overflowed", "paused", "resumed", "stats", "host", "notice", "stats",
         ])
         #expect(WireEventKind(name: "rejected") == .rejected && WireEventKind.rejected.endsRequest)
     }

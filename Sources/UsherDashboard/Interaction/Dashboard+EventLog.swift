@@ -40,7 +40,8 @@ extension Dashboard {
             var bottom = logBottomIndex
             if target > bottom { bottom = target }
             if target < bottom - height + 1 { bottom = target + height - 1 }
-            logBottom = bottom >= count - 1 ? nil : daemon.logSerial(at: bottom)
+            // Pinned while the cursor is off the newest line: new lines do not scroll it away.
+            logBottom = daemon.logSerial(at: bottom)
         }
         return offset < 0 && (target == 0 || current == 0) ? readOlder() : []
     }
