@@ -130,4 +130,18 @@ struct EventLogJournalTests {
         _ = dashboard.receive(.event(WireEvent(seq: nil, at: Fixture.time(1), detail: .stats(cleared))), now: now)
         #expect(!dashboard.render(now: now).text.contains("not writing"))
     }
+
+    @Test("another daemon behind the socket: what was read from its journal goes, and old lines open nothing")
+    func anotherDaemon() {
+        var dashboard = withLog()
+        let request = JournalPageRequest(before: nil, until: Fixture.time(0), limit: 100)
+        _ = dashboard.press(.up, now: now)
+        _ = dashboard.receive(.journal(WireJournalPage(rows: [Self.row(41, secondsAgo: 60)], more: true), for: request), now: now)
+        #expect(dashboard.daemon.history.entries.count == 1)
+        _ = dashboard.receive(DashboardInput.hello(WireHello(protocol: 1, version: "0.1.0", pid: 4411, uptimeMs: 70_000, role: .operator)), now: now)
+        #expect(dashboard.daemon.history.entries.count == 1, "the same daemon, connected again")
+        _ = dashboard.receive(DashboardInput.hello(WireHello(protocol: 1, version: "0.1.0", pid: 5000, uptimeMs: 10, role: .operator)), now: now)
+        #expect(dashboard.daemon.history.entries.isEmpty && dashboard.logCursor == nil)
+        #expect(dashboard.press(.enter, now: now).isEmpty, "r7 of the old daemon is not read from the new one's journal")
+    }
 }

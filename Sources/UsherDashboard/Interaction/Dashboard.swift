@@ -117,7 +117,12 @@ public struct Dashboard: Sendable {
 
     /// Records who the daemon says we are.
     public mutating func receive(hello: WireHello) {
-        daemon.hello = hello
+        daemon.meet(hello)
+        if daemon.history.entries.isEmpty {
+            logCursor = nil
+            logBottom = nil
+            finished = nil
+        }
         needsRedraw = true
     }
 

@@ -82,11 +82,21 @@ public struct DaemonView: Sendable {
         case .bye(let bye):
             disconnect(because: bye.reason == "usher stopped" ? "daemon stopped" : "daemon stopped: \(bye.reason)", at: now)
         case .hello(let hello):
-            self.hello = hello
+            meet(hello)
         case .decided, .rules, .journal, .error:
             break
         }
         return Change()
+    }
+
+    /// Records who the daemon is. Another daemon (a restart behind the same socket) has other
+    /// requests under the same IDs: what was read from the journal goes, and the log's lines
+    /// no longer open a request.
+    public mutating func meet(_ hello: WireHello) {
+        defer { self.hello = hello }
+        guard let known = self.hello, known.pid != hello.pid || known.uptimeMs > hello.uptimeMs else { return }
+        history = JournalHistory()
+        for index in events.indices { events[index].requestID = nil }
     }
 
     /// Records that the connection to the daemon ended.

@@ -10,7 +10,7 @@ public enum KeyManual {
             lines.append("| \(keys(binding)) | \(function) | \(command(binding)) | \(does(binding)) |")
         }
         let movement = keyMap.bindings.filter { HelpOverlay.movement.contains($0.command) && $0.command != .redraw }
-        lines.append("| \(movement.map { "`\($0.label)`" }.joined(separator: " ")) | | | move the selection (with the focus on the lower pane, scroll it); the mouse wheel scrolls, a click selects the row under the pointer |")
+        lines.append("| \(movement.map { "`\($0.label)`" }.joined(separator: " ")) | | | move the selection (in the event log its cursor, in the detail its scroll); the mouse wheel scrolls, a click selects the row under the pointer |")
         if let redraw = keyMap.bindings.first(where: { $0.command == .redraw }) {
             lines.append("| `\(redraw.label)` | | \(command(redraw)) | \(does(redraw)) |")
         }
