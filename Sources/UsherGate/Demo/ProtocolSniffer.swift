@@ -1,7 +1,8 @@
 import NIOCore
 import NIOHTTP1
 
-/// Looks at the first bytes of a demo connection and installs the HTTP responder or the echo.
+/// Looks at the first bytes of a demo connection and installs the HTTP responder or the echo; a
+/// connection that ends before its first byte is closed.
 ///
 /// HTTP is recognised by an upper-case method token followed by a space (`GET `, `POST `…).
 final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
@@ -24,8 +25,14 @@ final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard case ChannelEvent.inputClosed = event, buffered != nil else {
+        guard case ChannelEvent.inputClosed = event else {
             context.fireUserInboundEventTriggered(event)
+            return
+        }
+        guard buffered != nil else {
+            // The client finished without sending a byte: nothing to answer, and nobody else
+            // would ever close this connection.
+            context.close(promise: nil)
             return
         }
         handOver(to: .raw, context: context)
