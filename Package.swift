@@ -150,6 +150,7 @@ let package = Package(
                 "UsherCore",
                 "UsherWire",
                 "UsherGate",
+                "UsherDataPlane",
                 "UsherControl",
                 "UsherDashboard",
                 "UsherTerminal",

@@ -120,7 +120,7 @@ public final class Gate: Provider {
             guard let upstreamEndpoint = Endpoint(upstream) else { throw GateError.demoUpstreamFailed(reason: "it has no address") }
             let engine = try EpollEngine(
                 core: core, threads: configuration.threads ?? System.coreCount, upstream: upstreamEndpoint, connectTimeout: configuration.connectTimeout,
-                lingerTimeout: configuration.lingerTimeout, events: fanout, logger: logger)
+                lingerTimeout: configuration.lingerTimeout, relayTimeouts: configuration.relayTimeouts, events: fanout, logger: logger)
             let requested = zip(configuration.listeners, listening).map { ($0, Endpoint($1) ?? $0.endpoint) }
             for (listener, _) in requested { logClamp(listener, somaxconn: configuration.somaxconn, logger: logger) }
             let endpoints: [Endpoint]

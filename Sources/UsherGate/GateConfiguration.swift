@@ -1,4 +1,5 @@
 import UsherCore
+import UsherDataPlane
 
 /// Everything a ``Gate`` needs: where to listen, where accepted connections go, and how the
 /// provider core decides.
@@ -17,6 +18,13 @@ public struct GateConfiguration: Sendable {
     /// How long a rejected connection is kept half-open to read what the client still sends, so
     /// that the reply arrives before a FIN rather than being destroyed by an RST.
     public var lingerTimeout: Duration
+    /// How long a side of a proxied connection may be quiet: `--client-timeout` and
+    /// `--server-timeout` (none by default), `--client-fin-timeout` and `--server-fin-timeout`
+    /// once the other side's end was passed to it. On the epoll data path.
+    public var relayTimeouts = GateConfiguration.standardRelayTimeouts
+    /// The fin limits by default: a client told everything has 5 s to close, an upstream whose
+    /// client finished 10 s to answer or close; quiet connections are otherwise left alone.
+    public static let standardRelayTimeouts = RelayTimeouts(clientFin: .seconds(5), upstreamFin: .seconds(10))
     /// The host's `net.core.somaxconn`: every listener's kernel backlog is clamped to it (and the
     /// clamp logged), as the kernel would do silently.
     public var somaxconn: Int

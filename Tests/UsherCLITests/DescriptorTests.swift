@@ -37,4 +37,33 @@ struct DescriptorTests {
             try await poll("the descriptors back to \(baseline)", timeout: .seconds(15)) { Self.openDescriptors(pid) <= baseline }
         }
     }
+
+    @Test(
+        "an upstream that never answers a client that finished is closed after --server-fin-timeout; none keeps it; zero is refused",
+        .enabled(if: ProcessInfo.processInfo.environment["USHER_DATA_PATH"] != "nio", "the limits are the epoll data path's"))
+    func serverFinTimeout() async throws {
+        // Never accepts: connections complete into its backlog, and nothing answers or closes them.
+        let upstream = try RawListener()
+        defer { upstream.close() }
+        let options = ["--policy", "accept", "--journal", "none", "--drain-timeout", "1s", "--upstream", "127.0.0.1:\(upstream.port)"]
+        _ = try await UsherDaemon.with(serveOnFreePort + options + ["--server-fin-timeout", "1s"]) { usher, _ in
+            let port = try await usher.readyPort()
+            let client = try await TCPClient.connect(to: "127.0.0.1", port: port)
+            try await client.send("GET / HTTP/1.0\r\n\r\n")
+            client.shutdownWrite()
+            let finished = ContinuousClock.now
+            #expect(try await client.waitForClose(timeout: .seconds(15)) == .eof)
+            #expect(ContinuousClock.now - finished >= .seconds(1), "not before the limit")
+        }
+        _ = try await UsherDaemon.with(serveOnFreePort + options + ["--server-fin-timeout", "none"]) { usher, _ in
+            let port = try await usher.readyPort()
+            let client = try await TCPClient.connect(to: "127.0.0.1", port: port)
+            try await client.send("GET / HTTP/1.0\r\n\r\n")
+            client.shutdownWrite()
+            await #expect(throws: (any Error).self, "still open after 3 s") { try await client.waitForClose(timeout: .seconds(3)) }
+            client.close()
+        }
+        let zero = try await ProcessRunner.run(try UsherExecutable.path(), ["serve", "--client-fin-timeout", "0s"])
+        #expect(zero.exitCode == 64 && zero.standardError.contains("'0s' must be longer than zero; write 'none' for no timeout"), "\(zero.standardError)")
+    }
 }

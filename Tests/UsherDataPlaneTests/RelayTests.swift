@@ -26,11 +26,11 @@ struct RelayTests {
         }
 
         /// Relays between the two sockets, on the loop.
-        func relay(client: Int32, upstream: Int32, bufferSize: Int = 64 << 10) {
+        func relay(client: Int32, upstream: Int32, bufferSize: Int = 64 << 10, timeouts: RelayTimeouts = .none) {
             loop.execute { [self] in
                 let pool = BufferPool(size: bufferSize)
                 do {
-                    _ = try Relay(client: client, upstream: upstream, loop: loop, pool: pool) { ending, totals in
+                    _ = try Relay(client: client, upstream: upstream, loop: loop, pool: pool, timeouts: timeouts) { ending, totals in
                         self.ending.withLock { $0 = (ending, totals) }
                         self.idleBuffers.withLock { $0 = pool.idleCount }
                         self.lentBuffers.withLock { $0 = pool.lentCount }
@@ -52,48 +52,100 @@ struct RelayTests {
         }
     }
 
-    /// A listener on 127.0.0.1, port 0.
+    /// A listener on 127.0.0.1, port 0, whose connections are non-blocking.
     struct Listener {
-        let descriptor: Int32
-        let port: Int
+        let raw: RawListener
+        var port: Int { raw.port }
 
         init() throws {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                    bind(descriptor, raw, length) == 0 && listen(descriptor, 16) == 0 && getsockname(descriptor, raw, &length) == 0
-                }
-            }
-            guard bound else { throw DataPlaneError("bind") }
-            self.descriptor = descriptor
-            port = Int(UInt16(bigEndian: address.sin_port))
+            raw = try RawListener(backlog: 16)
         }
 
         /// The next connection, non-blocking (the client connected before).
         func accept() throws -> Int32 {
-            let connection = Glibc.accept(descriptor, nil, nil)
-            guard connection >= 0 else { throw DataPlaneError("accept") }
+            let connection = try raw.accept()
             try Socket.setNonBlocking(connection)
             return connection
         }
 
         func close() {
-            _ = Glibc.close(descriptor)
+            raw.close()
         }
     }
 
     /// A client and an upstream connected through a relay.
-    func connected(_ fixture: Fixture) async throws -> (client: TCPClient, upstream: TCPClient) {
+    func connected(_ fixture: Fixture, timeouts: RelayTimeouts = .none) async throws -> (client: TCPClient, upstream: TCPClient) {
         let front = try Listener(), back = try Listener()
         defer { front.close(); back.close() }
         let client = try await TCPClient.connect(to: "127.0.0.1", port: front.port)
         let upstream = try await TCPClient.connect(to: "127.0.0.1", port: back.port)
-        fixture.relay(client: try front.accept(), upstream: try back.accept())
+        fixture.relay(client: try front.accept(), upstream: try back.accept(), timeouts: timeouts)
         return (client, upstream)
+    }
+
+    @Test("an upstream that neither answers nor closes after the client's end is closed after the server fin limit, not before")
+    func upstreamFin() async throws {
+        let fixture = try Fixture()
+        defer { fixture.stop() }
+        let (client, upstream) = try await connected(fixture, timeouts: RelayTimeouts(upstreamFin: .milliseconds(600)))
+        try await client.send("request")
+        #expect(try await upstream.read(atLeast: 7) == Array("request".utf8))
+        let finished = ContinuousClock.now
+        client.shutdownWrite()
+        #expect(try await upstream.readToEnd().isEmpty, "the client's end reached the upstream")
+        #expect(try await client.waitForClose() == .eof)
+        #expect(ContinuousClock.now - finished >= .milliseconds(600), "not before the limit")
+        let (ending, totals) = try await fixture.waitForEnd()
+        #expect(ending == .timedOut(.upstream) && totals.toUpstream == 7)
+    }
+
+    @Test("bytes keep a half-closed pair open; quiet, it closes; an idle limit closes a quiet open pair; none leaves it open")
+    func quietSides() async throws {
+        // A slow answer after the client's end: each byte within the limit keeps it open. The
+        // upstream writes from the relay's own loop thread, so that the gaps between its bytes
+        // are what they say whatever the load on the test's tasks.
+        let slow = try Fixture()
+        defer { slow.stop() }
+        let front = try Listener(), back = try Listener()
+        let client = try await TCPClient.connect(to: "127.0.0.1", port: front.port)
+        let upstream = try Self.connectRaw(back.port)
+        defer { close(upstream) }
+        slow.relay(client: try front.accept(), upstream: try back.accept(), timeouts: RelayTimeouts(upstreamFin: .milliseconds(600)))
+        front.close()
+        back.close()
+        client.shutdownWrite()
+        @Sendable func answer(_ left: Int) {
+            guard left > 0 else { return _ = shutdown(upstream, Int32(SHUT_WR)) }
+            _ = send(upstream, "x", 1, Int32(MSG_NOSIGNAL))
+            slow.loop.schedule(in: .milliseconds(150)) { answer(left - 1) }
+        }
+        slow.loop.execute { answer(12) }
+        #expect(try await client.readToEnd() == Array(repeating: UInt8(ascii: "x"), count: 12), "1.8 s of answer in steps shorter than the limit")
+        #expect(try await slow.waitForEnd().0 == .finished)
+
+        // The client told everything keeps quiet: the client fin limit.
+        let lingering = try Fixture()
+        defer { lingering.stop() }
+        let (quietClient, answering) = try await connected(lingering, timeouts: RelayTimeouts(clientFin: .milliseconds(300)))
+        try await answering.send("bye")
+        answering.shutdownWrite()
+        #expect(try await quietClient.readToEnd() == Array("bye".utf8))
+        #expect(try await lingering.waitForEnd().0 == .timedOut(.client))
+
+        // Both open and quiet: the client's idle limit; without limits nothing ends.
+        let idle = try Fixture()
+        defer { idle.stop() }
+        let (idleClient, idleUpstream) = try await connected(idle, timeouts: RelayTimeouts(clientIdle: .milliseconds(300)))
+        #expect(try await idleClient.waitForClose() == .eof)
+        #expect(try await idleUpstream.waitForClose() == .eof)
+        #expect(try await idle.waitForEnd().0 == .timedOut(.client))
+        let open = try Fixture()
+        defer { open.stop() }
+        let (openClient, openUpstream) = try await connected(open)
+        try await Task.sleep(for: .milliseconds(800))
+        #expect(open.ending.withLock { $0 } == nil, "no limit: a quiet pair stays")
+        openClient.close()
+        openUpstream.close()
     }
 
     @Test("8 MiB each way at once arrive byte-exact; each side's end is a half-close the other can answer after")

@@ -73,6 +73,7 @@ public final class HeldClient: ReadinessHandler {
     private var writable = true
     private var lingerTimer: EventLoop.TimerID?
     private var relay: Relay?
+    private var relayTimeouts = RelayTimeouts.none
 
     /// Holds the accepted, non-blocking `descriptor` on `loop`.
     public init(
@@ -150,10 +151,12 @@ public final class HeldClient: ReadinessHandler {
 
     // MARK: Accepting
 
-    /// Connects to `upstream`; once connected, relays with the kept bytes first.
-    public func connect(to upstream: SocketAddress, timeout: Duration) {
+    /// Connects to `upstream`; once connected, relays with the kept bytes first, closing the pair
+    /// when a side is quiet for longer than `timeouts` allow.
+    public func connect(to upstream: SocketAddress, timeout: Duration, timeouts: RelayTimeouts = .none) {
         guard case .holding = phase else { return }
         phase = .connecting
+        relayTimeouts = timeouts
         Connector(to: upstream, timeout: timeout, loop: loop) { [self] result in
             switch result {
             case .failure(let error):
@@ -177,7 +180,7 @@ public final class HeldClient: ReadinessHandler {
         do {
             relay = try Relay(
                 client: descriptor, upstream: upstream.descriptor, loop: loop, pool: pool, replaying: captured[keptFrom...],
-                clientFinishedSending: readTheEnd, readable: readable, ending: ending
+                clientFinishedSending: readTheEnd, readable: readable, ending: ending, timeouts: relayTimeouts
             ) { [self] ending, totals in relayEnded(ending, totals) }
             captured = []
         } catch {

@@ -34,6 +34,8 @@ public final class Relay: ReadinessHandler {
         case finished
         /// `side` failed with this `errno`; the other side was reset.
         case failed(Side, Int32)
+        /// `side` was quiet for longer than its limit (``RelayTimeouts``); both were closed.
+        case timedOut(Side)
     }
 
     /// Bytes copied each way.
@@ -52,6 +54,14 @@ public final class Relay: ReadinessHandler {
     public private(set) var totals = Totals()
     private var ended = false
     private let onEnd: (Ending, Totals) -> Void
+    private let timeouts: RelayTimeouts
+    /// The quiet watch: its timer, and per side the bytes read from it at the last look and
+    /// since when that count has not moved.
+    private var quietTimer: EventLoop.TimerID?
+    private var quietCheck: Duration = .zero
+    private var readCounts: InlineArray<2, Int> = [0, 0]
+    private var lastCounts: InlineArray<2, Int> = [0, 0]
+    private var quietSince: InlineArray<2, ContinuousClock.Instant> = [.now, .now]
 
     /// Starts relaying between two connected, non-blocking sockets it then owns (registered
     /// with the loop or not).
@@ -65,11 +75,12 @@ public final class Relay: ReadinessHandler {
     /// sides the loop has reported to be ending (`EPOLLRDHUP`): they are read to their end.
     public init(
         client: Int32, upstream: Int32, loop: EventLoop, pool: BufferPool, replaying: ArraySlice<UInt8> = [],
-        clientFinishedSending: Bool = false, readable: Sides = .both, ending: Sides = [],
+        clientFinishedSending: Bool = false, readable: Sides = .both, ending: Sides = [], timeouts: RelayTimeouts = .none,
         onEnd: @escaping (Ending, Totals) -> Void
     ) throws(DataPlaneError) {
         self.loop = loop
         self.pool = pool
+        self.timeouts = timeouts
         self.descriptors = [client, upstream]
         let buffers: InlineArray<2, UnsafeMutableRawBufferPointer> = [pool.take(), pool.take()]
         let replayed = min(replaying.count, pool.size)
@@ -98,6 +109,7 @@ public final class Relay: ReadinessHandler {
             throw error
         }
         pump()
+        watchQuiet()
     }
 
     public func ready(_ events: UInt32, tag: Int) {
@@ -132,7 +144,9 @@ public final class Relay: ReadinessHandler {
         switch directions[index].next() {
         case .read(let range):
             switch Socket.read(source, into: buffers[index], range) {
-            case .done(let count): directions[index].didRead(count)
+            case .done(let count):
+                directions[index].didRead(count)
+                readCounts[index] &+= count
             case .wouldBlock: directions[index].sourceWouldBlock()
             case .ended: directions[index].sourceDidEnd()
             case .failed(let code): fail(Side(rawValue: index) ?? .client, code)
@@ -152,10 +166,59 @@ public final class Relay: ReadinessHandler {
             // The last direction to end needs no half-close: closing both sockets sends it.
             if directions[1 - index].next() != .finished { Socket.shutDownWriting(sink) }
             directions[index].didShutDownSink()
+            if timeouts != .none {
+                // The sink's fin limit counts from the end passed to it.
+                quietSince[1 - index] = .now
+                lastCounts[1 - index] = readCounts[1 - index]
+                watchQuiet()
+            }
             return true
         case .wait, .finished:
             return false
         }
+    }
+
+    // MARK: Quiet sides
+
+    /// The limit on each side being quiet now (`nil`: none).
+    private func quietLimit(_ side: Side) -> Duration? {
+        guard directions[side.rawValue].next() != .finished else { return nil }
+        return timeouts.limit(for: side, finishedSendingTo: directions[1 - side.rawValue].next() == .finished)
+    }
+
+    /// Starts (or tightens) the look at quiet sides: every half of the shortest limit, so that a
+    /// quiet side is closed between its limit and one and a half times it. Nothing to do (and no
+    /// timer) while no side has a limit.
+    private func watchQuiet() {
+        guard !ended else { return }
+        guard timeouts != .none else { return }
+        let limits = (quietLimit(.client), quietLimit(.upstream))
+        guard let shortest = limits.0.map({ min($0, limits.1 ?? $0) }) ?? limits.1 else { return }
+        let check = max(.milliseconds(50), shortest / 2)
+        guard quietTimer == nil || check < quietCheck else { return }
+        if let quietTimer { loop.cancel(quietTimer) }
+        quietCheck = check
+        quietTimer = loop.schedule(in: check) { [self] in lookAtQuietSides() }
+    }
+
+    private func lookAtQuietSides() {
+        quietTimer = nil
+        guard !ended else { return }
+        let now = ContinuousClock.now
+        for index in 0..<2 {
+            let side = Side(rawValue: index) ?? .client
+            if readCounts[index] != lastCounts[index] {
+                lastCounts[index] = readCounts[index]
+                quietSince[index] = now
+            } else if let limit = quietLimit(side), now - quietSince[index] >= limit {
+                return timeOut(side)
+            }
+        }
+        watchQuiet()
+    }
+
+    private func timeOut(_ side: Side) {
+        end(.timedOut(side))
     }
 
     /// A direction whose read filled its buffer (a large transfer) moves, once it is empty, to
@@ -185,7 +248,7 @@ public final class Relay: ReadinessHandler {
         guard !ended else { return }
         ended = true
         switch ending {
-        case .finished:
+        case .finished, .timedOut:
             loop.close(descriptors[0])
             loop.close(descriptors[1])
         case .failed(let side, _):
@@ -197,6 +260,8 @@ public final class Relay: ReadinessHandler {
 
     /// The buffers back to the pool, and the end reported (the sockets are closed).
     private func finish(_ ending: Ending) {
+        if let quietTimer { loop.cancel(quietTimer) }
+        quietTimer = nil
         pool.give(buffers[0])
         pool.give(buffers[1])
         onEnd(ending, totals)

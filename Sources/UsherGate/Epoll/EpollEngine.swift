@@ -45,6 +45,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
     private let upstream: UsherDataPlane.SocketAddress
     private let connectTimeout: Duration
     private let lingerTimeout: Duration
+    private let relayTimeouts: RelayTimeouts
     private let logger: Logger
 
     /// The worker that takes connections and runs the core's timer.
@@ -53,7 +54,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
     /// Starts `threads` workers (at least one).
     init(
         core: ProviderCore, threads: Int, upstream: Endpoint, connectTimeout: Duration, lingerTimeout: Duration,
-        events: EventFanout, logger: Logger
+        relayTimeouts: RelayTimeouts = .none, events: EventFanout, logger: Logger
     ) throws(DataPlaneError) {
         let upstreamAddress = try UsherDataPlane.SocketAddress(upstream)
         var workers: [DataPlaneWorker] = []
@@ -71,6 +72,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
         self.upstream = upstreamAddress
         self.connectTimeout = connectTimeout
         self.lingerTimeout = lingerTimeout
+        self.relayTimeouts = relayTimeouts
         self.logger = logger
         for worker in workers { worker.handler = self }
     }
@@ -178,7 +180,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
         if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.code), .now + backoff < deadline {
             held.connectBackoff = min(backoff * 2, .seconds(1))
             held.worker.loop.schedule(in: backoff) { [self] in
-                held.client?.connect(to: upstream, timeout: deadline - .now)
+                held.client?.connect(to: upstream, timeout: deadline - .now, timeouts: relayTimeouts)
             }
             return
         }
@@ -214,7 +216,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
         switch action {
         case .connectUpstream:
             held.connectDeadline = .now + connectTimeout
-            client.connect(to: upstream, timeout: connectTimeout)
+            client.connect(to: upstream, timeout: connectTimeout, timeouts: relayTimeouts)
         case .reject(let rejection): client.reject(rejection, linger: lingerTimeout)
         case .stripProxyHeader(let length): client.stripHeader(length)
         case .close: client.close()

@@ -3,6 +3,7 @@ import ArgumentParser
 import UsherCore
 import NIOCore
 import UsherGate
+import UsherDataPlane
 
 /// The gate options shared by `usher serve` (and later `usher run`).
 struct GateOptions: ParsableArguments {
@@ -88,6 +89,38 @@ struct GateOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "Close a proxied connection whose client sent nothing for this long while it is still sent to (HAProxy's timeout client), or 'none'. (default: none)",
+            valueName: "duration"),
+        transform: ArgumentParsing.optionalDuration)
+    var clientTimeout: Duration? = nil
+
+    @Option(
+        help: ArgumentHelp(
+            "Close a proxied connection whose upstream sent nothing for this long while it is still sent to (HAProxy's timeout server), or 'none'. (default: none)",
+            valueName: "duration"),
+        transform: ArgumentParsing.optionalDuration)
+    var serverTimeout: Duration? = nil
+
+    @Option(
+        help: ArgumentHelp(
+            "Once the upstream has finished and its end was passed on, close the connection if the client sends nothing and does not close for this long, or 'none'. (default: \(Self.formatted(GateConfiguration.standardRelayTimeouts.clientFin)))",
+            valueName: "duration"),
+        transform: ArgumentParsing.optionalDuration)
+    var clientFinTimeout: Duration? = GateConfiguration.standardRelayTimeouts.clientFin
+
+    @Option(
+        help: ArgumentHelp(
+            "Once the client has finished sending and its end was passed on, close the connection if the upstream sends nothing and does not close for this long, or 'none'. (default: \(Self.formatted(GateConfiguration.standardRelayTimeouts.upstreamFin)))",
+            valueName: "duration"),
+        transform: ArgumentParsing.optionalDuration)
+    var serverFinTimeout: Duration? = GateConfiguration.standardRelayTimeouts.upstreamFin
+
+    private static func formatted(_ duration: Duration?) -> String {
+        duration.map(DurationText.format) ?? "none"
+    }
+
+    @Option(
+        help: ArgumentHelp(
             "Rules tested before the policy, first match wins (TOML; see 'usher rules --help'). SIGHUP or 'usher rules reload' reads it again.",
             valueName: "file"))
     var rules: String?
@@ -167,6 +200,8 @@ struct GateOptions: ParsableArguments {
             drainTimeout: drainTimeout)
         configuration.dataPath = (try? Self.dataPath()) ?? .epoll
         configuration.threads = threads
+        configuration.relayTimeouts = RelayTimeouts(
+            clientIdle: clientTimeout, upstreamIdle: serverTimeout, clientFin: clientFinTimeout, upstreamFin: serverFinTimeout)
         // The log lines of a round of events (arrived, accepted… of many requests) in one write.
         configuration.eventRound = { deliver in StandardError.inOneWrite(deliver) }
         return configuration
