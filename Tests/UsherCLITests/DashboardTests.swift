@@ -269,6 +269,31 @@ struct DashboardTests {
         withExtendedLifetime(folder) {}
     }
 
+    @Test("usher top: a decision after the daemon closed the idle decision connection goes through on a new one")
+    func decisionAfterIdleClose() async throws {
+        _ = try await UsherDaemon.with(serveOnFreePort + ["--journal", "none", "--control-idle-timeout", "300ms"]) { daemon, control in
+            let port = try await daemon.readyPort()
+            try await TmuxSession.with(width: 120, height: 30) { terminal in
+                try await startTop(in: terminal, control: control)
+                let first = curl(port, "/first")
+                try await terminal.waitFor("r1", "GET /first")
+                try await waitOutDecisionPause()
+                try await terminal.press("a")
+                #expect(try await first.value.standardOutput.contains("You sent: GET /first"))
+                // The decision connection is now idle; the daemon closes it after 300 ms.
+                let second = curl(port, "/second")
+                try await terminal.waitFor("r2", "GET /second")
+                try await terminal.press("Down")
+                try await Task.sleep(for: .seconds(1))
+                try await terminal.press("a")
+                #expect(try await second.value.standardOutput.contains("You sent: GET /second"))
+                let screen = try await terminal.screen()
+                #expect(!screen.contains("idle"), "no error for the operator: \(screen)")
+                try await terminal.press("q")
+            }
+        }
+    }
+
     @Test("usher top attaches to usher serve: the row appears and a lets curl through; Ctrl-C restores the terminal")
     func top() async throws {
         _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in

@@ -15,6 +15,7 @@ final class ControlConnectionHandler: ChannelInboundHandler {
     private let peer: PeerCredentials
     private let role: Role
     private let queueCapacity: Int
+    private let idleTimeout: Duration
     private let logger: Logger
     private var context: ChannelHandlerContext?
     private var subscription: Subscription?
@@ -36,8 +37,9 @@ final class ControlConnectionHandler: ChannelInboundHandler {
 
     init(
         service: ControlService, hub: SubscriberHub, peer: PeerCredentials, role: Role, queueCapacity: Int,
-        logger: Logger
+        idleTimeout: Duration = ControlLimits.standard.idleTimeout, logger: Logger
     ) {
+        self.idleTimeout = idleTimeout
         self.service = service
         self.hub = hub
         self.peer = peer
@@ -87,6 +89,9 @@ final class ControlConnectionHandler: ChannelInboundHandler {
     /// them on first); the connection closes once those answers are written. A subscription
     /// ends with it.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            return closeIfIdle()
+        }
         guard case ChannelEvent.inputClosed = event else {
             context.fireUserInboundEventTriggered(event)
             return
@@ -95,6 +100,15 @@ final class ControlConnectionHandler: ChannelInboundHandler {
             closeWhenAnswered = true
             return
         }
+        closeAfterWrites()
+    }
+
+    /// No request for the idle timeout: a connection that does not subscribe (and is not being
+    /// answered) is told why and closed; a subscriber may stay silent.
+    private func closeIfIdle() {
+        guard subscription == nil, !answering, !closeWhenAnswered else { return }
+        send(ControlLine(id: nil, message: .error(ControlError(
+            .idleTimeout, "closing: no request for \(DurationText.format(idleTimeout)) on a connection that does not subscribe"))))
         closeAfterWrites()
     }
 

@@ -53,7 +53,7 @@ public final class ControlServer: Sendable {
     ///   - statsInterval: how often subscribers get a `stats` event (when something changed).
     public static func start(
         at path: String, service: ControlService, access: AccessPolicy, group: any EventLoopGroup, logger: Logger,
-        subscriberQueue: Int = 4096, statsInterval: Duration = .seconds(1)
+        subscriberQueue: Int = 4096, statsInterval: Duration = .seconds(1), limits: ControlLimits = .standard
     ) async throws(StartError) -> ControlServer {
         let lock: ControlSocketLock
         do {
@@ -69,7 +69,7 @@ public final class ControlServer: Sendable {
         let channel: any Channel
         do {
             channel = try await bootstrap(
-                group: group, service: service, hub: hub, access: access, queue: subscriberQueue, logger: logger
+                group: group, service: service, hub: hub, access: access, queue: subscriberQueue, limits: limits, logger: logger
             ).bind(unixDomainSocketPath: path).get()
         } catch {
             lock.release()
@@ -98,7 +98,7 @@ public final class ControlServer: Sendable {
 
     private static func bootstrap(
         group: any EventLoopGroup, service: ControlService, hub: SubscriberHub, access: AccessPolicy, queue: Int,
-        logger: Logger
+        limits: ControlLimits, logger: Logger
     ) -> ServerBootstrap {
         ServerBootstrap(group: group)
             // A client that half-closes still gets the answers to what it sent (then the close).
@@ -115,15 +115,39 @@ public final class ControlServer: Sendable {
                     guard let role = access.role(for: peer) else {
                         logger.warning("control connection refused", metadata: ["peer": "\(peer)"])
                         service.refused("\(Operator(pid: peer.pid, uid: peer.uid, name: UserNames.name(of: peer.uid))) may not use the control socket: connection refused")
-                        try pipeline.addHandler(RefusalHandler(message: access.refusal(for: peer)))
+                        try pipeline.addHandler(RefusalHandler(ControlError(.forbidden, access.refusal(for: peer))))
                         return
                     }
+                    guard hub.admit(limit: limits.maxConnections) else {
+                        turnAway(peer, limits: limits, hub: hub, service: service, logger: logger)
+                        try pipeline.addHandler(RefusalHandler(ControlError(
+                            .tooManyConnections,
+                            "this usher serves at most \(limits.maxConnections) control connections at once and all are open; close one, or start usher with a higher --max-control-connections")))
+                        return
+                    }
+                    channel.closeFuture.whenComplete { _ in hub.release() }
                     try pipeline.addHandlers(
+                        IdleStateHandler(readTimeout: TimeAmount.nanoseconds(limits.idleTimeout.nanosecondsClamped)),
                         ByteToMessageHandler(BoundedLineDecoder(maximum: ControlProtocol.maximumRequestLine)),
                         ControlConnectionHandler(
-                            service: service, hub: hub, peer: peer, role: role, queueCapacity: queue, logger: logger))
+                            service: service, hub: hub, peer: peer, role: role, queueCapacity: queue,
+                            idleTimeout: limits.idleTimeout, logger: logger))
                 }
             }
+    }
+
+    /// A connection over the limit: a warning the first time and then at most every 10 s with
+    /// the count, and a notice to operators.
+    private static func turnAway(
+        _ peer: PeerCredentials, limits: ControlLimits, hub: SubscriberHub, service: ControlService, logger: Logger
+    ) {
+        guard let count = hub.turnAway(logEvery: .seconds(10)) else { return }
+        logger.warning("control connection limit reached", metadata: [
+            "max_control_connections": "\(limits.maxConnections)", "turned_away": "\(count)", "peer": "\(peer)",
+        ])
+        service.notices.post(WireNotice(
+            source: "control", level: .warning,
+            text: "\(limits.maxConnections) control connections open: \(count) more turned away (--max-control-connections)"))
     }
 
     /// Control connections open now.

@@ -1,19 +1,20 @@
 import NIOCore
 import UsherWire
 
-/// Answers a peer that may not use the control socket with one error line, then closes.
+/// Answers a peer that may not use the control socket (or not now) with one error line, then
+/// closes.
 final class RefusalHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let message: String
+    private let error: ControlError
 
-    init(message: String) {
-        self.message = message
+    init(_ error: ControlError) {
+        self.error = error
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        let line = ControlLine(id: nil, message: .error(ControlError(.forbidden, message)))
+        let line = ControlLine(id: nil, message: .error(error))
         let channel = context.channel
         context.writeAndFlush(NIOAny(line.encoded())).whenComplete { _ in channel.close(promise: nil) }
     }

@@ -16,6 +16,11 @@ final class SubscriberHub: Sendable {
         var hostSubscribers: Set<ObjectIdentifier> = []
         var eventsMissed = 0
         var lastStats: WireEvent?
+        /// Connections admitted and not closed yet (counted from their start, before they join).
+        var admitted = 0
+        /// Connections turned away for the limit, and when that was last logged.
+        var turnedAway = 0
+        var lastTurnedAwayLog: ContinuousClock.Instant?
     }
 
     private let state = NIOLockedValueBox(State())
@@ -48,6 +53,33 @@ final class SubscriberHub: Sendable {
             return state.subscribers.insert(ObjectIdentifier(handler)).inserted
         }
         if new { demand.begin() }
+    }
+
+    /// Takes a place for a new connection: `false` when `limit` are open.
+    func admit(limit: Int) -> Bool {
+        state.withLockedValue { state in
+            guard state.admitted < limit else { return false }
+            state.admitted += 1
+            return true
+        }
+    }
+
+    /// Gives back the place of a closed connection.
+    func release() {
+        state.withLockedValue { $0.admitted -= 1 }
+    }
+
+    /// Counts a connection turned away for the limit; returns how many were since the last
+    /// time it said to log (once, then at most every `interval`, with the count), else `nil`.
+    func turnAway(logEvery interval: Duration) -> Int? {
+        state.withLockedValue { state in
+            state.turnedAway += 1
+            let now = ContinuousClock.now
+            if let last = state.lastTurnedAwayLog, now - last < interval { return nil }
+            state.lastTurnedAwayLog = now
+            defer { state.turnedAway = 0 }
+            return state.turnedAway
+        }
     }
 
     func recordMissed(_ count: Int) {

@@ -15,7 +15,7 @@ public struct ControlHarness: Sendable {
     /// throws ``HarnessFailure`` when the counters do not add up.
     public static func with(
         policy: Policy = .ask, subscriberQueue: Int = 4096, statsInterval: Duration = .seconds(1),
-        _ body: (ControlHarness) async throws -> Void
+        limits: ControlLimits = .standard, _ body: (ControlHarness) async throws -> Void
     ) async throws {
         let folder = try TemporaryDirectory()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
@@ -30,7 +30,7 @@ public struct ControlHarness: Sendable {
         do {
             control = try await ControlServer.start(
                 at: path, service: ControlService(provider: gate, version: "test"), access: AccessPolicy(), group: group,
-                logger: logger, subscriberQueue: subscriberQueue, statsInterval: statsInterval)
+                logger: logger, subscriberQueue: subscriberQueue, statsInterval: statsInterval, limits: limits)
         } catch {
             await gate.shutdown()
             try await group.shutdownGracefully()

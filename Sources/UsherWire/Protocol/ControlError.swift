@@ -24,6 +24,10 @@ public struct ControlError: Error, Hashable, Sendable, Codable, CustomStringConv
         case noSuchRule = "no_such_rule"
         /// The daemon keeps no journal, or cannot read it now.
         case noJournal = "no_journal"
+        /// The daemon serves as many control connections as it may (`--max-control-connections`).
+        case tooManyConnections = "too_many_connections"
+        /// The connection sent no request for too long without subscribing; it is closed.
+        case idleTimeout = "idle_timeout"
     }
 
     public var code: Code

@@ -66,12 +66,34 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Control connections served at once; the next one gets a too_many_connections error. (default: \(ControlLimits.standard.maxConnections))",
+            valueName: "n"))
+    var maxControlConnections = ControlLimits.standard.maxConnections
+
+    @Option(
+        help: ArgumentHelp(
+            "A control connection that neither subscribes nor sends a request for this long is closed. (default: \(DurationText.format(ControlLimits.standard.idleTimeout)))",
+            valueName: "duration"),
+        transform: ArgumentParsing.duration)
+    var controlIdleTimeout = ControlLimits.standard.idleTimeout
+
+    @Option(
+        help: ArgumentHelp(
             "How often the kernel's listeners are sampled (accept queues, for usher listeners --host and the dashboard): 100ms to 1m. (default: \(DurationText.format(DisplayOptions.defaultInterval)))",
             valueName: "duration"),
         transform: DisplayOptions.interval)
     var interval: Duration = DisplayOptions.defaultInterval
 
     @OptionGroup(title: "Logging") var log: LogOptions
+
+    mutating func validate() throws {
+        guard (1...65_536).contains(maxControlConnections) else {
+            throw ValidationError("--max-control-connections must be from 1 to 65536, got \(maxControlConnections)")
+        }
+        guard controlIdleTimeout >= .milliseconds(100) else {
+            throw ValidationError("--control-idle-timeout must be at least 100ms, got \(DurationText.format(controlIdleTimeout))")
+        }
+    }
 
     func run() async throws {
         if let path = log.logFile { _ = try LogRedirection(path: path) }
@@ -89,7 +111,8 @@ struct Serve: AsyncParsableCommand {
 
     private func serve(on group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
         let daemon = try await DaemonLauncher.start(
-            gate, journal: journal, metrics: metrics, notify: notify, control: control, observers: observers, hostInterval: interval, group: group, logger: logger)
+            gate, journal: journal, metrics: metrics, notify: notify, control: control, observers: observers,
+            controlLimits: ControlLimits(maxConnections: maxControlConnections, idleTimeout: controlIdleTimeout), hostInterval: interval, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(

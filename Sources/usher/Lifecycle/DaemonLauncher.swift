@@ -44,7 +44,8 @@ enum DaemonLauncher {
     /// be read that way gets a warning and runs without.
     static func start(
         _ options: GateOptions, journal journalOptions: JournalOptions, metrics metricsOptions: MetricsOptions, notify: NotifyOptions,
-        control: ControlOptions, observers: ObserverGroup?, hostInterval: Duration, group: MultiThreadedEventLoopGroup,
+        control: ControlOptions, observers: ObserverGroup?, controlLimits: ControlLimits = .standard, hostInterval: Duration,
+        group: MultiThreadedEventLoopGroup,
         logger: Logger
     ) async throws -> Daemon {
         OpenFileLimit.raiseToHardLimit()
@@ -81,7 +82,8 @@ enum DaemonLauncher {
             let service = ControlService(
                 provider: gate, version: Usher.version, host: host?.feed, rulesKeeper: keeper, notices: notices, journal: journal)
             let server = try await ControlServer.start(
-                at: control.path, service: service, access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
+                at: control.path, service: service, access: AccessPolicy(observerGroup: observers), group: group, logger: logger,
+                limits: controlLimits)
             startNotifying(notify, gate: gate, control: control.path, notices: notices, logger: logger)
             return Daemon(gate: gate, control: server, host: host, rules: keeper, journal: journal, metrics: metrics, logger: logger)
         } catch {

@@ -49,13 +49,16 @@ enum DashboardLink {
     }
 
     /// Sends each request of `requests` (decisions, journal reads) and posts its answer, until
-    /// the stream ends. A broken connection fails the request it was sending; the next one
-    /// connects again.
+    /// the stream ends. A connection the daemon closed while it was idle (it sent nothing for
+    /// minutes: the operator was watching) is opened again and the request sent on the new one;
+    /// any other break fails the request it was sending, and the next one connects again.
     static func send(
         path: String, group: any EventLoopGroup, requests: AsyncStream<DaemonRequest>, inbox: Inbox
     ) async {
         var iterator = requests.makeAsyncIterator()
-        while let first = await iterator.next() {
+        var pending = await iterator.next()
+        var retried: DaemonRequest?
+        while let first = pending {
             var current = first
             do {
                 try await ControlClient.withConnection(to: path, group: group) { connection in
@@ -68,9 +71,23 @@ enum DashboardLink {
                 }
                 return
             } catch {
+                if retried != current, Self.closedWhileIdle(error) {
+                    retried = current
+                    pending = current
+                    continue
+                }
                 inbox.post(failure(of: current, Self.reason(error)))
+                pending = await iterator.next()
             }
         }
+    }
+
+    /// The daemon had closed the connection for idleness before the request came: it was not
+    /// read, so sending it again decides nothing twice. (Any other break is not retried: the
+    /// request may have been carried out, or the daemon may be another one by now.)
+    private static func closedWhileIdle(_ error: any Error) -> Bool {
+        guard case .refused(let refusal)? = error as? ControlClientError else { return false }
+        return refusal.code == .idleTimeout
     }
 
     private static func answer(_ request: DaemonRequest, on connection: ControlClient) async throws -> DashboardInput {
