@@ -315,6 +315,12 @@ public final class Gate: Provider {
         await fanout.flush()
     }
 
+    /// Ends the drain of a stop now: the proxied connections still open are closed (a second
+    /// stop signal). On the epoll data path; the SwiftNIO path drains to its timeout.
+    public func cutDrainShort() {
+        if case .epoll(let engine) = engine { engine.cutDrainShort() }
+    }
+
     private func logStoppedListening(pending: Int) {
         logger.info("stopped listening", metadata: [
             "pending": "\(pending)", "drain_timeout": "\(DurationText.format(configuration.drainTimeout))",

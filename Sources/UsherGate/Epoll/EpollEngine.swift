@@ -28,6 +28,8 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
         var drainingUntil: Moment?
         var shuttingDown = false
         var drained = false
+        /// A second stop signal: the drain ends now.
+        var drainCutShort = false
     }
 
     /// What the accepting worker's thread owns besides its connections.
@@ -47,6 +49,8 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
     private let lingerTimeout: Duration
     private let relayTimeouts: RelayTimeouts
     private let logger: Logger
+    /// The upstream refusing or not answering: said once, then every 10 s with a count.
+    private let upstreamWarning = RepeatedWarning()
 
     /// The worker that takes connections and runs the core's timer.
     private var first: DataPlaneWorker { workers[0] }
@@ -185,6 +189,12 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
             return
         }
         held.connectDeadline = nil
+        if let count = upstreamWarning.occurred() {
+            logger.warning("upstream unreachable", metadata: [
+                "upstream": "\(upstream)", "reason": "\(error.reason)", "requests": "\(count)",
+                "note": "its clients are rejected (by=upstream); said again at most every 10s, with the count",
+            ])
+        }
         let id = held.id
         step { state in ((), (try? state.core.upstreamFailed(id, reason: error.reason, at: .now)) ?? ProviderOutput()) }
     }
@@ -282,7 +292,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
         guard state.withLock({ state in defer { state.drained = true }; return !state.drained }) else { return 0 }
         let deadline = ContinuousClock.now + drainTimeout
         state.withLock { $0.drainingUntil = .now + drainTimeout }
-        while state.withLock({ !$0.connections.isEmpty }), ContinuousClock.now < deadline {
+        while state.withLock({ !$0.connections.isEmpty && !$0.drainCutShort }), ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
         let left = state.withLock { $0.connections.count }
@@ -294,6 +304,14 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
             worker.loop.stop()
         }
         return left
+    }
+
+    /// Ends a drain now (or the next one at once): what is still open is closed.
+    func cutDrainShort() {
+        state.withLock { state in
+            state.drainCutShort = true
+            state.drainingUntil = .now
+        }
     }
 
     // MARK: Stepping

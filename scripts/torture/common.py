@@ -1,0 +1,134 @@
+"""What every torture scenario shares: starting usher on loopback, reading its ready line,
+watching its descriptors and memory, and reporting one verdict line.
+
+Every scenario prints one JSON object per promise on standard output:
+{"scenario": ..., "promise": ..., "measured": ..., "verdict": "kept" | "broken"}
+and stops every process it started, by PID, on every exit path.
+"""
+import json
+import os
+import re
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+USHER = os.environ.get("USHER", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "release", "usher"))
+
+
+def report(scenario, promise, measured, kept):
+    print(json.dumps({"scenario": scenario, "promise": promise, "measured": measured,
+                      "verdict": "kept" if kept else "broken"}), flush=True)
+
+
+def raise_open_files(wanted):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = min(wanted, hard)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return target
+
+
+class Usher:
+    """`usher serve` on 127.0.0.1:0 with its control socket and log in a folder of its own."""
+
+    def __init__(self, *arguments, listen="127.0.0.1:0", control=None):
+        self.folder = tempfile.mkdtemp(prefix="usher-torture-")
+        self.control = control or os.path.join(self.folder, "control.sock")
+        self.log_path = os.path.join(self.folder, "usher.log")
+        command = [USHER, "serve", "--listen", listen, "--control", self.control, "--journal", "none",
+                   *arguments]
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
+        self.port = self._ready()
+
+    def _ready(self, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            text = self.text()
+            match = re.search(r"ready .*listeners=127\.0\.0\.1:(\d+)", text)
+            if match:
+                return int(match.group(1))
+            if self.process.poll() is not None:
+                raise RuntimeError("usher exited: " + text[-2000:])
+            time.sleep(0.05)
+        raise RuntimeError("usher did not get ready: " + self.text()[-2000:])
+
+    def text(self):
+        with open(self.log_path, errors="replace") as log:
+            return log.read()
+
+    def descriptors(self):
+        return len(os.listdir(f"/proc/{self.process.pid}/fd"))
+
+    def rss_kib(self):
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def cpu_seconds(self):
+        with open(f"/proc/{self.process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def client(self, *arguments, timeout=60):
+        return subprocess.run([USHER, *arguments, "--control", self.control], capture_output=True, text=True,
+                              timeout=timeout)
+
+    def wait_for(self, what, check, timeout=30, every=0.1):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if check():
+                return True
+            time.sleep(every)
+        return False
+
+    def error_lines(self):
+        return [line for line in self.text().splitlines() if " error " in line or "fatal" in line.lower()]
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        return self.process.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.stop()
+
+
+def connect(port, timeout=10):
+    return socket.create_connection(("127.0.0.1", port), timeout=timeout)
+
+
+def baseline(usher, settle=0.5, timeout=10):
+    """The daemon's descriptors once they stop moving."""
+    last = usher.descriptors()
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        time.sleep(settle)
+        now = usher.descriptors()
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+def main(scenario, body):
+    try:
+        body()
+    except Exception as error:  # a scenario that could not run is a broken promise, said so
+        report(scenario, "the scenario runs", f"{type(error).__name__}: {error}", False)
+        sys.exit(1)

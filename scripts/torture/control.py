@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Control-plane abuse: more clients than --max-control-connections, idle connections, a
+subscriber that never reads while traffic passes, floods of bad lines.
+
+SCALE=small runs it in seconds (as the test suite does)."""
+import os
+import random
+import socket
+import time
+
+from common import Usher, connect, main, raise_open_files, report
+
+SCENARIO = "control-plane abuse"
+SMALL = os.environ.get("SCALE") == "small"
+
+
+def unix(path):
+    client = socket.socket(socket.AF_UNIX)
+    client.settimeout(10)
+    client.connect(path)
+    return client
+
+
+def too_many():
+    limit = 20 if SMALL else 256
+    extra = 10 if SMALL else 44
+    raise_open_files(2000)
+    with Usher("--max-control-connections", str(limit)) as usher:
+        held = []
+        for _ in range(limit):
+            client = unix(usher.control)
+            client.sendall(b'{"id":1,"op":"hello"}\n')
+            client.recv(4096)
+            held.append(client)
+        refused = 0
+        for _ in range(extra):
+            client = unix(usher.control)
+            refused += b"too_many_connections" in client.recv(4096)
+            client.close()
+        lines = [line for line in usher.text().splitlines() if "control connection limit reached" in line]
+        answered = usher.client("ls").returncode != 0  # the CLI is turned away too while all are held
+        for client in held:
+            client.close()
+        usher.wait_for("room", lambda: usher.client("ls").returncode == 0, timeout=10)
+        report(SCENARIO, f"--max-control-connections {limit}: the next {extra} get too_many_connections, one log line, room again when some close",
+               f"{refused}/{extra} refused; {len(lines)} log line(s); usher ls answers after", refused == extra and len(lines) == 1 and answered)
+
+
+def silent_subscriber():
+    count = 2000 if SMALL else 20000
+    with Usher("--policy", "accept", "--log-level", "notice") as usher:
+        subscriber = unix(usher.control)
+        subscriber.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        subscriber.sendall(b'{"id":"w","op":"subscribe"}\n')
+        before = usher.rss_kib()
+        peak = before
+        start = time.time()
+        for index in range(count):
+            client = connect(usher.port)
+            client.sendall(b"GET / HTTP/1.0\r\n\r\n")
+            client.recv(1)
+            client.close()
+            if index % 200 == 0:
+                peak = max(peak, usher.rss_kib())
+        took = time.time() - start
+        report(SCENARIO, f"a subscriber that never reads while {count} requests pass: usher's memory stays bounded",
+               f"{count / took:.0f} req/s; RSS peak +{peak - before} KiB", peak - before < 64 << 10)
+        subscriber.close()
+
+
+def fuzz():
+    count = 2000 if SMALL else 100000
+    random.seed(7)
+    pieces = ['{"op":"decide","ids":[1,2]}', '{"op":"hello","id":1e400}', '{"op":"journal","limit":-1}', '{"op":"\\u0000"}',
+              '{"op":"snapshot","op":"decide"}', '{"v":99999999999999999999}', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]',
+              '{"op":"decide","all":true,"decision":"accept","for":"1e9h"}', '{"op":"forget","name":"' + "x" * 5000 + '"}',
+              '{"op":"subscribe","host":"yes"}', '"just a string"', '{"op":"reload","apply_pending":null}', '\xff\xfe']
+    with Usher("--policy", "ask") as usher:
+        client = unix(usher.control)
+        answered = 0
+        for index in range(count):
+            line = random.choice(pieces)
+            if random.random() < 0.3:
+                cut = random.randrange(len(line))
+                line = line[:cut] + chr(random.randrange(32, 0x2FF)) + line[cut + 1:]
+            client.sendall(line.encode("utf-8", "replace") + b"\n")
+            if index % 100 == 99:
+                client.sendall(b'{"id":"mark","op":"hello"}\n')
+                data = b""
+                while b'"id":"mark"' not in data:
+                    chunk = client.recv(1 << 16)
+                    if not chunk:
+                        raise RuntimeError("the daemon closed the connection")
+                    data += chunk
+                answered += 100
+        alive = usher.process.poll() is None and usher.client("ls").returncode == 0
+        report(SCENARIO, f"{count} mangled request lines (seed 7): answered in order (a hello after every 100), the connection and the daemon stay up",
+               f"{answered} answered; daemon {'up' if alive else 'down'}", alive and answered == count)
+
+
+if __name__ == "__main__":
+    main(SCENARIO, lambda: [step() for step in (too_many, silent_subscriber, fuzz)])
