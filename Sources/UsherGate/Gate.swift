@@ -61,9 +61,9 @@ public final class Gate: Provider {
             try listener.endpoint.resolved(role: "listen address")
         }
         try checkNoLoop(configuration, listening: listenAddresses)
-        let (upstream, demo) = try await startUpstream(configuration, group: group, logger: logger)
         var configuration = configuration
-        configuration.provider.maxConnections = fittedMaxConnections(configuration, logger: logger)
+        configuration.provider.maxConnections = try fittedMaxConnections(configuration)
+        let (upstream, demo) = try await startUpstream(configuration, group: group, logger: logger)
         let fanout = EventFanout(logger: logger, round: configuration.eventRound)
         let core = ProviderCore(
             configuration: configuration.provider, listeners: configuration.listeners,
@@ -179,21 +179,18 @@ public final class Gate: Provider {
         }
     }
 
-    /// The connection limit: as configured, or fitted to the open-file limit when not given, and
-    /// never above what the descriptors allow (a clamp is logged). See ``DescriptorBudget``.
-    private static func fittedMaxConnections(_ configuration: GateConfiguration, logger: Logger) -> Int? {
+    /// The connection limit: as configured, or fitted to the open-file limit when not given; a
+    /// limit the descriptors cannot hold is refused with the numbers. See ``DescriptorBudget``.
+    private static func fittedMaxConnections(_ configuration: GateConfiguration) throws(GateError) -> Int? {
         let requested = configuration.provider.maxConnections
         guard let openFiles = configuration.openFileLimit else { return requested }
-        let fitted = DescriptorBudget.maxConnections(
-            openFileLimit: openFiles, descriptorsPerConnection: configuration.upstream == nil ? 3 : 2)
+        let perConnection = configuration.upstream == nil ? 3 : 2
+        let fitted = DescriptorBudget.maxConnections(openFileLimit: openFiles, descriptorsPerConnection: perConnection)
         guard let requested else { return fitted }
-        if fitted < requested {
-            logger.warning("max-connections clamped", metadata: [
-                "requested": "\(requested)", "effective": "\(fitted)", "open_file_limit": "\(openFiles)",
-                "note": "each connection needs room for its upstream; raise ulimit -n (LimitNOFILE=) to hold more",
-            ])
+        guard requested <= fitted else {
+            throw .tooManyConnections(requested: requested, possible: fitted, openFileLimit: openFiles, perConnection: perConnection)
         }
-        return min(requested, fitted)
+        return requested
     }
 
     private static func startUpstream(

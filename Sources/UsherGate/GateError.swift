@@ -10,6 +10,8 @@ public enum GateError: Error, Sendable, CustomStringConvertible {
     case demoUpstreamFailed(reason: String)
     /// The upstream is one of the gate's own listeners: accepted connections would loop.
     case upstreamIsListener(upstream: Endpoint, listener: Endpoint)
+    /// `--max-connections` asks for more connections than the open-file limit can hold.
+    case tooManyConnections(requested: Int, possible: Int, openFileLimit: Int, perConnection: Int)
 
     public var description: String {
         switch self {
@@ -21,13 +23,17 @@ public enum GateError: Error, Sendable, CustomStringConvertible {
             "cannot start the demo upstream: \(reason)"
         case .upstreamIsListener(let upstream, let listener):
             "--upstream \(upstream) is usher's own --listen \(listener); accepted connections would loop"
+        case .tooManyConnections(let requested, let possible, let limit, let perConnection):
+            "--max-connections \(requested) needs more descriptors than the open-file limit \(limit) holds: at most \(possible) "
+                + "(\(perConnection) per connection, and some kept for usher itself); raise ulimit -n (LimitNOFILE=), "
+                + "or leave --max-connections out to fit it to the limit"
         }
     }
 
     /// `true` when the mistake is in what the user typed rather than in the system.
     public var isUsageError: Bool {
         switch self {
-        case .cannotResolve, .upstreamIsListener: true
+        case .cannotResolve, .upstreamIsListener, .tooManyConnections: true
         case .cannotListen, .demoUpstreamFailed: false
         }
     }

@@ -3,8 +3,9 @@ import Testing
 import UsherTestSupport
 
 /// The torture suite (`scripts/torture/`) at its small scale, against this build: each scenario's
-/// promises must be kept, so that a regression fails the suite, not only a torture run.
-@Suite("Torture scenarios, small", .timeLimit(.minutes(3)))
+/// promises must be kept, so that a regression fails the suite, not only a torture run. One
+/// scenario at a time, and small, so that the rest of the suite keeps its CPU.
+@Suite("Torture scenarios, small", .serialized, .timeLimit(.minutes(3)))
 struct TortureTests {
     static let scripts: String = {
         var path = #filePath
@@ -12,7 +13,7 @@ struct TortureTests {
         return path + "/scripts/torture"
     }()
 
-    @Test("every promise is kept", arguments: ["peers", "stop", "control", "flood"])
+    @Test("every promise is kept", arguments: ["peers", "fds", "stop", "control", "flood"])
     func scenario(_ name: String) async throws {
         let result = try await ProcessRunner.run(
             "python3", [Self.scripts + "/\(name).py"], timeout: .seconds(150),

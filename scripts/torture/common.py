@@ -35,14 +35,15 @@ def raise_open_files(wanted):
 class Usher:
     """`usher serve` on 127.0.0.1:0 with its control socket and log in a folder of its own."""
 
-    def __init__(self, *arguments, listen="127.0.0.1:0", control=None):
+    def __init__(self, *arguments, listen="127.0.0.1:0", control=None, open_files=None):
         self.folder = tempfile.mkdtemp(prefix="usher-torture-")
         self.control = control or os.path.join(self.folder, "control.sock")
         self.log_path = os.path.join(self.folder, "usher.log")
         command = [USHER, "serve", "--listen", listen, "--control", self.control, "--journal", "none",
                    *arguments]
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
+        limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))) if open_files else None
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=limit)
         self.port = self._ready()
 
     def _ready(self, timeout=30):

@@ -47,7 +47,7 @@ def too_many():
 
 
 def silent_subscriber():
-    count = 2000 if SMALL else 20000
+    count = 500 if SMALL else 20000
     with Usher("--policy", "accept", "--log-level", "notice") as usher:
         subscriber = unix(usher.control)
         subscriber.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
@@ -69,7 +69,7 @@ def silent_subscriber():
 
 
 def fuzz():
-    count = 2000 if SMALL else 100000
+    count = 500 if SMALL else 100000
     random.seed(7)
     pieces = ['{"op":"decide","ids":[1,2]}', '{"op":"hello","id":1e400}', '{"op":"journal","limit":-1}', '{"op":"\\u0000"}',
               '{"op":"snapshot","op":"decide"}', '{"v":99999999999999999999}', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]',

@@ -3,7 +3,7 @@
 counters and the clients' counts agree exactly, every accepted connection got the upstream's
 whole reply, and the log has no error line.
 
-DURATION (seconds, default 30) sets the length; SCALE=small makes it 3 s."""
+DURATION (seconds, default 30) sets the length; SCALE=small makes it 1 s from 2 threads."""
 import json
 import os
 import socket
@@ -14,8 +14,8 @@ from common import Usher, main, raise_open_files, report
 
 SCENARIO = "flood"
 SMALL = os.environ.get("SCALE") == "small"
-DURATION = 3 if SMALL else float(os.environ.get("DURATION", "30"))
-THREADS = 8
+DURATION = 1 if SMALL else float(os.environ.get("DURATION", "30"))
+THREADS = 2 if SMALL else 8
 
 
 def client_loop(port, until, counts, lock):

@@ -15,7 +15,7 @@ SMALL = os.environ.get("SCALE") == "small"
 
 
 def comers_and_goers():
-    count = 60 if SMALL else 600
+    count = 30 if SMALL else 600
     raise_open_files(count * 4 + 1000)
     with Usher("--policy", "accept") as usher:
         before = baseline(usher)
