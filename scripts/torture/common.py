@@ -44,7 +44,11 @@ class Usher:
         self.log = open(self.log_path, "w")
         limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))) if open_files else None
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=limit)
-        self.port = self._ready()
+        try:
+            self.port = self._ready()
+        except BaseException:
+            self.stop(signal.SIGKILL)
+            raise
 
     def _ready(self, timeout=30):
         deadline = time.time() + timeout

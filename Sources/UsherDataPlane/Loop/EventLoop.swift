@@ -37,6 +37,11 @@ public final class EventLoop: @unchecked Sendable {
     private var nextRegistration: UInt32 = 0
     private var stopped = false
     private var timers = TimerQueue<ContinuousClock.Instant>()
+    private var swept = SweepList()
+    private var sweepTimer: TimerID?
+
+    /// How often ``Swept`` objects are looked at.
+    public static let sweepInterval = Duration.milliseconds(100)
 
     // A closure in a struct: collections store it as it is, with no thunk (and no allocation)
     // around it to fit their generic element.
@@ -104,6 +109,27 @@ public final class EventLoop: @unchecked Sendable {
     /// Cancels a task ``schedule(in:_:)`` has not run yet, and lets go of it.
     public func cancel(_ timer: TimerID) {
         timers.cancel(timer)
+    }
+
+    /// Looks at `object` every ``sweepInterval`` until ``stopSweeping(_:)`` (it is kept until
+    /// then); on the loop's thread only.
+    public func startSweeping(_ object: any Swept) {
+        swept.add(object)
+        guard sweepTimer == nil else { return }
+        sweepTimer = schedule(in: Self.sweepInterval) { [self] in sweep() }
+    }
+
+    /// No more looks at `object`.
+    public func stopSweeping(_ object: any Swept) {
+        swept.remove(object)
+    }
+
+    private func sweep() {
+        sweepTimer = nil
+        let now = ContinuousClock.now
+        // The objects as they were: a look may take one out.
+        for object in swept.objects where object.sweepSlot != nil { object.sweep(now: now) }
+        if !swept.isEmpty { sweepTimer = schedule(in: Self.sweepInterval) { [self] in sweep() } }
     }
 
     /// Stops watching `descriptor`, which stays open.

@@ -13,7 +13,7 @@ import Glibc
 /// the peer of a reset expects.
 ///
 /// Lives on its loop's thread.
-public final class Relay: ReadinessHandler {
+public final class Relay: ReadinessHandler, Swept {
     public enum Side: Int, Hashable, Sendable {
         case client = 0
         case upstream = 1
@@ -55,13 +55,12 @@ public final class Relay: ReadinessHandler {
     private var ended = false
     private let onEnd: (Ending, Totals) -> Void
     private let timeouts: RelayTimeouts
-    /// The quiet watch: its timer, and per side the bytes read from it at the last look and
-    /// since when that count has not moved.
-    private var quietTimer: EventLoop.TimerID?
-    private var quietCheck: Duration = .zero
+    /// The quiet watch (the loop's sweep): per side the bytes read from it, those at the last
+    /// look, and since when that count has not moved.
+    public var sweepSlot: Int?
     private var readCounts: InlineArray<2, Int> = [0, 0]
-    private var lastCounts: InlineArray<2, Int> = [0, 0]
-    private var quietSince: InlineArray<2, ContinuousClock.Instant> = [.now, .now]
+    private var lastCounts: InlineArray<2, Int> = [-1, -1]
+    private var quietSince: InlineArray<2, ContinuousClock.Instant?> = [nil, nil]
 
     /// Starts relaying between two connected, non-blocking sockets it then owns (registered
     /// with the loop or not).
@@ -167,9 +166,8 @@ public final class Relay: ReadinessHandler {
             if directions[1 - index].next() != .finished { Socket.shutDownWriting(sink) }
             directions[index].didShutDownSink()
             if timeouts != .none {
-                // The sink's fin limit counts from the end passed to it.
-                quietSince[1 - index] = .now
-                lastCounts[1 - index] = readCounts[1 - index]
+                // The sink's fin limit counts from the end passed to it (as of the next look).
+                lastCounts[1 - index] = -1
                 watchQuiet()
             }
             return true
@@ -186,35 +184,31 @@ public final class Relay: ReadinessHandler {
         return timeouts.limit(for: side, finishedSendingTo: directions[1 - side.rawValue].next() == .finished)
     }
 
-    /// Starts (or tightens) the look at quiet sides: every half of the shortest limit, so that a
-    /// quiet side is closed between its limit and one and a half times it. Nothing to do (and no
-    /// timer) while no side has a limit.
+    /// Asks the loop to look at the sides while one has a limit (none by default: then no look
+    /// at all), and stops asking when none has.
     private func watchQuiet() {
-        guard !ended else { return }
-        guard timeouts != .none else { return }
-        let limits = (quietLimit(.client), quietLimit(.upstream))
-        guard let shortest = limits.0.map({ min($0, limits.1 ?? $0) }) ?? limits.1 else { return }
-        let check = max(.milliseconds(50), shortest / 2)
-        guard quietTimer == nil || check < quietCheck else { return }
-        if let quietTimer { loop.cancel(quietTimer) }
-        quietCheck = check
-        quietTimer = loop.schedule(in: check) { [self] in lookAtQuietSides() }
+        guard !ended, timeouts != .none else { return }
+        if quietLimit(.client) != nil || quietLimit(.upstream) != nil {
+            loop.startSweeping(self)
+        } else {
+            loop.stopSweeping(self)
+        }
     }
 
-    private func lookAtQuietSides() {
-        quietTimer = nil
-        guard !ended else { return }
-        let now = ContinuousClock.now
+    /// A look: a side whose count of bytes read has not moved since its limit ago is closed.
+    /// (A side's quiet time counts from the look that saw its last bytes: it is closed between
+    /// its limit and two sweep intervals after it.)
+    public func sweep(now: ContinuousClock.Instant) {
+        guard !ended else { return loop.stopSweeping(self) }
         for index in 0..<2 {
             let side = Side(rawValue: index) ?? .client
             if readCounts[index] != lastCounts[index] {
                 lastCounts[index] = readCounts[index]
                 quietSince[index] = now
-            } else if let limit = quietLimit(side), now - quietSince[index] >= limit {
+            } else if let since = quietSince[index], let limit = quietLimit(side), now - since >= limit {
                 return timeOut(side)
             }
         }
-        watchQuiet()
     }
 
     private func timeOut(_ side: Side) {
@@ -260,8 +254,7 @@ public final class Relay: ReadinessHandler {
 
     /// The buffers back to the pool, and the end reported (the sockets are closed).
     private func finish(_ ending: Ending) {
-        if let quietTimer { loop.cancel(quietTimer) }
-        quietTimer = nil
+        if sweepSlot != nil { loop.stopSweeping(self) }
         pool.give(buffers[0])
         pool.give(buffers[1])
         onEnd(ending, totals)
