@@ -6,7 +6,7 @@
 # usage: scripts/torture/run.sh [--small] [--no-write] [SCENARIO...]
 #   --small     seconds, not minutes (what the test suite runs)
 #   --no-write  print the table only
-#   SCENARIO    peers, fds, silent, integrity, stop, control, flood (default: all)
+#   SCENARIO    peers, fds, silent, integrity, stop, control, flood, chaos (default: all)
 # Environment: USHER (an usher binary: skips the build), DURATION (the flood's seconds, 30).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,11 +17,11 @@ for argument in "$@"; do
     --small) export SCALE=small ;;
     --no-write) write=0 ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    peers|fds|silent|integrity|stop|control|flood) scenarios+=("$argument") ;;
-    *) echo "run.sh: '$argument' is not a scenario (peers, fds, silent, integrity, stop, control, flood) or an option" >&2; exit 64 ;;
+    peers|fds|silent|integrity|stop|control|flood|chaos) scenarios+=("$argument") ;;
+    *) echo "run.sh: '$argument' is not a scenario (peers, fds, silent, integrity, stop, control, flood, chaos) or an option" >&2; exit 64 ;;
   esac
 done
-[ ${#scenarios[@]} -eq 0 ] && scenarios=(peers fds silent integrity stop control flood)
+[ ${#scenarios[@]} -eq 0 ] && scenarios=(peers fds silent integrity stop control flood chaos)
 command -v python3 >/dev/null || { echo "run.sh: needs python3 (apt-get install python3)" >&2; exit 69; }
 if [ -z "${USHER:-}" ]; then
   swift build -c release --product usher >&2
