@@ -13,7 +13,7 @@ struct TortureTests {
         return path + "/scripts/torture"
     }()
 
-    @Test("every promise is kept", arguments: ["peers", "fds", "silent", "integrity", "stop", "control", "flood", "chaos"])
+    @Test("every promise is kept", arguments: ["peers", "fds", "silent", "integrity", "stop", "control", "flood", "chaos", "soak"])
     func scenario(_ name: String) async throws {
         let result = try await ProcessRunner.run(
             "python3", [Self.scripts + "/\(name).py"], timeout: .seconds(150),

@@ -6,8 +6,9 @@
 # usage: scripts/torture/run.sh [--small] [--no-write] [SCENARIO...]
 #   --small     seconds, not minutes (what the test suite runs)
 #   --no-write  print the table only
-#   SCENARIO    peers, fds, silent, integrity, stop, control, flood, chaos (default: all)
-# Environment: USHER (an usher binary: skips the build), DURATION (the flood's seconds, 30).
+#   SCENARIO    peers, fds, silent, integrity, stop, control, flood, chaos, soak (default: all)
+# Environment: USHER (an usher binary: skips the build), DURATION (the flood's and chaos's
+# seconds, 30), SOAK_SECONDS (600). A full run takes about 17 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 write=1
@@ -17,11 +18,11 @@ for argument in "$@"; do
     --small) export SCALE=small ;;
     --no-write) write=0 ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    peers|fds|silent|integrity|stop|control|flood|chaos) scenarios+=("$argument") ;;
-    *) echo "run.sh: '$argument' is not a scenario (peers, fds, silent, integrity, stop, control, flood, chaos) or an option" >&2; exit 64 ;;
+    peers|fds|silent|integrity|stop|control|flood|chaos|soak) scenarios+=("$argument") ;;
+    *) echo "run.sh: '$argument' is not a scenario (peers, fds, silent, integrity, stop, control, flood, chaos, soak) or an option" >&2; exit 64 ;;
   esac
 done
-[ ${#scenarios[@]} -eq 0 ] && scenarios=(peers fds silent integrity stop control flood chaos)
+[ ${#scenarios[@]} -eq 0 ] && scenarios=(peers fds silent integrity stop control flood chaos soak)
 command -v python3 >/dev/null || { echo "run.sh: needs python3 (apt-get install python3)" >&2; exit 69; }
 if [ -z "${USHER:-}" ]; then
   swift build -c release --product usher >&2
