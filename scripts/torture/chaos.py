@@ -9,13 +9,12 @@ import collections
 import json
 import os
 import random
-import socket
 import subprocess
 import tempfile
 import threading
 import time
 
-from common import USHER, Usher, main, raise_open_files, report
+from common import USHER, Usher, ended, exchange, main, raise_open_files, report
 
 SCENARIO = "chaos"
 SMALL = os.environ.get("SCALE") == "small"
@@ -29,14 +28,7 @@ def clients(port, until, answers, lock):
     while time.time() < until:
         sent += 1
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=40) as client:
-                client.sendall(f"GET /chaos/{sent % 10} HTTP/1.0\r\n\r\n".encode())
-                reply = b""
-                while True:
-                    chunk = client.recv(4096)
-                    if not chunk:
-                        break
-                    reply += chunk
+            reply = exchange(port, f"GET /chaos/{sent % 10} HTTP/1.0\r\n\r\n".encode(), timeout=40)
             kind = "accepted" if b"200 OK" in reply else "rejected"
         except OSError:
             kind = "failed"
@@ -105,15 +97,15 @@ def chaos():
             subprocess.run([USHER, "log", "--journal", journal, "--json", "--limit", "10000000"], capture_output=True, text=True).stdout.splitlines()]
     ids = collections.Counter(row["id"] for row in rows)
     twice = [request for request, count in decided.items() if count > 1]
-    ended = sum(counters[key] for key in ("accepted", "rejected", "withdrawn", "expired", "overflowed", "pending"))
+    finished = ended(counters)
     errors = usher.error_lines()
     report(SCENARIO, f"{DURATION:.0f}s of requests decided by two operators at random, a dashboard resized, the rules reloaded each second: "
            "the invariant holds, nothing decided twice, each request in the journal once",
-           f"{counters['arrived']} arrived = {ended} ended; operators decided {sum(decided.values())} ({len(twice)} twice); "
+           f"{counters['arrived']} arrived = {finished} ended; operators decided {sum(decided.values())} ({len(twice)} twice); "
            f"clients: {answers['accepted']} accepted, {answers['rejected']} rejected, {answers['failed']} failed; journal {len(rows)} rows "
            f"({sum(1 for count in ids.values() if count > 1)} repeated); dashboard {'up' if 'usher' in screen else 'gone'}; exit {code}; "
            f"{len(errors)} error line(s)",
-           counters["arrived"] == ended and not twice and len(rows) == counters["arrived"] == len(ids) and "usher" in screen
+           counters["arrived"] == finished and not twice and len(rows) == counters["arrived"] == len(ids) and "usher" in screen
            and code == 0 and not errors and answers["failed"] == 0)
 
 

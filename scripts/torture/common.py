@@ -118,6 +118,28 @@ def connect(port, timeout=10):
     return socket.create_connection(("127.0.0.1", port), timeout=timeout)
 
 
+def exchange(port, request, timeout=10):
+    """Sends `request` on a new connection and returns everything the other side sends until it
+    closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as client:
+        client.sendall(request)
+        reply = b""
+        while True:
+            chunk = client.recv(4096)
+            if not chunk:
+                return reply
+            reply += chunk
+
+
+ENDED = ("accepted", "rejected", "withdrawn", "expired", "overflowed", "pending")
+
+
+def ended(counters):
+    """The requests of a listener's counters that reached a final state, or are pending: the other
+    side of the invariant (arrived equals this)."""
+    return sum(counters[key] for key in ENDED)
+
+
 def baseline(usher, settle=0.5, timeout=10):
     """The daemon's descriptors once they stop moving."""
     last = usher.descriptors()

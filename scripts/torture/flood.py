@@ -6,12 +6,11 @@ agree exactly, every connection got its whole answer, and the log has no error l
 DURATION (seconds, default 30) sets the length; SCALE=small makes it 1 s from 2 threads."""
 import json
 import os
-import socket
 import tempfile
 import threading
 import time
 
-from common import Usher, main, raise_open_files, report
+from common import Usher, ended, exchange, main, raise_open_files, report
 
 SCENARIO = "flood"
 SMALL = os.environ.get("SCALE") == "small"
@@ -28,14 +27,7 @@ def client_loop(port, until, counts, lock, probes):
         probe = probes and sent % 4 == 0
         path = b"/probe" if probe else b"/flood"
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
-                client.sendall(b"GET " + path + b" HTTP/1.0\r\n\r\n")
-                reply = b""
-                while True:
-                    chunk = client.recv(4096)
-                    if not chunk:
-                        break
-                    reply += chunk
+            reply = exchange(port, b"GET " + path + b" HTTP/1.0\r\n\r\n")
             if probe:
                 refused += reply == b"HTTP/1.0 403 Forbidden\r\n\r\n"
             else:
@@ -65,12 +57,12 @@ def flood():
     raise_open_files(20000)
     with Usher("--policy", "accept", "--log-level", "notice") as usher:
         counts, counters = run_flood(usher, probes=False)
-        ended = sum(counters[key] for key in ("accepted", "rejected", "withdrawn", "expired", "overflowed", "pending"))
+        finished = ended(counters)
         errors = usher.error_lines()
         report(SCENARIO, f"{DURATION:.0f}s of new connections through --policy accept: counters add up and match the clients, every reply whole, no error line",
                f"{counts['sent']} sent ({counts['sent'] / DURATION:.0f}/s), {counts['complete']} whole replies, {counts['failed']} failed; usher: arrived {counters['arrived']} = "
-               f"accepted {counters['accepted']} + the rest {ended - counters['accepted']}; {len(errors)} error line(s)",
-               counters["arrived"] == ended == counters["accepted"] == counts["sent"] == counts["complete"] and not errors)
+               f"accepted {counters['accepted']} + the rest {finished - counters['accepted']}; {len(errors)} error line(s)",
+               counters["arrived"] == finished == counters["accepted"] == counts["sent"] == counts["complete"] and not errors)
 
 
 RULES = """inspect_delay = "2s"
@@ -92,12 +84,12 @@ def flood_with_rules():
         file.write(RULES)
     with Usher("--rules", rules, "--log-level", "notice") as usher:
         counts, counters = run_flood(usher, probes=True)
-        ended = sum(counters[key] for key in ("accepted", "rejected", "withdrawn", "expired", "overflowed", "pending"))
+        finished = ended(counters)
         errors = usher.error_lines()
         report(SCENARIO, f"{DURATION:.0f}s of new connections through rules (every fourth a probe the rules reject): counters add up, each got its answer",
                f"{counts['sent']} sent: {counts['complete']} proxied whole, {counts['refused']} refused with 403, {counts['failed']} failed; usher: "
                f"accepted {counters['accepted']}, rejected {counters['rejected']} of {counters['arrived']}; {len(errors)} error line(s)",
-               counters["arrived"] == ended == counts["sent"] and counters["accepted"] == counts["complete"]
+               counters["arrived"] == finished == counts["sent"] and counters["accepted"] == counts["complete"]
                and counters["rejected"] == counts["refused"] and counts["complete"] + counts["refused"] == counts["sent"] and not errors)
 
 

@@ -195,9 +195,7 @@ final class ControlConnectionHandler: ChannelInboundHandler {
     }
 
     /// Who is on the other end, as decisions name them.
-    private var person: Operator {
-        Operator(pid: peer.pid, uid: peer.uid, name: UserNames.name(of: peer.uid))
-    }
+    private var person: Operator { peer.person }
 
     private func subscribe(id: MessageID?, host: Bool) {
         if let subscription {

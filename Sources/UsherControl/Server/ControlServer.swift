@@ -114,7 +114,7 @@ public final class ControlServer: Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     guard let role = access.role(for: peer) else {
                         logger.warning("control connection refused", metadata: ["peer": "\(peer)"])
-                        service.refused("\(Operator(pid: peer.pid, uid: peer.uid, name: UserNames.name(of: peer.uid))) may not use the control socket: connection refused")
+                        service.refused("\(peer.person) may not use the control socket: connection refused")
                         try pipeline.addHandler(RefusalHandler(ControlError(.forbidden, access.refusal(for: peer))))
                         return
                     }

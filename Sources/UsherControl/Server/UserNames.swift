@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import UsherCore
 
 /// The user name of a uid, from the system's user database (`getpwuid_r`), so that decisions
 /// say who took them: `alice (uid 1000, pid 812)`.
@@ -15,5 +16,13 @@ enum UserNames {
         let name = String(cString: raw)
         guard !name.isEmpty, name.count <= 64 else { return nil }
         return name
+    }
+}
+
+extension PeerCredentials {
+    /// The process behind the credentials as decisions and refusals name it:
+    /// `alice (uid 1000, pid 4411)`.
+    var person: Operator {
+        Operator(pid: pid, uid: uid, name: UserNames.name(of: uid))
     }
 }

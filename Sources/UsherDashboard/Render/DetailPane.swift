@@ -26,18 +26,7 @@ struct DetailPane {
             canvas.putCentered(text, in: body.row(body.height / 2), slot: .muted)
             return
         }
-        let all = lines(row, width: body.width - 2)
-        let first = min(dashboard.lowerScroll, max(0, all.count - body.height))
-        for (index, line) in all.dropFirst(first).prefix(body.height).enumerated() {
-            var x = body.x + 1
-            for (text, slot) in line {
-                x += canvas.put(text, x: x, y: body.y + index, slot: slot, limit: body.maxX - 1 - x)
-            }
-        }
-        if all.count > body.height {
-            let position = " lines \(first + 1)-\(min(all.count, first + body.height)) of \(all.count) "
-            canvas.put(position, x: body.maxX - position.count - 1, y: body.maxY, slot: .muted)
-        }
+        canvas.drawScrolled(lines(row, width: body.width - 2), in: body, from: dashboard.lowerScroll)
     }
 
     func lines(_ row: PendingRow, width: Int) -> [Line] {
