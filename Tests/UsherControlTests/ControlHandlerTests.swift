@@ -161,7 +161,7 @@ struct ControlHandlerTests {
         let (channel, _) = try Self.channel(maximum: 64)
         try channel.writeInbound(ByteBuffer(string: "not json\n"))
         try channel.writeInbound(ByteBuffer(string: #"{"v":1,"id":7,"op":"nope"}"# + "\n"))
-        try channel.writeInbound(ByteBuffer(string: String(repeating: "x", count: 100) + "\n"))
+        try channel.writeInbound(ByteBuffer(string: #"{"v":1,"id":8,"op":"hello","x":[[[[[[[[[[]]]]]]]]]]}"# + "\n"))
         try channel.writeInbound(ByteBuffer(string: "   \n"))
         try channel.writeInbound(ByteBuffer(string: #"{"v":1,"id":"h","op":"hello"}"# + "\n"))
         let replies = try Self.replies(channel)
@@ -169,10 +169,31 @@ struct ControlHandlerTests {
             if case .error(let error) = line.message { return error.code }
             return nil
         }
-        #expect(codes == [.badJSON, .unknownOperation, .lineTooLong, nil])
+        #expect(codes == [.badJSON, .unknownOperation, nil, nil], "ten levels deep is within the limit")
         #expect(replies[1].id == .number(7))
         #expect(replies.last?.id == .text("h"))
         #expect(channel.isActive)
+    }
+
+    @Test("a line over the length limit, or nested too deep: one error, then the close; nothing after it is read",
+          arguments: [
+            String(repeating: "x", count: 100),
+            #"{"id":1,"op":"hello","x":"# + String(repeating: "[", count: 30_000) + String(repeating: "]", count: 30_000) + "}",
+          ])
+    func fatalLines(line: String) throws {
+        let (channel, provider) = try Self.channel(maximum: line.count > 1000 ? 1 << 20 : 64)
+        let id = try #require(provider.arrive())
+        try channel.writeInbound(ByteBuffer(string: line + "\n" + #"{"v":1,"id":2,"op":"decide","ids":["\#(id)"],"decision":"accept"}"# + "\n"))
+        (channel.eventLoop as? EmbeddedEventLoop)?.run()
+        let replies = try Self.replies(channel)
+        guard case .error(let error)? = replies.first?.message, replies.count == 1 else {
+            Issue.record("expected one error, got \(replies)")
+            return
+        }
+        #expect([.lineTooLong, .tooDeep].contains(error.code))
+        #expect(error.message.hasSuffix("closing the connection"))
+        #expect(provider.snapshot(includingPending: true).pending.first?.state == .pending, "the line after it was not read")
+        #expect(!channel.isActive)
     }
 }
 

@@ -52,8 +52,10 @@ struct ControlLimitsTests {
                 if (try? await client.readLine())??.contains(#""type":"snapshot""#) == true { subscribed = client } else { client.close() }
             }
             let subscriber = try #require(subscribed)
-            let idle = try await TCPClient.connect(unixPath: harness.path)
+            // Timed from before the connect: the daemon may accept, and start the idle clock,
+            // before a busy test machine lets the client see its connect complete.
             let started = ContinuousClock.now
+            let idle = try await TCPClient.connect(unixPath: harness.path)
             let closing = try await Self.errorThenClose(idle)
             #expect(closing?.code == .idleTimeout && closing?.message.contains("no request for 500ms") == true)
             #expect(ContinuousClock.now - started >= .milliseconds(500))

@@ -57,8 +57,8 @@ struct ControlServerTests {
         }
     }
 
-    @Test("a subscriber that stops reading gets a resync, and the gate does not wait for it")
-    func slowSubscriberResyncs() async throws {
+    @Test("a subscriber that stops reading is cut off as lagging, the gate does not wait for it, and it may subscribe again")
+    func slowSubscriberIsCutOff() async throws {
         try await ControlHarness.with(policy: .accept, subscriberQueue: 16) { harness in
             let slow = try await TCPClient.connect(unixPath: harness.path)
             try await slow.send("{\"id\":1,\"op\":\"subscribe\"}\n")
@@ -69,31 +69,38 @@ struct ControlServerTests {
                 try await client.send(httpRequest)
                 _ = try await client.readToEnd()
             }
-            var resync: WireResync?
-            var afterResync: [UInt64] = []
-            while afterResync.count < 3 {
-                guard let text = try await slow.readLine(timeout: .seconds(20)) else { break }
+            var lagging: ControlError?
+            while let text = try await slow.readLine(timeout: .seconds(20)) {
                 let line = try ControlLine.decode(.init(string: text))
-                switch line.message {
-                case .resync(let value): resync = value
-                case .event(let event) where resync != nil: event.seq.map { afterResync.append($0) }
-                default: break
-                }
-                if resync != nil && afterResync.isEmpty {
-                    let client = try await TCPClient.connect(to: "127.0.0.1", port: harness.port)
-                    try await client.send(httpRequest)
-                    _ = try await client.readToEnd()
+                if case .error(let error) = line.message {
+                    lagging = error
+                    #expect(line.id == .number(1), "the error names the subscription")
                 }
             }
-            let received = try #require(resync)
-            #expect(received.missed > 0)
-            #expect(received.snapshot.counters.arrived >= 400)
-            #expect(afterResync.first.map { $0 > received.snapshot.seq } == true)
-            #expect(afterResync == afterResync.sorted())
+            let error = try #require(lagging, "the subscriber was told why before the close")
+            #expect(error.code == .lagging)
+            #expect(error.message.contains("events behind"))
+
+            let again = try await TCPClient.connect(unixPath: harness.path)
+            try await again.send("{\"id\":2,\"op\":\"subscribe\"}\n")
+            let first = try ControlLine.decode(.init(string: try #require(try await again.readLine(timeout: .seconds(20)))))
+            guard case .snapshot(let snapshot) = first.message else {
+                Issue.record("expected a snapshot, got \(first)")
+                return
+            }
+            #expect(snapshot.counters.arrived >= 400)
+            let asker = try await TCPClient.connect(unixPath: harness.path)
+            try await asker.send("{\"id\":3,\"op\":\"stats\"}\n")
+            let answer = try ControlLine.decode(.init(string: try #require(try await asker.readLine(timeout: .seconds(20)))))
+            guard case .stats(let stats) = answer.message else {
+                Issue.record("expected stats, got \(answer)")
+                return
+            }
+            #expect(stats.eventsMissed > 0)
         }
     }
 
-    @Test("thousands of random and mutated lines: each gets an answer, and the daemon still says hello")
+    @Test("thousands of random and mutated lines: each gets an answer; a line too long ends the connection, not the daemon")
     func fuzz() async throws {
         try await ControlHarness.with { harness in
             let pending = try await TCPClient.connect(to: "127.0.0.1", port: harness.port)
@@ -116,14 +123,13 @@ struct ControlServerTests {
             }
             let huge = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20) + [0x0A]
             try await client.send(huge + Array("{\"id\":\"last\",\"op\":\"hello\"}\n".utf8))
-            var sawTooLong = false
-            while true {
-                guard let text = try await client.readLine(timeout: .seconds(20)) else { break }
+            var codes: [ControlError.Code] = []
+            while let text = try await client.readLine(timeout: .seconds(20)) {
                 let line = try ControlLine.decode(.init(string: text))
-                if case .error(let error) = line.message, error.code == .lineTooLong { sawTooLong = true }
-                if case .hello = line.message, line.id == .text("last") { break }
+                if case .error(let error) = line.message { codes.append(error.code) }
+                if case .hello = line.message { Issue.record("a line after the one too long was read") }
             }
-            #expect(sawTooLong)
+            #expect(codes.last == .lineTooLong, "the error, then the close")
             #expect(harness.gate.snapshot().counters.isConserved)
             pending.close()
         }

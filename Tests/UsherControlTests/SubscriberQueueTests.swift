@@ -23,20 +23,27 @@ struct SubscriberQueueTests {
         #expect(queue.offer(4, sequence: 4, writable: true).name == "send 4")
     }
 
-    @Test("overflow drops everything held and asks for one resync, counting what was missed")
-    func resyncs() {
+    @Test("overflow drops everything held and says the subscriber is lagging, and how far behind")
+    func lagging() {
         var queue = SubscriberQueue<Int>(capacity: 2, after: 0)
         _ = queue.offer(1, sequence: 1, writable: false)
         _ = queue.offer(2, sequence: 2, writable: false)
         // Full: even with the socket writable again, the next event cannot jump the queue.
-        #expect(queue.offer(3, sequence: 3, writable: true).name == "dropped")
-        #expect(queue.offer(4, sequence: 4, writable: false).name == "dropped")
+        #expect(queue.offer(3, sequence: 3, writable: true).name == "lagging 3")
+        #expect(queue.isLagging)
+        #expect(queue.takeHeld().isEmpty, "nothing is kept for a subscriber that is cut off")
+        #expect(queue.offer(4, sequence: 4, writable: true).name == "dropped")
+        #expect(queue.offer(0, sequence: nil, writable: true).name == "dropped")
+    }
+
+    @Test("events lost upstream, then an overflow before the resync: the count covers both")
+    func lossThenLagging() {
+        var queue = SubscriberQueue<Int>(capacity: 1, after: 0)
+        #expect(queue.offer(3, sequence: 3, writable: false).name == "dropped", "1 and 2 were lost upstream")
         #expect(queue.needsResync)
-        #expect(queue.takeHeld().isEmpty)
-        #expect(queue.resynced(through: 5) == 4)
-        #expect(!queue.needsResync)
-        #expect(queue.offer(5, sequence: 5, writable: true).name == "stale")
-        #expect(queue.offer(6, sequence: 6, writable: true).name == "send 6")
+        #expect(queue.resynced(through: 3) == 3)
+        #expect(queue.offer(4, sequence: 4, writable: false).name == "held")
+        #expect(queue.offer(5, sequence: 5, writable: false).name == "lagging 2")
     }
 
     @Test("a gap in the sequence (events lost before they reached this subscriber) asks for a resync")
@@ -59,6 +66,7 @@ extension SubscriberQueue.Offer {
         case .held: "held"
         case .dropped: "dropped"
         case .stale: "stale"
+        case .lagging(let behind): "lagging \(behind)"
         }
     }
 }

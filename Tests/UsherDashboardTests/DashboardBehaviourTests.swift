@@ -466,6 +466,15 @@ struct DashboardBehaviourTests {
         #expect(dashboard.daemon.counters?.arrived == 40)
         #expect(dashboard.daemon.events.last?.text.contains("7 events missed") == true)
     }
+
+    @Test("a lagging cut-off is told in the event log; the rows stay until the next snapshot")
+    func lagging() {
+        var dashboard = three()
+        _ = dashboard.receive(.message(.error(ControlError(.lagging, "this subscriber fell 4097 events behind"))), now: now)
+        #expect(dashboard.daemon.events.last?.text.contains("fell behind") == true)
+        #expect(dashboard.daemon.events.last?.text.contains("subscribing again") == true)
+        #expect(dashboard.daemon.rows.count == 3)
+    }
 }
 
 @Suite("Dashboard behaviour: host listeners", .timeLimit(.minutes(1)))

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Control-plane abuse: more clients than --max-control-connections, idle connections, a
-subscriber that never reads while traffic passes, floods of bad lines.
+subscriber that never reads while traffic passes, lines too long or nested too deep, floods of
+bad lines.
 
 SCALE=small runs it in seconds (as the test suite does)."""
 import os
@@ -46,8 +47,22 @@ def too_many():
                f"{refused}/{extra} refused; {len(lines)} log line(s); usher ls answers after", refused == extra and len(lines) == 1 and answered)
 
 
+def read_all(sock, timeout=20):
+    """Everything the peer sends until it closes (or `timeout` passes): (bytes, closed)."""
+    sock.settimeout(timeout)
+    data = b""
+    try:
+        while True:
+            chunk = sock.recv(1 << 16)
+            if not chunk:
+                return data, True
+            data += chunk
+    except socket.timeout:
+        return data, False
+
+
 def silent_subscriber():
-    count = 500 if SMALL else 20000
+    count = 2500 if SMALL else 20000
     with Usher("--policy", "accept", "--log-level", "notice") as usher:
         subscriber = unix(usher.control)
         subscriber.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
@@ -63,16 +78,41 @@ def silent_subscriber():
             if index % 200 == 0:
                 peak = max(peak, usher.rss_kib())
         took = time.time() - start
-        report(SCENARIO, f"a subscriber that never reads while {count} requests pass: usher's memory stays bounded",
-               f"{count / took:.0f} req/s; RSS peak +{peak - before} KiB", peak - before < 64 << 10)
+        data, closed = read_all(subscriber)
+        last = data.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+        lagging = b'"code":"lagging"' in last and b'"id":"w"' in last
+        cut_lines = [line for line in usher.text().splitlines() if "control subscriber cut off" in line]
+        report(SCENARIO, f"a subscriber that never reads while {count} requests pass: cut off with a lagging error, "
+                         "usher's memory stays bounded, the gate does not wait",
+               f"{count / took:.0f} req/s; {'closed' if closed else 'still open'} after a lagging error: {'yes' if lagging else 'no'}; "
+               f"{len(cut_lines)} log line(s); RSS peak +{peak - before} KiB",
+               closed and lagging and len(cut_lines) == 1 and peak - before < 64 << 10)
         subscriber.close()
+
+
+def fatal_lines():
+    with Usher("--policy", "ask") as usher:
+        verdicts = []
+        for name, line in (("a line of 1 MiB", b"x" * (1 << 20)),
+                           ("JSON nested 30,000 deep", b'{"op":"hello","x":' + b"[" * 30000 + b"]" * 30000 + b"}")):
+            client = unix(usher.control)
+            client.sendall(line + b'\n{"id":"after","op":"hello"}\n')
+            data, closed = read_all(client)
+            code = b"line_too_long" if b"1 MiB" in name.encode() else b"too_deep"
+            verdicts.append((name, code in data and closed and b'"after"' not in data))
+            client.close()
+        alive = usher.process.poll() is None and usher.client("ls").returncode == 0
+        report(SCENARIO, "a line over 64 KiB, or JSON nested deeper than 32: an error, then the close; the line after is not read",
+               "; ".join(f"{name}: {'error and close' if kept else 'NOT closed with its error'}" for name, kept in verdicts)
+               + f"; daemon {'up' if alive else 'down'}",
+               alive and all(kept for _, kept in verdicts))
 
 
 def fuzz():
     count = 500 if SMALL else 100000
     random.seed(7)
     pieces = ['{"op":"decide","ids":[1,2]}', '{"op":"hello","id":1e400}', '{"op":"journal","limit":-1}', '{"op":"\\u0000"}',
-              '{"op":"snapshot","op":"decide"}', '{"v":99999999999999999999}', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]',
+              '{"op":"snapshot","op":"decide"}', '{"v":99999999999999999999}', '[' * 30 + ']' * 30,
               '{"op":"decide","all":true,"decision":"accept","for":"1e9h"}', '{"op":"forget","name":"' + "x" * 5000 + '"}',
               '{"op":"subscribe","host":"yes"}', '"just a string"', '{"op":"reload","apply_pending":null}', '\xff\xfe']
     with Usher("--policy", "ask") as usher:
@@ -99,4 +139,4 @@ def fuzz():
 
 
 if __name__ == "__main__":
-    main(SCENARIO, lambda: [step() for step in (too_many, silent_subscriber, fuzz)])
+    main(SCENARIO, lambda: [step() for step in (too_many, silent_subscriber, fatal_lines, fuzz)])

@@ -5,7 +5,9 @@ import UsherCore
 import UsherWire
 
 /// One control connection: reads request lines, answers each, and streams events once the client
-/// subscribes. Every bad line gets an error reply; the connection stays open.
+/// subscribes. Every bad line gets an error reply and the connection stays open, except after a
+/// line over the length or nesting limit (the stream cannot be trusted then) and for a subscriber
+/// that fell too far behind: those get their error, then the close.
 final class ControlConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ReceivedLine
     typealias OutboundOut = ByteBuffer
@@ -25,6 +27,8 @@ final class ControlConnectionHandler: ChannelInboundHandler {
     private var waiting: [ReceivedLine] = []
     /// The client stopped sending: close once every request is answered.
     private var closeWhenAnswered = false
+    /// The connection is closing after a fatal error: lines still to come are not read.
+    private var closing = false
 
     /// A subscriber's request ID and its outgoing queue.
     private struct Subscription {
@@ -65,11 +69,11 @@ final class ControlConnectionHandler: ChannelInboundHandler {
     }
 
     private func process(_ received: ReceivedLine) {
+        guard !closing else { return }
         switch received {
         case .tooLong(let count):
-            send(ControlLine(id: nil, message: .error(ControlError(
-                .lineTooLong,
-                "a line of \(count) bytes was discarded; the limit is \(ControlProtocol.maximumRequestLine) bytes"))))
+            closeFor(ControlError(
+                .lineTooLong, "a line of \(count) bytes is over the limit of \(ControlProtocol.maximumRequestLine) bytes"))
         case .unterminated(let count):
             send(ControlLine(id: nil, message: .error(ControlError(
                 .unterminatedLine,
@@ -79,6 +83,8 @@ final class ControlConnectionHandler: ChannelInboundHandler {
             switch RequestParser.parse(line.readableBytesView) {
             case .success(let request):
                 handle(request)
+            case .failure(let failure) where failure.error.code == .tooDeep:
+                closeFor(failure.error)
             case .failure(let failure):
                 send(ControlLine(id: failure.id, message: .error(failure.error)))
             }
@@ -111,6 +117,21 @@ final class ControlConnectionHandler: ChannelInboundHandler {
             .idleTimeout, "closing: no request for \(DurationText.format(idleTimeout)) on a connection that does not subscribe"))))
         closeAfterWrites()
     }
+
+    /// Sends `error`, saying the connection closes, and closes it without reading further.
+    private func closeFor(_ error: ControlError, id: MessageID? = nil) {
+        closing = true
+        waiting.removeAll()
+        context?.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        send(ControlLine(id: id, message: .error(ControlError(error.code, error.message + "; closing the connection"))))
+        closeAfterWrites()
+        guard let context else { return }
+        let channel = context.channel
+        context.eventLoop.scheduleTask(in: Self.closeGrace) { channel.close(promise: nil) }
+    }
+
+    /// How long a client that is not reading has to take its last error before the close.
+    private static let closeGrace: TimeAmount = .seconds(5)
 
     /// Closes once what was sent is written.
     private func closeAfterWrites() {
@@ -224,9 +245,32 @@ final class ControlConnectionHandler: ChannelInboundHandler {
             context.writeAndFlush(NIOAny(ByteBuffer(bytes: line)), promise: nil)
         case .dropped where context.channel.isWritable:
             drainSubscription()  // events were lost upstream: resync now, not at the next drain
+        case .lagging(let behind):
+            cutOff(current, behind: behind)
         case .held, .dropped, .stale:
             break
         }
+    }
+
+    /// The subscriber's queue overflowed: it gets no more events, its `lagging` error goes
+    /// after what its socket still holds, and the connection closes once that is written, or
+    /// after a grace period if the subscriber does not read at all.
+    private func cutOff(_ current: Subscription, behind: Int) {
+        hub.unsubscribe(self)
+        hub.recordMissed(behind)
+        subscription = nil
+        if let count = hub.cutOff(logEvery: .seconds(10)) {
+            logger.notice("control subscriber cut off", metadata: [
+                "peer": "\(peer)", "behind": "\(behind)", "cut_off": "\(count)",
+                "note": "a subscriber read too slowly; its queue holds \(queueCapacity) events",
+            ])
+        }
+        service.notices.post(WireNotice(
+            source: "subscribers", level: .notice,
+            text: "\(person) cut off: its subscription fell \(behind) events behind"))
+        closeFor(ControlError(
+            .lagging, "this subscriber fell \(behind) events behind (its queue holds \(queueCapacity)); subscribe again for a fresh snapshot"),
+            id: current.id)
     }
 
     /// The socket drained: sends held events, or a resync snapshot in place of the lost ones.
@@ -241,7 +285,7 @@ final class ControlConnectionHandler: ChannelInboundHandler {
             hub.recordMissed(missed)
             logger.notice("control subscriber resync", metadata: [
                 "peer": "\(peer)", "missed": "\(missed)",
-                "note": "the subscriber read too slowly; it gets a fresh snapshot",
+                "note": "events were lost before they reached the subscriber; it gets a fresh snapshot",
             ])
             context.write(NIOAny(ControlLine(
                 id: current.id, message: .resync(WireResync(missed: missed, snapshot: snapshot))).encoded()), promise: nil)

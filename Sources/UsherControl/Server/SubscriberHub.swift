@@ -18,9 +18,9 @@ final class SubscriberHub: Sendable {
         var lastStats: WireEvent?
         /// Connections admitted and not closed yet (counted from their start, before they join).
         var admitted = 0
-        /// Connections turned away for the limit, and when that was last logged.
-        var turnedAway = 0
-        var lastTurnedAwayLog: ContinuousClock.Instant?
+        /// Connections turned away for the limit, and subscribers cut off for lagging.
+        var turnedAway = LogThrottle()
+        var cutOff = LogThrottle()
     }
 
     private let state = NIOLockedValueBox(State())
@@ -37,8 +37,13 @@ final class SubscriberHub: Sendable {
     }
 
     func leave(_ handler: ControlConnectionHandler) {
+        state.withLockedValue { $0.connections[ObjectIdentifier(handler)] = nil }
+        unsubscribe(handler)
+    }
+
+    /// Stops sending events to `handler`.
+    func unsubscribe(_ handler: ControlConnectionHandler) {
         let subscribed = state.withLockedValue { state in
-            state.connections[ObjectIdentifier(handler)] = nil
             state.hostSubscribers.remove(ObjectIdentifier(handler))
             return state.subscribers.remove(ObjectIdentifier(handler)) != nil
         }
@@ -72,14 +77,12 @@ final class SubscriberHub: Sendable {
     /// Counts a connection turned away for the limit; returns how many were since the last
     /// time it said to log (once, then at most every `interval`, with the count), else `nil`.
     func turnAway(logEvery interval: Duration) -> Int? {
-        state.withLockedValue { state in
-            state.turnedAway += 1
-            let now = ContinuousClock.now
-            if let last = state.lastTurnedAwayLog, now - last < interval { return nil }
-            state.lastTurnedAwayLog = now
-            defer { state.turnedAway = 0 }
-            return state.turnedAway
-        }
+        state.withLockedValue { $0.turnedAway.occurred(logEvery: interval) }
+    }
+
+    /// Counts a subscriber cut off for lagging; says when to log, as ``turnAway(logEvery:)``.
+    func cutOff(logEvery interval: Duration) -> Int? {
+        state.withLockedValue { $0.cutOff.occurred(logEvery: interval) }
     }
 
     func recordMissed(_ count: Int) {

@@ -3,11 +3,12 @@ import DequeModule
 /// The outgoing events of one subscriber, bounded, as a sans-IO state machine.
 ///
 /// While the subscriber's socket takes data, events go straight out. When it does not (the
-/// subscriber reads slowly), up to `capacity` events wait here; one more and the queue gives up
-/// on them: it drops what it holds, counts what is missed, and asks for a *resync*, a fresh
-/// snapshot that replaces the lost events once the socket drains. Events lost before they reached
-/// the subscriber (the provider's observers fell behind) show as a gap in the sequence numbers
-/// and also call for a resync. The gate never waits for a subscriber.
+/// subscriber reads slowly), up to `capacity` events wait here; one more and the subscriber is
+/// *lagging*: the queue drops what it holds and says how far behind it fell, and the connection
+/// is cut off (the subscriber may subscribe again for a fresh snapshot). Events lost before they
+/// reached the subscriber (the provider's observers fell behind, not this reader) show as a gap
+/// in the sequence numbers and call for a *resync*, a fresh snapshot that replaces them. The gate
+/// never waits for a subscriber, and a subscriber never holds more than `capacity` events.
 struct SubscriberQueue<Line> {
     /// What to do with an offered event.
     enum Offer {
@@ -17,6 +18,9 @@ struct SubscriberQueue<Line> {
         case held
         /// Dropped: a resync will cover it.
         case dropped
+        /// The queue was full: everything held is dropped, `behind` events in all; the
+        /// subscriber is to be cut off. Every later offer is `.dropped`.
+        case lagging(behind: Int)
         /// Already in the snapshot the subscriber has (its sequence number is not newer).
         case stale
     }
@@ -29,6 +33,8 @@ struct SubscriberQueue<Line> {
     private(set) var needsResync = false
     /// Events dropped since the last resync.
     private(set) var missed = 0
+    /// `true` once the queue overflowed: the subscriber is cut off.
+    private(set) var isLagging = false
 
     init(capacity: Int, after sequence: UInt64) {
         self.capacity = max(1, capacity)
@@ -37,6 +43,7 @@ struct SubscriberQueue<Line> {
 
     /// An event arrives; `sequence` is `nil` for events outside the gate's sequence (stats).
     mutating func offer(_ line: Line, sequence: UInt64?, writable: Bool) -> Offer {
+        guard !isLagging else { return .dropped }
         if let sequence {
             guard sequence > lastSequence else { return .stale }
             defer { lastSequence = sequence }
@@ -56,10 +63,9 @@ struct SubscriberQueue<Line> {
             backlog.append(line)
             return .held
         }
-        missed += backlog.count + 1
-        backlog.removeAll()
-        needsResync = true
-        return .dropped
+        defer { backlog.removeAll() }
+        isLagging = true
+        return .lagging(behind: missed + backlog.count + 1)
     }
 
     /// The socket drained: the held events to send, in order.

@@ -83,6 +83,8 @@ public struct DaemonView: Sendable {
             disconnect(because: bye.reason == "usher stopped" ? "daemon stopped" : "daemon stopped: \(bye.reason)", at: now)
         case .hello(let hello):
             meet(hello)
+        case .error(let error) where error.code == .lagging:
+            log(EventLogEntry(at: now, subject: "usher", text: "fell behind while the dashboard was busy: \(error.message); subscribing again", slot: .statusError))
         case .decided, .rules, .journal, .error:
             break
         }

@@ -9,7 +9,10 @@ public struct ControlError: Error, Hashable, Sendable, Codable, CustomStringConv
         case badRequest = "bad_request"
         case unsupportedVersion = "unsupported_version"
         case unknownOperation = "unknown_op"
+        /// The line is longer than ``ControlProtocol/maximumRequestLine``; the connection is closed.
         case lineTooLong = "line_too_long"
+        /// The line nests JSON deeper than ``ControlProtocol/maximumNesting``; the connection is closed.
+        case tooDeep = "too_deep"
         /// The client ended its input in the middle of a line: those bytes were not a request.
         case unterminatedLine = "unterminated_line"
         /// The caller's role does not allow this (observers may not decide), or the caller may not
@@ -28,6 +31,9 @@ public struct ControlError: Error, Hashable, Sendable, Codable, CustomStringConv
         case tooManyConnections = "too_many_connections"
         /// The connection sent no request for too long without subscribing; it is closed.
         case idleTimeout = "idle_timeout"
+        /// The subscriber read so slowly that its queue of events filled up; it is cut off and may
+        /// subscribe again for a fresh snapshot.
+        case lagging
     }
 
     public var code: Code

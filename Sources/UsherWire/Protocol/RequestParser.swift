@@ -15,6 +15,10 @@ public enum RequestParser {
     }
 
     public static func parse(_ line: some Collection<UInt8>) -> Result<ControlRequest, Failure> {
+        if JSONNesting.exceeds(ControlProtocol.maximumNesting, in: line) {
+            return .failure(Failure(id: nil, error: ControlError(
+                .tooDeep, "JSON nested more than \(ControlProtocol.maximumNesting) levels deep; requests nest 2")))
+        }
         let data = Data(line)
         var fields: RequestFields?
         do {

@@ -10,7 +10,8 @@ public struct WireStats: Hashable, Sendable, Codable {
     /// Control connections open now, and how many of them subscribe.
     public var controlClients: Int
     public var subscribers: Int
-    /// Events subscribers missed because they read too slowly (each got a `resync`).
+    /// Events subscribers missed: dropped when one read too slowly (it was cut off with a
+    /// `lagging` error), or lost before they reached it (it got a `resync`).
     public var eventsMissed: Int
 
     enum CodingKeys: String, CodingKey {

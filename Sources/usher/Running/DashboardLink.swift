@@ -10,8 +10,9 @@ import UsherWire
 enum DashboardLink {
     /// Subscribes and posts until the daemon says goodbye or the connection breaks; posts
     /// `.disconnected` at the end. With `reconnecting`, then tries again every second, and
-    /// once a daemon answers on the socket posts its hello and a fresh snapshot. Returns when
-    /// the task is cancelled.
+    /// once a daemon answers on the socket posts its hello and a fresh snapshot. A subscription
+    /// the daemon cut off because the dashboard fell behind (`lagging`) is taken again at once,
+    /// reconnecting or not. Returns when the task is cancelled.
     /// Every input posted also goes to `recorder` (`usher top --record`).
     static func subscribe(
         path: String, group: any EventLoopGroup, inbox: Inbox, reconnecting: Bool, recorder: StreamRecorder? = nil
@@ -20,31 +21,45 @@ enum DashboardLink {
             recorder?.record(input)
             inbox.post(input)
         }
-        await subscribeOnce(path: path, group: group, inbox: inbox, post: post)
-        while reconnecting, !Task.isCancelled {
-            do { try await Task.sleep(for: .seconds(1)) } catch { return }
-            await subscribeOnce(path: path, group: group, inbox: inbox, post: post)
+        var ending = await subscribeOnce(path: path, group: group, inbox: inbox, post: post)
+        while ending == .lagging || reconnecting, !Task.isCancelled {
+            if ending != .lagging {
+                do { try await Task.sleep(for: .seconds(1)) } catch { return }
+            }
+            ending = await subscribeOnce(path: path, group: group, inbox: inbox, post: post)
         }
+    }
+
+    /// How a subscription ended.
+    private enum Ending {
+        /// The daemon cut it off for falling behind; it is still there.
+        case lagging
+        /// Goodbye, a broken connection, or cancellation.
+        case other
     }
 
     private static func subscribeOnce(
         path: String, group: any EventLoopGroup, inbox: Inbox, post: @Sendable (DashboardInput) -> Void
-    ) async {
+    ) async -> Ending {
         do {
-            try await ControlClient.withConnection(to: path, group: group) { connection in
+            let ending = try await ControlClient.withConnection(to: path, group: group) { connection -> Ending in
                 post(.hello(try await connection.hello()))
                 post(.message(.snapshot(try await connection.subscribe(host: true))))
                 while let line = try await connection.next() {
                     post(.message(line.message))
                     if case .bye = line.message { break }
+                    if case .error(let error) = line.message, error.code == .lagging { return .lagging }
                     while inbox.isFull, !Task.isCancelled { try await Task.sleep(for: .milliseconds(10)) }
                 }
+                return .other
             }
-            post(.disconnected("usher closed the control connection"))
+            if ending == .other { post(.disconnected("usher closed the control connection")) }
+            return ending
         } catch is CancellationError {
-            return
+            return .other
         } catch {
             post(.disconnected(Self.reason(error)))
+            return .other
         }
     }
 

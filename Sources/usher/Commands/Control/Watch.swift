@@ -14,8 +14,10 @@ struct Watch: AsyncParsableCommand {
 
             --json prints the protocol's lines as they come: first a snapshot, then one \
             {"type":"event",…} line per event (including a 'stats' event each second when \
-            counters changed), and a 'resync' line with a fresh snapshot if this reader fell \
-            so far behind that events were dropped (the daemon never waits for a reader).
+            counters changed), and a 'resync' line with a fresh snapshot if events were lost \
+            before they reached this reader. The daemon never waits for a reader: one that \
+            reads so slowly that its queue fills up is cut off with a 'lagging' error; \
+            watch then subscribes again at once and goes on from a fresh snapshot.
 
             Runs until interrupted, or until the daemon stops (exit status 0).
 
@@ -31,13 +33,24 @@ struct Watch: AsyncParsableCommand {
     @OptionGroup var control: ControlOptions
 
     func run() async throws {
+        var first = true
+        while try await watchOnce(announcing: first) == .lagging { first = false }
+    }
+
+    /// How one subscription ended.
+    private enum Ending { case stopped, lagging }
+
+    /// Subscribes and prints until the daemon stops or cuts this reader off for lagging.
+    private func watchOnce(announcing: Bool) async throws -> Ending {
         let json = output.json
-        try await ControlSession.run(control) { client in
+        return try await ControlSession.run(control) { client in
             let snapshot = try await client.subscribe()
             if json {
                 Self.write(ControlLine(id: .number(1), message: .snapshot(snapshot)))
-            } else {
+            } else if announcing {
                 Self.announce(snapshot, path: control.path)
+            } else {
+                StandardOutput.writeLine("-- subscribed again: \(snapshot.counters.pending) pending now")
             }
             while let line = try await client.next() {
                 if json {
@@ -45,9 +58,10 @@ struct Watch: AsyncParsableCommand {
                 } else {
                     Self.show(line)
                 }
+                if case .error(let error) = line.message, error.code == .lagging { return .lagging }
                 if case .bye(let bye) = line.message {
                     StandardError.writeLine("usher: the daemon stopped (\(bye.reason))")
-                    return
+                    return .stopped
                 }
             }
             throw ControlClientError.closed(reason: nil)
@@ -66,6 +80,8 @@ struct Watch: AsyncParsableCommand {
             if let text = EventText.line(event) { StandardOutput.writeLine(text) }
         case .resync(let resync):
             StandardOutput.writeLine("-- missed \(resync.missed) events (reading too slowly); \(resync.snapshot.counters.pending) pending now")
+        case .error(let error) where error.code == .lagging:
+            StandardOutput.writeLine("-- cut off: \(error.message)")
         case .error(let error):
             StandardError.writeLine("usher: \(error.message)")
         default:
