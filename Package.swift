@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "UsherGate",
             dependencies: [
-                "UsherCore", "UsherDataPlane", "CEpoll",
+                "UsherCore", "UsherDataPlane", "UsherKernel", "CEpoll",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

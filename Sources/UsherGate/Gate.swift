@@ -102,7 +102,7 @@ public final class Gate: Provider {
     }
 
     /// The log's observer, then the caller's, before accepting starts.
-    private static func addObservers(
+    static func addObservers(
         to fanout: EventFanout, listeners: [Endpoint], logger: Logger, observer: (@Sendable (GateEvent) -> Void)?
     ) {
         let eventLog = EventLog(logger: logger, listenerNames: listeners.map(\.description))

@@ -11,6 +11,7 @@ struct HelpSnapshotTests {
         (["run", "--help"], "usher-run-help"),
         (["top", "--help"], "usher-top-help"),
         (["serve", "--help"], "usher-serve-help"),
+        (["guard", "--help"], "usher-guard-help"),
         (["ls", "--help"], "usher-ls-help"),
         (["listeners", "--help"], "usher-listeners-help"),
         (["accept", "--help"], "usher-accept-help"),
@@ -57,6 +58,7 @@ struct ManualTests {
 
     @Test("every option in a command's help appears in its manual", arguments: [
         ("serve", ["usher-serve.md"]),
+        ("guard", ["guard.md"]),
         ("run", ["usher-dashboard.md", "usher-serve.md"]),
         ("top", ["usher-dashboard.md"]),
         ("ls", ["usher-control.md"]),

@@ -11,7 +11,7 @@ public struct ProviderOutput: Hashable, Sendable {
         self.events = events
     }
 
-    mutating func append(contentsOf other: ProviderOutput) {
+    public mutating func append(contentsOf other: ProviderOutput) {
         actions.append(contentsOf: other.actions)
         events.append(contentsOf: other.events)
         unbuiltEvents += other.unbuiltEvents

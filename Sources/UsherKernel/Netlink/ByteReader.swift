@@ -27,6 +27,11 @@ struct ByteReader {
         load(UInt16.self, at: offset).map(UInt16.init(bigEndian:))
     }
 
+    /// A 32-bit field in network byte order.
+    func uint32BigEndian(at offset: Int) -> UInt32? {
+        load(UInt32.self, at: offset).map(UInt32.init(bigEndian:))
+    }
+
     /// A 32-bit field in the host's byte order.
     func uint32(at offset: Int) -> UInt32? {
         load(UInt32.self, at: offset).map(UInt32.init(littleEndian:))

@@ -22,6 +22,8 @@ struct NetlinkMessage: Equatable {
     enum Flag {
         static let request: UInt16 = 0x1
         static let multi: UInt16 = 0x2
+        /// Asks for an acknowledgement (an error message with errno 0 on success).
+        static let acknowledge: UInt16 = 0x4
         static let root: UInt16 = 0x100
         static let match: UInt16 = 0x200
         static let dump: UInt16 = root | match

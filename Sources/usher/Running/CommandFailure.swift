@@ -5,6 +5,8 @@ struct CommandFailure: Error {
         case runtime = 1
         case usage = 64
         case unavailable = 69
+        /// The process lacks a privilege it needs (sysexits' EX_NOPERM).
+        case noPermission = 77
     }
 
     var message: String
