@@ -39,3 +39,22 @@ extension BackgroundProcess {
         return port
     }
 }
+
+extension UsherDaemon {
+    /// Waits until `usher ls --json` against `control` lists exactly `count` pending requests.
+    /// Each look runs `usher ls`, so it looks every 100 ms.
+    public static func waitForPending(_ count: Int, control: String, timeout: Duration = .seconds(20)) async throws {
+        try await poll("\(count) pending", every: .milliseconds(100), timeout: timeout) {
+            let listing = try? await client(["ls", "--json"], control: control)
+            return listing.map { $0.standardOutput.components(separatedBy: #""state":"pending""#).count - 1 } == count
+        }
+    }
+
+    /// Waits until `usher ls` against `control` lists request `id` (`r1`).
+    public static func waitForRequest(_ id: String, control: String, timeout: Duration = .seconds(20)) async throws {
+        try await poll("\(id) listed", every: .milliseconds(100), timeout: timeout) {
+            let listing = try? await client(["ls", "--json"], control: control)
+            return listing?.standardOutput.contains(#""id":"\#(id)""#) == true
+        }
+    }
+}

@@ -237,10 +237,7 @@ struct ControlCommandTests {
     }
 
     private func waitForPending(_ count: Int, control: String) async throws {
-        try await poll("\(count) pending", every: .milliseconds(100), timeout: .seconds(15)) {
-            let listing = try? await UsherDaemon.client(["ls", "--json"], control: control)
-            return listing.map { $0.standardOutput.components(separatedBy: #""state":"pending""#).count - 1 } == count
-        }
+        try await UsherDaemon.waitForPending(count, control: control)
     }
 
     /// `arrived r1` for an event line of `watch --json`.

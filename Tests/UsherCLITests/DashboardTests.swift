@@ -384,9 +384,7 @@ struct DashboardTests {
         _ = try await UsherDaemon.with(serveOnFreePort) { daemon, control in
             let port = try await daemon.readyPort()
             let waiting = curl(port, "/once")
-            try await poll("r1 pending") {
-                try await UsherDaemon.client(["ls"], control: control).standardOutput.contains("r1")
-            }
+            try await UsherDaemon.waitForRequest("r1", control: control)
             let frame = try await ProcessRunner.run(
                 try UsherExecutable.path(), ["top", "--once", "--control", control],
                 environment: ["COLUMNS": "100", "LINES": "20"])

@@ -89,19 +89,43 @@ struct GuardTests {
         #expect(!(try await Self.chains().contains(chain)))
     }
 
+    @Test("usher serve --guard: the daemon guards instead of gating, with its journal")
+    func serveGuards() async throws {
+        let folder = try TemporaryDirectory(prefix: "usher-serve-guard")
+        let journal = folder.path + "/journal.sqlite"
+        try await Self.withServer { port in
+            _ = try await UsherDaemon.with(["serve", "--guard", "\(port)", "--journal", journal]) { usher, control in
+                _ = try await Self.chain(of: usher)
+                async let client = Curl.get(port: port, ["-o", "/dev/null", "-w", "%{http_code}"])
+                try await waitForPending(1, control: control)
+                _ = try await UsherDaemon.client(["accept", "r1"], control: control)
+                #expect(try await client.standardOutput == "200")
+            }
+        }
+        let log = try await ProcessRunner.run(try UsherExecutable.path(), ["log", "--journal", journal, "--json"], timeout: .seconds(20))
+        #expect(log.standardOutput.contains(#""state":"accepted""#) && log.standardOutput.contains("SYN mss="), "\(log.standardOutput)")
+    }
+
     // MARK: Fixtures
+
+    /// A stock HTTP server (Python's http.server) on a free port, for `body`.
+    private static func withServer(_ body: @Sendable (_ port: Int) async throws -> Void) async throws {
+        let folder = try TemporaryDirectory(prefix: "usher-guard-server")
+        _ = try await BackgroundProcess.with(
+            "python3", ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", folder.path]
+        ) { server in
+            let line = try await server.log.waitForLine(containing: "Serving HTTP on 127.0.0.1 port")
+            let port = try #require(line.split(separator: " ").drop { $0 != "port" }.dropFirst().first.flatMap { Int($0) })
+            try await body(port)
+        }
+    }
 
     /// A stock HTTP server on a free port, a guard in front of it, and `body` with the port,
     /// the control socket and the guard's process.
     private static func withGuardedServer(
         _ body: @Sendable (_ port: Int, _ control: String, _ guard: BackgroundProcess) async throws -> Void
     ) async throws {
-        let folder = try TemporaryDirectory(prefix: "usher-guard")
-        _ = try await BackgroundProcess.with(
-            "python3", ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", folder.path]
-        ) { server in
-            let line = try await server.log.waitForLine(containing: "Serving HTTP on 127.0.0.1 port")
-            let port = try #require(line.split(separator: " ").drop { $0 != "port" }.dropFirst().first.flatMap { Int($0) })
+        try await withServer { port in
             _ = try await UsherDaemon.with(["guard", "--port", "\(port)", "--address", "127.0.0.1"]) { usher, control in
                 _ = try await chain(of: usher)
                 try await body(port, control, usher)
@@ -124,6 +148,21 @@ struct GuardTests {
     }
 }
 
+/// `--guard` beside the gate's own options: one line each, exit 64.
+@Suite("usher serve --guard: usage", .timeLimit(.minutes(1)))
+struct GuardUsageTests {
+    @Test("--guard with --listen, --upstream or --reject-message is a usage error that says what to do", arguments: [
+        (["--listen", "127.0.0.1:0"], "run 'usher guard --port 9' beside this one"),
+        (["--upstream", "127.0.0.1:9"], "goes straight to its own server"),
+        (["--reject-message", "no"], "no connection exists to carry a message"),
+    ])
+    func refused(extra: [String], says: String) async throws {
+        let output = try await ProcessRunner.run(try UsherExecutable.path(), ["serve", "--guard", "9"] + extra, timeout: .seconds(20))
+        #expect(output.exitCode == 64)
+        #expect(output.standardError.contains(says), "\(output.standardError)")
+    }
+}
+
 /// Without CAP_NET_ADMIN: one line that says what is missing, exit 77.
 @Suite("usher guard without privileges", .timeLimit(.minutes(1)),
        .enabled(if: getuid() == 0 && access("/usr/bin/setpriv", X_OK) == 0, "needs root to run usher as nobody (setpriv)"))
@@ -143,8 +182,5 @@ struct GuardPrivilegeTests {
 }
 
 private func waitForPending(_ count: Int, control: String) async throws {
-    try await poll("\(count) pending", every: .milliseconds(100), timeout: .seconds(20)) {
-        let listing = try? await UsherDaemon.client(["ls", "--json"], control: control)
-        return listing.map { $0.standardOutput.components(separatedBy: #""state":"pending""#).count - 1 } == count
-    }
+    try await UsherDaemon.waitForPending(count, control: control)
 }

@@ -24,10 +24,7 @@ struct JournalCommandTests {
             let port = try await usher.readyPort()
             try await usher.log.waitForLine(containing: "journal", "j.sqlite")
             func pending(_ count: Int) async throws {
-                try await poll("\(count) pending", every: .milliseconds(100), timeout: .seconds(15)) {
-                    (try? await UsherDaemon.client(["ls", "--json"], control: control))
-                        .map { $0.standardOutput.components(separatedBy: #""state":"pending""#).count - 1 } == count
-                }
+                try await UsherDaemon.waitForPending(count, control: control)
             }
             async let first = Curl.get(port: port, path: "/first", maxTime: 20)
             try await pending(1)
@@ -38,9 +35,7 @@ struct JournalCommandTests {
             #expect(try await first.standardOutput.contains("You sent: GET /first"))
             _ = try await second
             let withdrawn = try await TCPClient.connect(to: "127.0.0.1", port: port)
-            try await poll("1 pending", every: .milliseconds(100), timeout: .seconds(15)) {
-                (try? await UsherDaemon.client(["ls"], control: control)).map { $0.standardOutput.contains("pending") } == true
-            }
+            try await pending(1)
             withdrawn.close()
             try await usher.log.waitForLine(containing: "withdrawn", "id=r3")
         }

@@ -30,17 +30,11 @@ struct JournalControlTests {
             _ = try await BackgroundProcess.with(try UsherExecutable.path(), ["watch", "--json", "--control", control]) { watch in
                 try await watch.log.waitForLine(containing: #""type":"snapshot""#)
                 async let first = Curl.get(port: port, path: "/first", maxTime: 30)
-                try await poll("r1 pending", timeout: .seconds(15)) {
-                    (try? await UsherDaemon.client(["ls"], control: control))?.standardOutput.contains("r1") == true
-                }
+                try await UsherDaemon.waitForRequest("r1", control: control)
                 async let second = Curl.get(port: port, path: "/second", maxTime: 30)
-                try await poll("r2 pending", timeout: .seconds(15)) {
-                    (try? await UsherDaemon.client(["ls"], control: control))?.standardOutput.contains("r2") == true
-                }
+                try await UsherDaemon.waitForRequest("r2", control: control)
                 async let third = Curl.get(port: port, path: "/third", maxTime: 30)
-                try await poll("r3 pending", timeout: .seconds(15)) {
-                    (try? await UsherDaemon.client(["ls"], control: control))?.standardOutput.contains("r3") == true
-                }
+                try await UsherDaemon.waitForRequest("r3", control: control)
                 // The notify command fails for a request that waits (after its 200 ms settle).
                 try await watch.log.waitForLine(containing: #""kind":"notice""#, #""source":"notify""#, "false failed for r", timeout: .seconds(15))
                 _ = try await UsherDaemon.client(["accept", "r1", "r2"], control: control)

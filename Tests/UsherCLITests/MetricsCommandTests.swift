@@ -37,17 +37,11 @@ struct MetricsCommandTests {
             let line = try await usher.log.waitForLine(containing: "metrics", "url=")
             let url = try #require(line.split(separator: " ").first { $0.hasPrefix("url=") }.map { String($0.dropFirst(4)) })
             async let accepted = Curl.get(port: port, path: "/a", maxTime: 20)
-            try await poll("r1 pending", timeout: .seconds(15)) {
-                (try? await UsherDaemon.client(["ls"], control: control))?.standardOutput.contains("r1") == true
-            }
+            try await UsherDaemon.waitForRequest("r1", control: control)
             async let rejected = Curl.get(port: port, path: "/b", maxTime: 20)
-            try await poll("r2 pending", timeout: .seconds(15)) {
-                (try? await UsherDaemon.client(["ls"], control: control))?.standardOutput.contains("r2") == true
-            }
+            try await UsherDaemon.waitForRequest("r2", control: control)
             let waiting = try await TCPClient.connect(to: "127.0.0.1", port: port)
-            try await poll("r3 pending", timeout: .seconds(15)) {
-                (try? await UsherDaemon.client(["ls"], control: control))?.standardOutput.contains("r3") == true
-            }
+            try await UsherDaemon.waitForRequest("r3", control: control)
             let pendingNow = try await Self.scrape(url, folder: folder.path)
             #expect(pendingNow[#"usher_requests_pending{listener="127.0.0.1:\#(port)"}"#] == 3)
             #expect((pendingNow[#"usher_requests_oldest_waiting_seconds{listener="127.0.0.1:\#(port)"}"#] ?? 0) > 0)

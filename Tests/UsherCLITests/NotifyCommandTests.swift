@@ -52,13 +52,9 @@ struct NotifyCommandTests {
             // Two more while r1's run goes on (one at a time): one run after it, for the latest,
             // counting both.
             async let second = Curl.get(port: port, path: "/second", maxTime: 60)
-            try await poll("r2 pending", timeout: .seconds(15)) {
-                (try? await UsherDaemon.client(["ls"], control: control))?.standardOutput.contains("r2") == true
-            }
+            try await UsherDaemon.waitForRequest("r2", control: control)
             async let third = Curl.get(port: port, path: "/third", maxTime: 60)
-            try await poll("r3 pending", timeout: .seconds(15)) {
-                (try? await UsherDaemon.client(["ls"], control: control))?.standardOutput.contains("r3") == true
-            }
+            try await UsherDaemon.waitForRequest("r3", control: control)
             _ = FileManager.default.createFile(atPath: folder.path + "/release", contents: Data())
             try await poll("r3's hook", timeout: .seconds(15)) { FileManager.default.fileExists(atPath: folder.path + "/env.r3") }
             #expect(Self.variables(folder.path + "/env.r3")["USHER_WAITING"] == "2")

@@ -47,6 +47,10 @@ final class CoreProvider: Provider {
         }
     }
 
+    func request(_ id: RequestID) -> Request? {
+        core.withLock { $0.request(id) }
+    }
+
     func rulesInForce() -> RulesInForce {
         core.withLock { RulesInForce(remembered: $0.remembered, rules: $0.rules, counters: $0.ruleState.counters, at: .now) }
     }

@@ -59,7 +59,9 @@ public final class ControlService: Sendable {
     private func wireListeners(_ statuses: [ListenerStatus]) -> [WireListener] {
         statuses.map { status in
             var listener = WireListener(status)
-            listener.kernelDepth = host?.kernelDepth(of: status.endpoint)
+            let queue = host?.kernelQueue(of: status.endpoint)
+            listener.kernelDepth = queue?.depth
+            listener.backlog = listener.backlog ?? queue?.limit
             return listener
         }
     }

@@ -8,9 +8,10 @@ public protocol HostListenerFeed: Sendable {
     /// is `true`; `nil` before the first sample.
     func latest(history: Bool) -> WireHost?
 
-    /// The depth of the kernel accept queue (its Recv-Q) of the listening socket on `endpoint`
-    /// held by this process, at the latest sample; `nil` when it is not known.
-    func kernelDepth(of endpoint: Endpoint) -> Int?
+    /// The kernel accept queue (its depth, Recv-Q, and its limit) of the listening socket on
+    /// `endpoint` held by this process, or of a guarded server's sockets on the port for host
+    /// `*` (summed over their addresses), at the latest sample; `nil` when it is not known.
+    func kernelQueue(of endpoint: Endpoint) -> (depth: Int, limit: Int)?
 
     /// Calls `observer` with every later sample, without history.
     func observe(_ observer: @escaping @Sendable (WireHost) -> Void)

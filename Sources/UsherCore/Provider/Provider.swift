@@ -18,6 +18,9 @@ public protocol Provider: AnyObject, Sendable {
         _ id: RequestID, _ decision: Decision, by decider: Decider, reason: String?, extendingTimeout: Bool
     ) throws(LifecycleError)
 
+    /// A request in the queue or recently finished, as it is now.
+    func request(_ id: RequestID) -> Request?
+
     /// The remembered decisions and rules in force, with their counters.
     func rulesInForce() -> RulesInForce
 

@@ -45,8 +45,14 @@ final class HostFeed: HostListenerFeed {
         WireHost(latestView, clock: WireClock(now: .now), history: history)
     }
 
-    func kernelDepth(of endpoint: Endpoint) -> Int? {
-        latestView.listener(on: endpoint.host, port: endpoint.port, heldBy: pid)?.socket.depth
+    func kernelQueue(of endpoint: Endpoint) -> (depth: Int, limit: Int)? {
+        let view = latestView
+        guard endpoint.host == "*" else {
+            return view.listener(on: endpoint.host, port: endpoint.port, heldBy: pid).map { ($0.socket.depth, $0.socket.limit) }
+        }
+        let sockets = view.listeners.map(\.socket).filter { Int($0.port) == endpoint.port }
+        guard !sockets.isEmpty else { return nil }
+        return (sockets.reduce(0) { $0 + $1.depth }, sockets.reduce(0) { $0 + $1.limit })
     }
 
     func observe(_ observer: @escaping @Sendable (WireHost) -> Void) {

@@ -8,10 +8,10 @@ import UsherGate
 import UsherKernel
 import UsherRulesFile
 
-/// What `usher serve` and `usher run` run: the gate, its control socket and the sampler of the
-/// host's listeners, each a service of one service group.
+/// What `usher serve` and `usher run` run: the gate (or with `--guard`, the guard), its control
+/// socket and the sampler of the host's listeners, each a service of one service group.
 struct Daemon: Sendable {
-    let gate: Gate
+    let provider: DaemonProvider
     let control: ControlServer
     /// `nil` when the kernel refuses to tell (the daemon then runs without host data).
     let host: HostSamplerService?
@@ -24,14 +24,15 @@ struct Daemon: Sendable {
     let logger: Logger
 
     /// The services in the order the group stops them in reverse: last listed, first stopped.
-    /// The gate stops first (stop listening, timeout actions, drain), so that control clients
-    /// still hear every event, then the host's sampler, then the control socket says goodbye.
+    /// The gate (or guard) stops first (stop listening, timeout actions, drain), so that control
+    /// clients still hear every event, then the host's sampler, then the control socket says
+    /// goodbye.
     var services: [ServiceGroupConfiguration.ServiceConfiguration] {
         var services: [any Service] = [ControlSocketService(control: control)]
         if let journal { services.append(journal) }
         if let metrics { services.append(metrics) }
         if let host { services.append(host) }
-        services.append(GateService(gate: gate, controlPath: control.path, logger: logger))
+        services.append(provider.service(controlPath: control.path, logger: logger))
         return services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
     }
 }
@@ -59,49 +60,65 @@ enum DaemonLauncher {
                 throw CommandFailure(RulesCheck.refusal(error), code: .usage)
             }
         }
-        let gate: Gate
-        do {
-            gate = try await Gate.start(configuration, on: group, logger: logger)
-        } catch {
-            throw CommandFailure(error.description, code: error.isUsageError ? .usage : .runtime)
-        }
+        let started = try await startProvider(options, configuration: configuration, group: group, logger: logger)
+        let provider = started.provider
         let keeper = RulesFileKeeper(file: options.rules, rememberedFile: options.remembered, logger: logger)
-        keeper.attach(gate)
+        keeper.attach(provider)
         let host = sampleHost(every: hostInterval, logger: logger)
-        host?.feed.observeViews(KernelQueueLog(gate: gate, logger: logger).observe)
+        host?.feed.observeViews(KernelQueueLog(provider: provider, logger: logger).observe)
         let metrics: MetricsService?
         do {
-            metrics = try await MetricsService.start(metricsOptions, gate: gate, host: host?.feed, group: group, logger: logger)
+            metrics = try await MetricsService.start(metricsOptions, provider: provider, host: host?.feed, group: group, logger: logger)
         } catch {
-            await gate.shutdown()
+            await started.shutdown()
             throw error
         }
         let notices = NoticeBoard()
-        let journal = JournalService.start(journalOptions, gate: gate, notices: notices, logger: logger)
+        let journal = JournalService.start(
+            journalOptions, provider: provider, listeners: started.listenerNames, notices: notices, logger: logger)
         do {
             let service = ControlService(
-                provider: gate, version: Usher.version, host: host?.feed, rulesKeeper: keeper, notices: notices, journal: journal)
+                provider: provider, version: Usher.version, host: host?.feed, rulesKeeper: keeper, notices: notices, journal: journal)
             let server = try await ControlServer.start(
                 at: control.path, service: service, access: AccessPolicy(observerGroup: observers), group: group, logger: logger,
                 limits: controlLimits)
-            startNotifying(notify, gate: gate, control: control.path, notices: notices, logger: logger)
-            return Daemon(gate: gate, control: server, host: host, rules: keeper, journal: journal, metrics: metrics, logger: logger)
+            startNotifying(notify, provider: provider, listeners: started.listenerNames, control: control.path, notices: notices, logger: logger)
+            return Daemon(provider: started, control: server, host: host, rules: keeper, journal: journal, metrics: metrics, logger: logger)
         } catch {
             await metrics?.server.close()
             await journal?.recorder.writer.close()
-            await gate.shutdown()
+            await started.shutdown()
             throw CommandFailure(error.description, code: .runtime)
         }
     }
 
+    /// The gate on `--listen`, or with `--guard`, the guard on those ports.
+    private static func startProvider(
+        _ options: GateOptions, configuration: GateConfiguration, group: MultiThreadedEventLoopGroup, logger: Logger
+    ) async throws -> DaemonProvider {
+        if let guarding = options.guardConfiguration(rules: configuration.rules) {
+            do {
+                return .guarded(try await Guard.start(guarding, on: group, logger: logger))
+            } catch {
+                throw CommandFailure(error.description, code: error == .notPermitted ? .noPermission : .runtime)
+            }
+        }
+        do {
+            return .gate(try await Gate.start(configuration, on: group, logger: logger))
+        } catch {
+            throw CommandFailure(error.description, code: error.isUsageError ? .usage : .runtime)
+        }
+    }
+
     /// With `--notify`: runs the command for every request that starts waiting for an operator.
-    private static func startNotifying(_ options: NotifyOptions, gate: Gate, control: String, notices: NoticeBoard, logger: Logger) {
+    private static func startNotifying(
+        _ options: NotifyOptions, provider: any Provider, listeners: [String], control: String, notices: NoticeBoard, logger: Logger
+    ) {
         guard let command = options.notify, let executable = command.executable() else { return }
-        let listeners = gate.listenerAddresses.map { Endpoint($0).map(\.description) ?? "?" }
         let notifier = Notifier(
             command: command, executable: executable, rate: options.notifyRate, listeners: listeners, control: control, logger: logger,
-            notices: notices, current: { gate.request($0) })
-        gate.observe({ notifier.record($0) }, demand: EventDemand(Notifier.interest))
+            notices: notices, current: { provider.request($0) })
+        provider.observe({ notifier.record($0) }, demand: EventDemand(Notifier.interest))
     }
 
     private static func sampleHost(every interval: Duration, logger: Logger) -> HostSamplerService? {

@@ -17,9 +17,11 @@ struct JournalService: Service, JournalPages {
     let path: String
     let logger: Logger
 
-    /// Opens the journal at `file` and starts recording `gate`'s events and the notices; `nil`,
-    /// with an error line and an alert, when it cannot be opened: the gate runs without.
-    static func start(_ options: JournalOptions, gate: Gate, notices: NoticeBoard, logger: Logger) -> JournalService? {
+    /// Opens the journal at `file` and starts recording `provider`'s events and the notices;
+    /// `nil`, with an error line and an alert, when it cannot be opened: the gate runs without.
+    static func start(
+        _ options: JournalOptions, provider: any Provider, listeners: [String], notices: NoticeBoard, logger: Logger
+    ) -> JournalService? {
         guard let file = options.file else { return nil }
         let journal: Journal
         do {
@@ -36,12 +38,10 @@ struct JournalService: Service, JournalPages {
             tell(report, file: file, notices: notices)
         }
         let run = Int64((Date().timeIntervalSince1970 * 1000).rounded())
-        let configuration = gate.configuration
-        let recorder = JournalRecorder(
-            writer: writer, run: run, listeners: gate.listenerAddresses.map { "\(Endpoint($0) ?? Endpoint(host: "?", port: 0))" },
-            policy: configuration.provider.policy.rawValue)
-        gate.observe({ recorder.record($0) }, demand: EventDemand(JournalRecorder.interest))
-        recorder.daemon("start", "usher \(Usher.version), pid \(getpid()), policy \(configuration.provider.policy.rawValue)")
+        let policy = provider.providerConfiguration.policy.rawValue
+        let recorder = JournalRecorder(writer: writer, run: run, listeners: listeners, policy: policy)
+        provider.observe({ recorder.record($0) }, demand: EventDemand(JournalRecorder.interest))
+        recorder.daemon("start", "usher \(Usher.version), pid \(getpid()), policy \(policy)")
         notices.observe { notice, at in
             guard let kind = Self.recordedKinds[notice.source] else { return }
             recorder.daemon(kind, notice.text, at: at)

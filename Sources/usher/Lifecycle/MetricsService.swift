@@ -10,7 +10,7 @@ import UsherCore
 import UsherGate
 import UsherMetrics
 
-/// Prometheus metrics of a running gate at `--metrics HOST:PORT`: read from the gate (and the
+/// Prometheus metrics of a running gate (or guard) at `--metrics HOST:PORT`: read from the gate (and the
 /// host's sampler) at each scrape, and from its events as they come. Stops serving at the
 /// group's shutdown.
 struct MetricsService: Service {
@@ -19,20 +19,20 @@ struct MetricsService: Service {
 
     /// Starts serving; an address that cannot be bound is a ``CommandFailure`` (exit 1).
     static func start(
-        _ options: MetricsOptions, gate: Gate, host: HostFeed?, group: any EventLoopGroup, logger: Logger
+        _ options: MetricsOptions, provider: any Provider, host: HostFeed?, group: any EventLoopGroup, logger: Logger
     ) async throws -> MetricsService? {
         guard let endpoint = options.metrics else { return nil }
         let metrics = GateMetrics(hostListeners: options.metricsHost)
         // Anything that counts through swift-metrics lands beside usher's own.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
-        gate.observe({ metrics.record($0) }, demand: EventDemand(GateMetrics.interest))
+        provider.observe({ metrics.record($0) }, demand: EventDemand(GateMetrics.interest))
         let pid = getpid()
         let server: MetricsServer
         do {
             server = try await MetricsServer.start(host: endpoint.host, port: endpoint.port, group: group) {
                 metrics.scrape(GateMetrics.Reading(
-                    snapshot: gate.snapshot(includingPending: true), rules: gate.rulesInForce(), host: host?.latestView, pid: pid,
-                    pendingTimeout: gate.configuration.provider.pendingTimeout))
+                    snapshot: provider.snapshot(includingPending: true), rules: provider.rulesInForce(), host: host?.latestView, pid: pid,
+                    pendingTimeout: provider.providerConfiguration.pendingTimeout))
             }
         } catch {
             throw CommandFailure("--metrics \(endpoint): cannot listen: \(error)", code: .runtime)

@@ -141,6 +141,14 @@ struct GateOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Threads that carry client connections (default: one per CPU core).", valueName: "n"))
     var threads: Int?
 
+    @Option(
+        name: .customLong("guard"),
+        help: ArgumentHelp(
+            "Guard this TCP port instead of gating --listen addresses: its connection requests (SYNs) wait at the door while the client's connect() blocks, as 'usher guard --port' does (needs root). Repeat, or separate with commas.",
+            valueName: "port"),
+        transform: GuardOptions.ports)
+    var guardPorts: [[Int]] = []
+
     mutating func validate() throws {
         if let backlog, !(1...Int(Int32.max)).contains(backlog) {
             throw ValidationError("--backlog must be a number from 1 to \(Int32.max), got \(backlog)")
@@ -161,7 +169,41 @@ struct GateOptions: ParsableArguments {
         if let duplicate = duplicateListenAddress {
             throw ValidationError("--listen \(duplicate) is given twice")
         }
+        try validateGuard()
         _ = try Self.dataPath()
+    }
+
+    /// `--guard` replaces the gate: the options that only a gate has are refused beside it.
+    private func validateGuard() throws {
+        let ports = guardPorts.flatMap { $0 }
+        guard !ports.isEmpty else { return }
+        var seen = Set<Int>()
+        if let twice = ports.first(where: { !seen.insert($0).inserted }) {
+            throw ValidationError("--guard \(twice) is given twice")
+        }
+        if !listen.isEmpty {
+            throw ValidationError(
+                "--guard and --listen cannot be combined in one usher: run 'usher guard --port \(ports[0])' beside this one, with its own --control")
+        }
+        if upstream != nil {
+            throw ValidationError("--upstream has no use with --guard: a guarded connection goes straight to its own server")
+        }
+        if rejectMessage != nil {
+            throw ValidationError("--reject-message cannot be sent with --guard: a rejected connection request gets a reset, and no connection exists to carry a message")
+        }
+    }
+
+    /// With `--guard`: the guard's configuration (rejected requests get a reset, connection
+    /// requests pass while no usher runs); `nil` without.
+    func guardConfiguration(rules: RuleSet) -> GuardConfiguration? {
+        let ports = guardPorts.flatMap { $0 }
+        guard !ports.isEmpty else { return nil }
+        let gate = gateConfiguration
+        var configuration = GuardConfiguration(ports: ports, provider: gate.provider)
+        configuration.provider.defaultRejection = Rejection(mode: .reset)
+        configuration.rules = rules
+        configuration.eventRound = gate.eventRound
+        return configuration
     }
 
     private var duplicateListenAddress: Endpoint? {

@@ -3,27 +3,27 @@ import Glibc
 #endif
 import Logging
 import Synchronization
-import UsherGate
+import UsherCore
 import UsherKernel
 
 /// Logs when the kernel's accept queue of one of usher's own listening sockets fills up, and
 /// when it has room again: while it is full, the kernel refuses handshakes before usher can see
 /// them, so nothing else in the log would say that clients are being turned away.
 final class KernelQueueLog: Sendable {
-    private let gate: Gate
+    private let provider: any Provider
     private let logger: Logger
     private let pid = getpid()
     /// Indexes of the listeners whose kernel queue was full at the last sample.
     private let full = Mutex<Set<Int>>([])
 
-    init(gate: Gate, logger: Logger) {
-        self.gate = gate
+    init(provider: any Provider, logger: Logger) {
+        self.provider = provider
         self.logger = logger
     }
 
     /// Compares a sample of the host with the last one; call it with every sample.
     func observe(_ view: HostView) {
-        for status in gate.snapshot(includingPending: false).listeners {
+        for status in provider.snapshot(includingPending: false).listeners {
             guard let listener = view.listener(on: status.endpoint.host, port: status.endpoint.port, heldBy: pid)
             else { continue }
             let saturated = listener.isSaturated

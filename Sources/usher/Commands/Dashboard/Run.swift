@@ -99,7 +99,7 @@ struct Run: AsyncParsableCommand {
             redirection.restore()
             throw error
         }
-        let action = daemon.gate.configuration.provider.timeoutAction.rawValue
+        let action = daemon.provider.provider.providerConfiguration.timeoutAction.rawValue
         let dashboard = DashboardService(
             controlPath: daemon.control.path, group: group,
             dashboard: Dashboard(options: display.dashboardOptions(
@@ -118,7 +118,7 @@ struct Run: AsyncParsableCommand {
             throw error
         }
         redirection.restore()
-        StandardError.writeLine("usher: stopped; " + Self.summary(daemon.gate.snapshot().counters))
+        StandardError.writeLine("usher: stopped; " + Self.summary(daemon.provider.provider.snapshot(includingPending: false).counters))
     }
 
     static func summary(_ counters: Counters) -> String {
