@@ -46,6 +46,7 @@ struct NFQueueTests {
         #expect(segment.source == Endpoint(host: "127.0.0.1", port: 40_000))
         #expect(segment.destination == Endpoint(host: "127.0.0.1", port: 8080))
         #expect(segment.isConnectionRequest)
+        #expect(segment.sequenceNumber == 1)
         #expect(segment.options.summary == "mss=65495 wscale=7 sack ts")
         #expect(segment.dataLength == 0)
         var synAck = Self.ipv4SYN

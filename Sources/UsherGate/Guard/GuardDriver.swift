@@ -50,7 +50,7 @@ final class GuardDriver: CoreHost {
         else { return send(Verdict(packet: packet.id, verdict: .accept)) }
         let tuple = HeldSYNs.Tuple(client: segment.source, server: segment.destination)
         step { state, verdicts in
-            switch state.held.syn(tuple, packet: packet.id, at: now) {
+            switch state.held.syn(tuple, packet: packet.id, sequence: segment.sequenceNumber, at: now) {
             case .decided(let verdict):
                 verdicts.append(Verdict(packet: packet.id, verdict: verdict))
                 return ProviderOutput()
@@ -71,7 +71,7 @@ final class GuardDriver: CoreHost {
         var (outcome, output) = state.core.arrive(on: listener, peer: segment.source, local: segment.destination, at: now)
         switch outcome {
         case .queued(let id):
-            state.held.hold(tuple, packet: packet, request: id, at: now)
+            state.held.hold(tuple, packet: packet, sequence: segment.sequenceNumber, request: id, at: now)
             let description = "SYN \(segment.options.summary)" + (segment.dataLength > 0 ? " data=\(segment.dataLength)" : "") + "\n"
             output.append(contentsOf: (try? state.core.received(Array(description.utf8), for: id, at: now)) ?? ProviderOutput())
         case .overflowed(let id):

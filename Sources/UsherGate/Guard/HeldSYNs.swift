@@ -8,8 +8,10 @@ import UsherCore
 /// times, then doubling); each retransmit replaces the held packet, and the older one is
 /// dropped. A client that stops retransmitting has given up: once twice its last interval
 /// (plus a margin) has passed without a SYN, its request is withdrawn. After a decision, the
-/// tuple's later SYNs (sent before the client heard the answer) get the same verdict for a
-/// while, instead of becoming new requests.
+/// retransmits of the decided SYN (the same tuple and sequence number: the client did not hear
+/// the answer, or the server's kernel dropped the SYN it was let through to) get the same verdict
+/// for as long as a client retransmits, instead of becoming new requests; a new connection
+/// attempt from the same address and port (another sequence number) is a new request.
 struct HeldSYNs {
     /// Who connects to where.
     struct Tuple: Hashable {
@@ -21,6 +23,8 @@ struct HeldSYNs {
         var request: RequestID
         /// The newest SYN: the packet the verdict goes to.
         var packet: UInt32
+        /// The SYN's sequence number.
+        var sequence: UInt32
         /// When each SYN arrived, oldest first (at most ``maximumArrivals``).
         var arrivals: [Moment]
     }
@@ -39,39 +43,38 @@ struct HeldSYNs {
     static let firstInterval: Duration = .seconds(3)
     /// Added to the interval expected before a request is withdrawn.
     static let margin: Duration = .seconds(1)
-    /// How long the verdict of a decided request answers its late retransmits: a refused or
-    /// accepted client hears its answer at once, a dropped one retransmits for about two minutes.
-    static func memory(of verdict: GuardVerdict) -> Duration {
-        verdict == .drop ? .seconds(130) : .seconds(10)
-    }
+    /// How long the verdict of a decided request answers its retransmits: as long as a Linux
+    /// client retransmits (`tcp_syn_retries` 6: about two minutes).
+    static let decidedMemory: Duration = .seconds(130)
     static let maximumArrivals = 16
     /// Decided tuples remembered at most; the oldest go first.
     static let maximumDecided = 65_536
 
     private(set) var held: [Tuple: Entry] = [:]
     private var tuples: [RequestID: Tuple] = [:]
-    private var decided: [Tuple: (verdict: GuardVerdict, until: Moment)] = [:]
+    private var decided: [Tuple: (verdict: GuardVerdict, sequence: UInt32, until: Moment)] = [:]
     private var decidedOrder = Deque<(Tuple, Moment)>()
 
     var count: Int { held.count }
 
-    /// A SYN of `tuple` arrived as `packet`.
-    mutating func syn(_ tuple: Tuple, packet: UInt32, at now: Moment) -> SYNOutcome {
+    /// A SYN of `tuple` with sequence number `sequence` arrived as `packet`.
+    mutating func syn(_ tuple: Tuple, packet: UInt32, sequence: UInt32, at now: Moment) -> SYNOutcome {
         if var entry = held[tuple] {
             let older = entry.packet
             entry.packet = packet
+            entry.sequence = sequence
             entry.arrivals.append(now)
             if entry.arrivals.count > Self.maximumArrivals { entry.arrivals.removeFirst() }
             held[tuple] = entry
             return .retransmit(entry.request, dropping: older, count: entry.arrivals.count - 1)
         }
-        if let memory = decided[tuple], memory.until > now { return .decided(memory.verdict) }
+        if let memory = decided[tuple], memory.until > now, memory.sequence == sequence { return .decided(memory.verdict) }
         return .new
     }
 
     /// Holds `packet` as the SYN of `request`.
-    mutating func hold(_ tuple: Tuple, packet: UInt32, request: RequestID, at now: Moment) {
-        held[tuple] = Entry(request: request, packet: packet, arrivals: [now])
+    mutating func hold(_ tuple: Tuple, packet: UInt32, sequence: UInt32, request: RequestID, at now: Moment) {
+        held[tuple] = Entry(request: request, packet: packet, sequence: sequence, arrivals: [now])
         tuples[request] = tuple
     }
 
@@ -79,7 +82,7 @@ struct HeldSYNs {
     /// `verdict` for a while.
     mutating func release(_ request: RequestID, verdict: GuardVerdict, at now: Moment) -> UInt32? {
         guard let tuple = tuples.removeValue(forKey: request), let entry = held.removeValue(forKey: tuple) else { return nil }
-        remember(tuple, verdict: verdict, at: now)
+        remember(tuple, sequence: entry.sequence, verdict: verdict, at: now)
         return entry.packet
     }
 
@@ -99,9 +102,9 @@ struct HeldSYNs {
         return entry.arrivals.dropFirst().map { $0 - first }
     }
 
-    private mutating func remember(_ tuple: Tuple, verdict: GuardVerdict, at now: Moment) {
-        let until = now + Self.memory(of: verdict)
-        decided[tuple] = (verdict, until)
+    private mutating func remember(_ tuple: Tuple, sequence: UInt32, verdict: GuardVerdict, at now: Moment) {
+        let until = now + Self.decidedMemory
+        decided[tuple] = (verdict, sequence, until)
         decidedOrder.append((tuple, until))
         while let (oldest, expiry) = decidedOrder.first, expiry <= now || decidedOrder.count > Self.maximumDecided {
             decidedOrder.removeFirst()

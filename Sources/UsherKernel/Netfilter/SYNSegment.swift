@@ -8,6 +8,9 @@ public struct SYNSegment: Hashable, Sendable {
     public var destination: Endpoint
     /// SYN set and ACK clear: a connection request.
     public var isConnectionRequest: Bool
+    /// The sequence number: a retransmitted SYN carries the same one, a new connection
+    /// attempt from the same address and port another.
+    public var sequenceNumber: UInt32
     public var options: SYNOptions
     /// Bytes carried in the SYN itself (TCP Fast Open data).
     public var dataLength: Int
@@ -35,6 +38,7 @@ public struct SYNSegment: Hashable, Sendable {
               let destinationAddress = reader.slice(at: sourceOffset + addressLength, length: addressLength),
               let sourcePort = reader.uint16BigEndian(at: tcpStart),
               let destinationPort = reader.uint16BigEndian(at: tcpStart + 2),
+              let sequenceNumber = reader.uint32BigEndian(at: tcpStart + 4),
               let offsetByte = reader.uint8(at: tcpStart + 12), let flags = reader.uint8(at: tcpStart + 13)
         else { return nil }
         let tcpHeaderLength = Int(offsetByte >> 4) * 4
@@ -43,6 +47,7 @@ public struct SYNSegment: Hashable, Sendable {
         source = Endpoint(host: IPAddressText.text(of: Array(sourceAddress)), port: Int(sourcePort))
         destination = Endpoint(host: IPAddressText.text(of: Array(destinationAddress)), port: Int(destinationPort))
         isConnectionRequest = flags & 0x02 != 0 && flags & 0x10 == 0
+        self.sequenceNumber = sequenceNumber
         options = SYNOptions(optionBytes)
         dataLength = max(0, total - tcpStart - tcpHeaderLength)
     }
