@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import UsherCore
+import UsherKernel
 
 /// A running gate: usher's provider core in front of one or more TCP listeners.
 ///
@@ -23,6 +24,11 @@ public final class Gate: Provider {
 
     private let engine: Engine
     private let fanout: EventFanout
+    /// The ports guarded beside the listeners, when ``GateConfiguration/guarded`` names some.
+    private let doorway: GuardDoorway?
+
+    /// The firewall chain of the ports guarded beside the listeners.
+    public var guardFirewall: GuardFirewall? { doorway?.firewall }
     private let demo: DemoUpstream?
     private let group: any EventLoopGroup
     private let logger: Logger
@@ -35,8 +41,10 @@ public final class Gate: Provider {
 
     private init(
         configuration: GateConfiguration, listenerAddresses: [SocketAddress], upstreamAddress: SocketAddress,
-        engine: Engine, fanout: EventFanout, demo: DemoUpstream?, group: any EventLoopGroup, logger: Logger
+        engine: Engine, fanout: EventFanout, doorway: GuardDoorway? = nil, demo: DemoUpstream?, group: any EventLoopGroup,
+        logger: Logger
     ) {
+        self.doorway = doorway
         self.configuration = configuration
         self.listenerAddresses = listenerAddresses
         self.upstreamAddress = upstreamAddress
@@ -61,12 +69,13 @@ public final class Gate: Provider {
             try listener.endpoint.resolved(role: "listen address")
         }
         try checkNoLoop(configuration, listening: listenAddresses)
+        if configuration.guarded != nil, configuration.dataPath != .epoll { throw .guardNeedsDataPlane }
         var configuration = configuration
         configuration.provider.maxConnections = try fittedMaxConnections(configuration)
         let (upstream, demo) = try await startUpstream(configuration, group: group, logger: logger)
         let fanout = EventFanout(logger: logger, round: configuration.eventRound)
         let core = ProviderCore(
-            configuration: configuration.provider, listeners: configuration.listeners,
+            configuration: configuration.provider, listeners: configuration.listeners + (configuration.guarded?.listeners ?? []),
             rules: configuration.rules, localTime: LocalClock.now)
         if configuration.dataPath == .epoll {
             return try await startOnDataPlane(
@@ -116,11 +125,18 @@ public final class Gate: Provider {
         demo: DemoUpstream?, fanout: EventFanout, group: any EventLoopGroup, logger: Logger,
         observer: (@Sendable (GateEvent) -> Void)?
     ) async throws(GateError) -> Gate {
+        var queue: NFQueueSocket?
         do {
             guard let upstreamEndpoint = Endpoint(upstream) else { throw GateError.demoUpstreamFailed(reason: "it has no address") }
+            var door: GuardDoor?
+            if let guarded = configuration.guarded {
+                let socket = try GuardDoorway.openQueue(guarded, logger: logger)
+                queue = socket
+                door = GuardDoorway.door(for: guarded, firstListener: configuration.listeners.count, socket: socket)
+            }
             let engine = try EpollEngine(
                 core: core, threads: configuration.threads ?? System.coreCount, upstream: upstreamEndpoint, connectTimeout: configuration.connectTimeout,
-                lingerTimeout: configuration.lingerTimeout, relayTimeouts: configuration.relayTimeouts, events: fanout, logger: logger)
+                lingerTimeout: configuration.lingerTimeout, relayTimeouts: configuration.relayTimeouts, events: fanout, door: door, logger: logger)
             let requested = zip(configuration.listeners, listening).map { ($0, Endpoint($1) ?? $0.endpoint) }
             for (listener, _) in requested { logClamp(listener, somaxconn: configuration.somaxconn, logger: logger) }
             let endpoints: [Endpoint]
@@ -139,15 +155,33 @@ public final class Gate: Provider {
                 _ = await engine.drain(.zero)
                 throw error
             }
-            addObservers(to: fanout, listeners: endpoints, logger: logger, observer: observer)
+            let guardedListeners = configuration.guarded?.listeners.map(\.endpoint) ?? []
+            addObservers(to: fanout, listeners: endpoints + guardedListeners, logger: logger, observer: observer)
+            var doorway: GuardDoorway?
+            if let guarded = configuration.guarded, let socket = queue, let door {
+                do {
+                    doorway = try GuardDoorway.start(guarded, socket: socket, door: door, host: engine, on: group, logger: logger)
+                    queue = nil
+                } catch {
+                    await engine.stopListening()
+                    _ = await engine.drain(.zero)
+                    throw error
+                }
+            }
             await engine.startAccepting()
             return Gate(
                 configuration: configuration, listenerAddresses: bound, upstreamAddress: upstream, engine: .epoll(engine),
-                fanout: fanout, demo: demo, group: group, logger: logger)
+                fanout: fanout, doorway: doorway, demo: demo, group: group, logger: logger)
         } catch let error as GateError {
+            queue?.unbind()
             await demo?.close()
             throw error
+        } catch let error as NetfilterError {
+            queue?.unbind()
+            await demo?.close()
+            throw .cannotGuard(error)
         } catch {
+            queue?.unbind()
             await demo?.close()
             throw .cannotListen(configuration.listeners.first?.endpoint ?? Endpoint(host: "?", port: 0), reason: "\(error)")
         }
@@ -299,6 +333,7 @@ public final class Gate: Provider {
         case .swiftNIO(let driver, let serverChannels): left = await shutdown(driver, serverChannels)
         case .epoll(let engine):
             await engine.stopListening()
+            await doorway?.close()
             logStoppedListening(pending: engine.snapshot(includingPending: false).counters.pending)
             left = await engine.drain(configuration.drainTimeout)
         }

@@ -41,6 +41,11 @@ public struct GateConfiguration: Sendable {
     /// Wraps each round in which observers get the events that gathered (on the gate's event
     /// thread): a log writer can write a round's lines in one call. `nil`: nothing around them.
     public var eventRound: (@Sendable (_ deliver: () -> Void) -> Void)?
+    /// Ports guarded beside the listeners (`--guard` with `--listen`): their connection requests
+    /// are requests of the same core, after the listeners' (only ``GuardConfiguration/ports``,
+    /// `address`, `rejectWith`, `failOpen` and `queueRange` are read; the rest is the gate's).
+    /// On the ``DataPath/epoll`` data path only.
+    public var guarded: GuardConfiguration?
 
     /// What carries a gate's client connections.
     public enum DataPath: String, Hashable, Sendable {

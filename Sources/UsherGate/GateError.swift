@@ -1,4 +1,5 @@
 import UsherCore
+import UsherKernel
 
 /// Why a ``Gate`` could not start.
 public enum GateError: Error, Sendable, CustomStringConvertible {
@@ -12,6 +13,10 @@ public enum GateError: Error, Sendable, CustomStringConvertible {
     case upstreamIsListener(upstream: Endpoint, listener: Endpoint)
     /// `--max-connections` asks for more connections than the open-file limit can hold.
     case tooManyConnections(requested: Int, possible: Int, openFileLimit: Int, perConnection: Int)
+    /// Guarded ports beside the gate's listeners could not be set up (``GateConfiguration/guarded``).
+    case cannotGuard(NetfilterError)
+    /// Guarded ports beside the listeners need the default data path.
+    case guardNeedsDataPlane
 
     public var description: String {
         switch self {
@@ -27,14 +32,16 @@ public enum GateError: Error, Sendable, CustomStringConvertible {
             "--max-connections \(requested) needs more descriptors than the open-file limit \(limit) holds: at most \(possible) "
                 + "(\(perConnection) per connection, and some kept for usher itself); raise ulimit -n (LimitNOFILE=), "
                 + "or leave --max-connections out to fit it to the limit"
+        case .cannotGuard(let error): error.description
+        case .guardNeedsDataPlane: "--guard beside --listen needs the default data path (unset USHER_DATA_PATH=nio)"
         }
     }
 
     /// `true` when the mistake is in what the user typed rather than in the system.
     public var isUsageError: Bool {
         switch self {
-        case .cannotResolve, .upstreamIsListener, .tooManyConnections: true
-        case .cannotListen, .demoUpstreamFailed: false
+        case .cannotResolve, .upstreamIsListener, .tooManyConnections, .guardNeedsDataPlane: true
+        case .cannotListen, .demoUpstreamFailed, .cannotGuard: false
         }
     }
 }

@@ -15,7 +15,7 @@ import Glibc
 /// socket per listener, as the kernel and `ss` show it) and hands each new one to the worker
 /// with the fewest; from then on the connection lives on that worker's loop only. Actions are
 /// queued to the loops under the core's lock, so each loop carries them out in the core's order.
-final class EpollEngine: CoreHost, WorkerCommandHandler {
+final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     private struct State {
         var core: ProviderCore
         /// Client connections held (pending or proxied), and the worker of each.
@@ -51,6 +51,9 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
     private let logger: Logger
     /// The upstream refusing or not answering: said once, then every 10 s with a count.
     private let upstreamWarning = RepeatedWarning()
+    /// Ports guarded beside the listeners: their requests hold no connection here, and the
+    /// door carries out their actions.
+    private let door: GuardDoor?
 
     /// The worker that takes connections and runs the core's timer.
     private var first: DataPlaneWorker { workers[0] }
@@ -58,7 +61,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
     /// Starts `threads` workers (at least one).
     init(
         core: ProviderCore, threads: Int, upstream: Endpoint, connectTimeout: Duration, lingerTimeout: Duration,
-        relayTimeouts: RelayTimeouts = .none, events: EventFanout, logger: Logger
+        relayTimeouts: RelayTimeouts = .none, events: EventFanout, door: GuardDoor? = nil, logger: Logger
     ) throws(DataPlaneError) {
         let upstreamAddress = try UsherDataPlane.SocketAddress(upstream)
         var workers: [DataPlaneWorker] = []
@@ -77,6 +80,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
         self.connectTimeout = connectTimeout
         self.lingerTimeout = lingerTimeout
         self.relayTimeouts = relayTimeouts
+        self.door = door
         self.logger = logger
         for worker in workers { worker.handler = self }
     }
@@ -330,6 +334,10 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
         state.withLock { body($0.core) }
     }
 
+    func stepThroughDoor(_ body: (inout ProviderCore) -> ProviderOutput) {
+        step { state in ((), body(&state.core)) }
+    }
+
     @discardableResult
     private func step<Result>(_ body: (inout State) -> (Result, ProviderOutput)) -> Result {
         let result = state.withLock { state in
@@ -339,6 +347,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
             return result
         }
         events.deliver()
+        door?.flush()
         return result
     }
 
@@ -357,6 +366,7 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
         }
         let result = try attempt.get()
         events.deliver()
+        door?.flush()
         return result
     }
 
@@ -364,16 +374,24 @@ final class EpollEngine: CoreHost, WorkerCommandHandler {
     /// that each loop gets them in the core's order), numbers listener actions, re-arms the timer.
     private func conclude(_ output: ProviderOutput, in state: inout State) {
         events.enqueue(output.events, unbuilt: output.unbuiltEvents)
+        var atTheDoor = ProviderOutput()
         for action in output.actions {
             switch action {
             case .connection(let id, let action):
-                guard let index = state.connections[id] else { continue }
+                guard let index = state.connections[id] else {
+                    if let more = door?.perform(action, on: id, core: &state.core, at: .now) { atTheDoor.append(contentsOf: more) }
+                    continue
+                }
                 workers[index].post(.perform(action, id: id))
             case .listener(let listener, let action):
                 let order = state.listenerActionCount[listener, default: 0] + 1
                 state.listenerActionCount[listener] = order
                 first.loop.execute { [self] in perform(action, on: listener, order: order) }
             }
+        }
+        // What the guarded requests' verdicts called for (their ends, listeners with room again).
+        if !atTheDoor.actions.isEmpty || !atTheDoor.events.isEmpty || atTheDoor.unbuiltEvents > 0 {
+            return conclude(atTheDoor, in: &state)
         }
         armTimer(&state)
     }

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import UsherCore
 import UsherKernel
@@ -20,32 +19,19 @@ public final class Guard: Provider {
     /// The configuration the guard started with.
     public let configuration: GuardConfiguration
     /// The netfilter queue it holds SYNs in.
-    public let queue: UInt16
+    public var queue: UInt16 { doorway.socket.queue }
     /// The firewall chain that sends SYNs there.
-    public let firewall: GuardFirewall
+    public var firewall: GuardFirewall { doorway.firewall }
 
-    private let socket: NFQueueSocket
     private let driver: GuardDriver
+    private let doorway: GuardDoorway
     private let fanout: EventFanout
-    private let sweep: RepeatedTask
-    private let reading: NIOLockedValueBox<Bool>
-    private let readerDone: DispatchSemaphore
-    private let logger: Logger
 
-    private init(
-        configuration: GuardConfiguration, socket: NFQueueSocket, firewall: GuardFirewall, driver: GuardDriver,
-        fanout: EventFanout, sweep: RepeatedTask, reading: NIOLockedValueBox<Bool>, readerDone: DispatchSemaphore, logger: Logger
-    ) {
+    private init(configuration: GuardConfiguration, driver: GuardDriver, doorway: GuardDoorway, fanout: EventFanout) {
         self.configuration = configuration
-        self.queue = socket.queue
-        self.socket = socket
-        self.firewall = firewall
         self.driver = driver
+        self.doorway = doorway
         self.fanout = fanout
-        self.sweep = sweep
-        self.reading = reading
-        self.readerDone = readerDone
-        self.logger = logger
     }
 
     /// Removes the chains of guards that died, binds a queue, installs this guard's chain and
@@ -53,80 +39,26 @@ public final class Guard: Provider {
     public static func start(
         _ configuration: GuardConfiguration, on group: any EventLoopGroup, logger: Logger
     ) async throws(NetfilterError) -> Guard {
-        for chain in GuardFirewall.removeStale() {
-            logger.notice("removed a stale guard chain", metadata: ["chain": "\(chain)", "note": "its usher is gone"])
-        }
-        let socket = try NFQueueSocket(
-            range: configuration.queueRange,
-            maximumLength: UInt32(clamping: configuration.provider.maxPending * configuration.ports.count + 1024),
-            failOpen: configuration.failOpen)
-        let mark = rejectMark
+        let socket = try GuardDoorway.openQueue(configuration, logger: logger)
+        let door = GuardDoorway.door(for: configuration, firstListener: 0, socket: socket)
         let fanout = EventFanout(logger: logger, round: configuration.eventRound)
         var provider = configuration.provider
         provider.maxConnections = nil
         let core = ProviderCore(
             configuration: provider, listeners: configuration.listeners, rules: configuration.rules, localTime: LocalClock.now)
-        let driver = GuardDriver(core: core, ports: configuration.ports, rejectWith: configuration.rejectWith, events: fanout) { verdict in
-            switch verdict.verdict {
-            case .accept: socket.verdict(.accept, packet: verdict.packet)
-            case .refuse: socket.verdict(.repeat, packet: verdict.packet, mark: mark)
-            case .drop: socket.verdict(.drop, packet: verdict.packet)
-            }
-        }
+        let driver = GuardDriver(core: core, door: door, events: fanout)
         Gate.addObservers(to: fanout, listeners: configuration.listeners.map(\.endpoint), logger: logger, observer: nil)
-        let firewall: GuardFirewall
-        do {
-            firewall = try GuardFirewall.install(
-                ports: configuration.ports, address: configuration.address, queue: socket.queue, rejectMark: mark,
-                failOpen: configuration.failOpen)
-        } catch {
-            socket.unbind()
-            throw error
-        }
-        let reading = NIOLockedValueBox(true)
-        let readerDone = DispatchSemaphore(value: 0)
-        let reader = Thread {
-            defer { readerDone.signal() }
-            while reading.withLockedValue({ $0 }) {
-                do {
-                    for packet in try socket.receive() { driver.received(packet) }
-                } catch {
-                    logger.error("the netfilter queue cannot be read", metadata: ["error": "\(error)"])
-                    return
-                }
-            }
-        }
-        reader.name = "usher-guard"
-        reader.start()
-        let sweep = group.next().scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { _ in
-            driver.sweep()
-        }
-        return Guard(
-            configuration: configuration, socket: socket, firewall: firewall, driver: driver, fanout: fanout, sweep: sweep,
-            reading: reading, readerDone: readerDone, logger: logger)
+        let doorway = try GuardDoorway.start(configuration, socket: socket, door: door, host: driver, on: group, logger: logger)
+        return Guard(configuration: configuration, driver: driver, doorway: doorway, fanout: fanout)
     }
-
-    /// The mark a refused SYN is sent through the hook again with: the chain's first rule
-    /// answers it with a reset. One per daemon.
-    static var rejectMark: UInt32 { 0x7500_0000 | (UInt32(truncatingIfNeeded: getpid()) & 0x00FF_FFFF) }
 
     /// Stops gracefully: every undecided request gets the timeout action, the chain is removed
     /// (from then on SYNs reach the servers unguarded), the queue is unbound; returns once the
     /// observers have had every event.
     public func shutdown() async {
         driver.shutDown()
-        firewall.remove()
-        reading.withLockedValue { $0 = false }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                _ = self.readerDone.wait(timeout: .now() + 2)
-                continuation.resume()
-            }
-        }
-        driver.shutDown()
-        sweep.cancel()
-        socket.unbind()
-        logger.info("guard chain removed", metadata: ["chain": "\(firewall.chain)", "queue": "\(queue)"])
+        await doorway.close()
+        driver.shutDown()  // those that arrived meanwhile
         await fanout.flush()
     }
 

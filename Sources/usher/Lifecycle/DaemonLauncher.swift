@@ -92,7 +92,8 @@ enum DaemonLauncher {
         }
     }
 
-    /// The gate on `--listen`, or with `--guard`, the guard on those ports.
+    /// The gate on `--listen` (with the `--guard` ports beside), or with `--guard` alone, the
+    /// guard on those ports.
     private static func startProvider(
         _ options: GateOptions, configuration: GateConfiguration, group: MultiThreadedEventLoopGroup, logger: Logger
     ) async throws -> DaemonProvider {
@@ -106,6 +107,7 @@ enum DaemonLauncher {
         do {
             return .gate(try await Gate.start(configuration, on: group, logger: logger))
         } catch {
+            if case .cannotGuard(.notPermitted) = error { throw CommandFailure(error.description, code: .noPermission) }
             throw CommandFailure(error.description, code: error.isUsageError ? .usage : .runtime)
         }
     }

@@ -144,7 +144,7 @@ struct GateOptions: ParsableArguments {
     @Option(
         name: .customLong("guard"),
         help: ArgumentHelp(
-            "Guard this TCP port instead of gating --listen addresses: its connection requests (SYNs) wait at the door while the client's connect() blocks, as 'usher guard --port' does (needs root). Repeat, or separate with commas.",
+            "Guard this TCP port: its connection requests (SYNs) wait at the door while the client's connect() blocks, and accepted ones go straight to the server on it, as with usher guard (needs root). Beside --listen, or alone. Repeat, or separate with commas.",
             valueName: "port"),
         transform: GuardOptions.ports)
     var guardPorts: [[Int]] = []
@@ -173,7 +173,7 @@ struct GateOptions: ParsableArguments {
         _ = try Self.dataPath()
     }
 
-    /// `--guard` replaces the gate: the options that only a gate has are refused beside it.
+    /// `--guard` alone replaces the gate: the options that only a gate has are refused then.
     private func validateGuard() throws {
         let ports = guardPorts.flatMap { $0 }
         guard !ports.isEmpty else { return }
@@ -181,10 +181,10 @@ struct GateOptions: ParsableArguments {
         if let twice = ports.first(where: { !seen.insert($0).inserted }) {
             throw ValidationError("--guard \(twice) is given twice")
         }
-        if !listen.isEmpty {
-            throw ValidationError(
-                "--guard and --listen cannot be combined in one usher: run 'usher guard --port \(ports[0])' beside this one, with its own --control")
+        if let clash = listen.first(where: { ports.contains($0.port) }) {
+            throw ValidationError("--guard \(clash.port) is also --listen \(clash): usher would hold its own connection requests")
         }
+        guard listen.isEmpty else { return }
         if upstream != nil {
             throw ValidationError("--upstream has no use with --guard: a guarded connection goes straight to its own server")
         }
@@ -193,11 +193,11 @@ struct GateOptions: ParsableArguments {
         }
     }
 
-    /// With `--guard`: the guard's configuration (rejected requests get a reset, connection
-    /// requests pass while no usher runs); `nil` without.
+    /// With `--guard` alone: the guard's configuration (rejected requests get a reset,
+    /// connection requests pass while no usher runs); `nil` otherwise.
     func guardConfiguration(rules: RuleSet) -> GuardConfiguration? {
         let ports = guardPorts.flatMap { $0 }
-        guard !ports.isEmpty else { return nil }
+        guard !ports.isEmpty, listen.isEmpty else { return nil }
         let gate = gateConfiguration
         var configuration = GuardConfiguration(ports: ports, provider: gate.provider)
         configuration.provider.defaultRejection = Rejection(mode: .reset)
@@ -244,6 +244,8 @@ struct GateOptions: ParsableArguments {
         configuration.threads = threads
         configuration.relayTimeouts = RelayTimeouts(
             clientIdle: clientTimeout, upstreamIdle: serverTimeout, clientFin: clientFinTimeout, upstreamFin: serverFinTimeout)
+        let guarded = guardPorts.flatMap { $0 }
+        if !listen.isEmpty, !guarded.isEmpty { configuration.guarded = GuardConfiguration(ports: guarded) }
         // The log lines of a round of events (arrived, accepted… of many requests) in one write.
         configuration.eventRound = { deliver in StandardError.inOneWrite(deliver) }
         return configuration

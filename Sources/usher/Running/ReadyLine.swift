@@ -19,6 +19,15 @@ enum ReadyLine {
             "max_connections": "\(provider.maxConnections.map(String.init) ?? "unlimited")",
             "overflow": "\(provider.overflow.rawValue)",
             "control": "\(control)",
+        ].merging(guarding(gate)) { $1 }
+    }
+
+    /// `guarding=*:6379 queue=20001 chain=usher-guard-4242` when ports are guarded beside the listeners.
+    private static func guarding(_ gate: Gate) -> Logger.Metadata {
+        guard let guarded = gate.configuration.guarded, let firewall = gate.guardFirewall else { return [:] }
+        return [
+            "guarding": "\(guarded.listeners.map(\.endpoint.description).joined(separator: ","))",
+            "chain": "\(firewall.chain)",
         ]
     }
 }
