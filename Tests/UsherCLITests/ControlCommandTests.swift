@@ -72,19 +72,20 @@ struct ControlCommandTests {
 
     @Test("watch prints every lifecycle event of a scripted scenario, in order")
     func watchInOrder() async throws {
-        // The timeout leaves room for `usher accept` to start on a loaded machine before r1 expires.
-        _ = try await UsherDaemon.with(serveOnFreePort + ["--pending-timeout", "6s"]) { usher, control in
+        // The timeout leaves room for `usher accept` to start on a loaded machine before r1 expires;
+        // the test learns of each arrival from watch itself, not from a process per look.
+        _ = try await UsherDaemon.with(serveOnFreePort + ["--pending-timeout", "10s"]) { usher, control in
             let port = try await usher.readyPort()
             _ = try await BackgroundProcess.with(try UsherExecutable.path(), ["watch", "--control", control]) { watch in
                 try await watch.log.waitForLine(containing: "watching 127.0.0.1:\(port)", "0 pending")
                 let accepted = try await TCPClient.connect(to: "127.0.0.1", port: port)
                 try await accepted.send("ping\n")
-                try await waitForPending(1, control: control)
+                try await watch.log.waitForLine(containing: "r1", "arrived")
                 let decided = try await UsherDaemon.client(["accept", "r1"], control: control)
                 #expect(decided.exitCode == 0, "\(decided.standardError)")
                 #expect(try await accepted.read(atLeast: 5) == Array("ping\n".utf8))
                 let withdrawn = try await TCPClient.connect(to: "127.0.0.1", port: port)
-                try await waitForPending(1, control: control)
+                try await watch.log.waitForLine(containing: "r2", "arrived")
                 withdrawn.close()
                 try await watch.log.waitForLine(containing: "r2", "withdrawn")
                 let expired = try await TCPClient.connect(to: "127.0.0.1", port: port)

@@ -11,9 +11,9 @@ import UsherKernel
 /// reset (connection refused) or nothing at all. No proxy sits on the data path.
 ///
 /// ```swift
-/// let guard = try await Guard.start(GuardConfiguration(ports: [8080]), on: group, logger: logger)
+/// let guarding = try await Guard.start(GuardConfiguration(ports: [8080]), on: group, logger: logger)
 /// // … later
-/// await guard.shutdown()
+/// await guarding.shutdown()
 /// ```
 public final class Guard: Provider {
     /// The configuration the guard started with.
