@@ -66,7 +66,7 @@ struct MetricsCommandTests {
             #expect(samples[#"usher_listener_kernel_queue_limit{\#(listener)}"#] != nil)
 
             // The journal says the same (its rows are written within 100 ms).
-            try await poll("three rows in the journal", timeout: .seconds(10)) {
+            try await poll("three rows in the journal", every: .milliseconds(100), timeout: .seconds(30)) {
                 let stats = try? await ProcessRunner.run(try UsherExecutable.path(), ["log", "--journal", journal, "--stats", "--json"])
                 return stats?.standardOutput.contains(#""total":3"#) == true
             }

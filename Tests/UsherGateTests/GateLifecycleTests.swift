@@ -80,7 +80,7 @@ struct GateLifecycleTests {
             _ = try await gate.waitForPending(2)
             let third = try await TCPClient.gate(port)  // the kernel completes it; usher does not take it
             try await poll("paused") { gate.snapshot().listeners[0].isPaused }
-            try await poll("the third client waiting in the kernel's accept queue") {
+            try await poll("the third client waiting in the kernel's accept queue", every: .milliseconds(50), timeout: .seconds(30)) {
                 try await KernelBacklog.queue(port: port)?.depth == 1
             }
             #expect(gate.snapshot().counters.arrived == 2)

@@ -12,7 +12,7 @@ struct KernelOracleTests {
     /// A listener `ss` also sees: this test's own port, as usher reads it and as `ss` prints it.
     private func compare(port: Int) async throws -> (usher: ListeningSocket, ss: (depth: Int, limit: Int)) {
         var last: (ListeningSocket?, (depth: Int, limit: Int)?) = (nil, nil)
-        try await poll("usher and ss to agree on port \(port)", timeout: .seconds(15)) {
+        try await poll("usher and ss to agree on port \(port)", every: .milliseconds(50), timeout: .seconds(30)) {
             let ss = try await KernelBacklog.queue(port: port)
             let mine = try SockDiagSocket().listeners().first { Int($0.port) == port }
             last = (mine, ss)
@@ -33,7 +33,7 @@ struct KernelOracleTests {
             let port = try #require(child.log.lines.first.flatMap { Int($0) })
             let clients = try HalfOpenClients(count: 10, host: "127.0.0.1", port: port)
             defer { clients.close() }
-            try await poll("the queue to fill", timeout: .seconds(15)) {
+            try await poll("the queue to fill", every: .milliseconds(50), timeout: .seconds(30)) {
                 (try await KernelBacklog.queue(port: port)?.depth ?? 0) > 5
             }
             let (usher, ss) = try await compare(port: port)
@@ -60,7 +60,8 @@ struct KernelOracleTests {
         defer { listener.close() }
         let clients = try HalfOpenClients(count: 2, host: "::1", port: listener.port)
         defer { clients.close() }
-        try await poll("two connections in the queue") {
+        // Each look runs ss: every 100 ms, with room for a loaded machine.
+        try await poll("two connections in the queue", every: .milliseconds(100), timeout: .seconds(30)) {
             (try await KernelBacklog.queue(port: listener.port)?.depth ?? 0) == 2
         }
         let (usher, ss) = try await compare(port: listener.port)
