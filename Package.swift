@@ -166,8 +166,11 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            plugins: ["BuildStamp"]
         ),
+        // Stamps the executable with the commit it was built from (`usher --version`).
+        .plugin(name: "BuildStamp", capability: .buildTool()),
         .target(
             name: "UsherTestSupport",
             dependencies: [
