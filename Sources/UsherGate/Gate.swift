@@ -69,7 +69,10 @@ public final class Gate: Provider {
             try listener.endpoint.resolved(role: "listen address")
         }
         try checkNoLoop(configuration, listening: listenAddresses)
-        if configuration.guarded != nil, configuration.dataPath != .epoll { throw .guardNeedsDataPlane }
+        if configuration.dataPath != .epoll {
+            if configuration.guarded != nil { throw .needsDataPlane("--guard beside --listen") }
+            if configuration.listeners.contains(where: { $0.inheritedDescriptor != nil }) { throw .needsDataPlane("a socket from systemd") }
+        }
         var configuration = configuration
         configuration.provider.maxConnections = try fittedMaxConnections(configuration)
         let (upstream, demo) = try await startUpstream(configuration, group: group, logger: logger)

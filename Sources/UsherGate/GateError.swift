@@ -15,8 +15,9 @@ public enum GateError: Error, Sendable, CustomStringConvertible {
     case tooManyConnections(requested: Int, possible: Int, openFileLimit: Int, perConnection: Int)
     /// Guarded ports beside the gate's listeners could not be set up (``GateConfiguration/guarded``).
     case cannotGuard(NetfilterError)
-    /// Guarded ports beside the listeners need the default data path.
-    case guardNeedsDataPlane
+    /// Guarded ports beside the listeners, or sockets from systemd, need the default data path:
+    /// what needs it.
+    case needsDataPlane(String)
 
     public var description: String {
         switch self {
@@ -33,14 +34,14 @@ public enum GateError: Error, Sendable, CustomStringConvertible {
                 + "(\(perConnection) per connection, and some kept for usher itself); raise ulimit -n (LimitNOFILE=), "
                 + "or leave --max-connections out to fit it to the limit"
         case .cannotGuard(let error): error.description
-        case .guardNeedsDataPlane: "--guard beside --listen needs the default data path (unset USHER_DATA_PATH=nio)"
+        case .needsDataPlane(let what): "\(what) needs the default data path (unset USHER_DATA_PATH=nio)"
         }
     }
 
     /// `true` when the mistake is in what the user typed rather than in the system.
     public var isUsageError: Bool {
         switch self {
-        case .cannotResolve, .upstreamIsListener, .tooManyConnections, .guardNeedsDataPlane: true
+        case .cannotResolve, .upstreamIsListener, .tooManyConnections, .needsDataPlane: true
         case .cannotListen, .demoUpstreamFailed, .cannotGuard: false
         }
     }

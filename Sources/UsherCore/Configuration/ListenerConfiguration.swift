@@ -4,10 +4,14 @@ public struct ListenerConfiguration: Hashable, Sendable {
     public var endpoint: Endpoint
     /// The requested `listen()` backlog; `nil` asks for `net.core.somaxconn`.
     public var backlog: Int?
+    /// A listening socket this process was given (systemd's socket activation), bound to
+    /// `endpoint` already: it is used as it is instead of binding a new one.
+    public var inheritedDescriptor: Int32?
 
-    public init(endpoint: Endpoint, backlog: Int? = nil) {
+    public init(endpoint: Endpoint, backlog: Int? = nil, inheritedDescriptor: Int32? = nil) {
         self.endpoint = endpoint
         self.backlog = backlog
+        self.inheritedDescriptor = inheritedDescriptor
     }
 
     /// The default listener of `usher serve`: `127.0.0.1:8080`.

@@ -43,6 +43,32 @@ public struct ListeningSocket: Sendable {
         self.address = bound.endpoint
     }
 
+    /// Takes a listening TCP socket this process was given (systemd's socket activation):
+    /// made non-blocking and close-on-exec, with `TCP_NODELAY` for the connections it accepts.
+    /// Anything but a listening stream socket is refused.
+    public init(adopting descriptor: Int32) throws(DataPlaneError) {
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(descriptor, SOL_SOCKET, SO_TYPE, &value, &length) == 0 else { throw DataPlaneError("descriptor \(descriptor)") }
+        guard value == Int32(SOCK_STREAM.rawValue) else { throw DataPlaneError("descriptor \(descriptor) (not a stream socket)", code: ENOTSOCK) }
+        guard getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &value, &length) == 0, value == 1 else {
+            throw DataPlaneError("descriptor \(descriptor) (not listening)", code: EINVAL)
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(descriptor, F_SETFD, fcntl(descriptor, F_GETFD) | FD_CLOEXEC)
+        var one: Int32 = 1
+        _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        var bound = SocketAddress()
+        _ = withUnsafeMutablePointer(to: &bound.storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &bound.length) }
+        }
+        guard bound.family == AF_INET || bound.family == AF_INET6 else {
+            throw DataPlaneError("descriptor \(descriptor) (not IPv4 or IPv6)", code: EAFNOSUPPORT)
+        }
+        self.descriptor = descriptor
+        self.address = bound.endpoint
+    }
+
     public func close() {
         _ = Glibc.close(descriptor)
     }

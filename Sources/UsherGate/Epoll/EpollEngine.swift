@@ -96,7 +96,12 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
                 let id = ListenerID(index)
                 let backlog = Backlog(requested: listener.backlog, somaxconn: somaxconn)
                 do throws(DataPlaneError) {
-                    let socket = try ListeningSocket(endpoint, backlog: backlog.effective)
+                    let socket: ListeningSocket
+                    if let descriptor = listener.inheritedDescriptor {
+                        socket = try ListeningSocket(adopting: descriptor)
+                    } else {
+                        socket = try ListeningSocket(endpoint, backlog: backlog.effective)
+                    }
                     listeners.acceptors[id] = try Acceptor(socket, loop: first.loop, paused: true, onFailure: { [self] error in
                         logger.warning("accept failed", metadata: [
                             "listener": "\(socket.address)", "reason": "\(error.reason)",

@@ -106,8 +106,10 @@ struct GuardCommand: AsyncParsableCommand {
         }
         var services: [any Service] = [ControlSocketService(control: server)]
         if let host { services.append(host) }
+        let systemd = SystemdNotifier.fromEnvironment()
         services.append(GuardService(provider: provider, controlPath: server.path, logger: logger))
-        services.append(RulesReloadService(keeper: keeper, logger: logger))
+        services.append(RulesReloadService(keeper: keeper, logger: logger, systemd: systemd))
+        if let systemd { services.append(SystemdService(notifier: systemd, provider: provider, logger: logger)) }
         var quiet = logger
         quiet.logLevel = .warning
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

@@ -115,10 +115,14 @@ struct Serve: AsyncParsableCommand {
             controlLimits: ControlLimits(maxConnections: maxControlConnections, idleTimeout: controlIdleTimeout), hostInterval: interval, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
-        let services = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: daemon.services + [.init(service: RulesReloadService(keeper: daemon.rules, logger: logger))],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet))
-        try await services.run()
+        let systemd = SystemdNotifier.fromEnvironment()
+        var services = daemon.services + [.init(service: RulesReloadService(keeper: daemon.rules, logger: logger, systemd: systemd))]
+        if let systemd {
+            services.append(.init(service: SystemdService(notifier: systemd, provider: daemon.provider.provider, logger: logger)))
+        }
+        let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet))
+        try await serviceGroup.run()
     }
 
     static func observerGroup(_ text: String) throws -> ObserverGroup {

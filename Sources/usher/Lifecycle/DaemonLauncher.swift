@@ -53,6 +53,7 @@ enum DaemonLauncher {
         var configuration = options.gateConfiguration
         configuration.somaxconn = HostSettings.somaxconn() ?? Backlog.linuxDefaultSomaxconn
         configuration.openFileLimit = HostSettings.openFileLimit()
+        configuration.listeners = try listeners(options, bound: configuration.listeners, systemd: SystemdSockets.take())
         if let path = options.rules {
             do {
                 configuration.rules = try RulesFile.load(path: path)
@@ -90,6 +91,22 @@ enum DaemonLauncher {
             await started.shutdown()
             throw CommandFailure(error.description, code: .runtime)
         }
+    }
+
+    /// The listeners in the order `--listen` names them: those usher binds, and the sockets
+    /// systemd passed (`systemd`, `fd:NAME`).
+    private static func listeners(
+        _ options: GateOptions, bound: [ListenerConfiguration], systemd: SystemdSockets
+    ) throws -> [ListenerConfiguration] {
+        var toBind = bound[...]
+        var listeners: [ListenerConfiguration] = []
+        for address in options.listenAddresses {
+            switch address {
+            case .endpoint: if let next = toBind.popFirst() { listeners.append(next) }
+            case .systemd(let name): listeners += try systemd.listeners(named: name, backlog: options.backlog)
+            }
+        }
+        return listeners + toBind
     }
 
     /// The gate on `--listen` (with the `--guard` ports beside), or with `--guard` alone, the

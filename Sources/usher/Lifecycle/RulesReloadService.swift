@@ -8,6 +8,8 @@ import UnixSignals
 struct RulesReloadService: Service {
     let keeper: RulesFileKeeper
     let logger: Logger
+    /// Told `RELOADING=1` before and `READY=1` after each reload, under systemd.
+    var systemd: SystemdNotifier? = nil
 
     func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
@@ -16,7 +18,9 @@ struct RulesReloadService: Service {
                 logger.warning("SIGHUP: there is no rules file to reload; start usher with --rules FILE")
                 continue
             }
+            systemd?.send(["RELOADING=1", SystemdNotifier.monotonicField])
             _ = keeper.reload(applyPending: false)
+            systemd?.send(["READY=1"])
         }
     }
 }

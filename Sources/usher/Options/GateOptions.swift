@@ -13,10 +13,13 @@ struct GateOptions: ParsableArguments {
     @Option(
         name: .customLong("listen"),
         help: ArgumentHelp(
-            "Address to gate; repeat for several. IPv6 in brackets: [::1]:8080. Port 0 picks a free port. (default: \(ListenerConfiguration.standard.endpoint))",
+            "Address to gate; repeat for several. IPv6 in brackets: [::1]:8080. Port 0 picks a free port. 'systemd' takes every socket systemd passed (socket activation), 'fd:NAME' those named NAME. (default: \(ListenerConfiguration.standard.endpoint))",
             valueName: "host:port"),
-        transform: ArgumentParsing.endpoint)
-    var listen: [Endpoint] = []
+        transform: ListenAddress.parse)
+    var listenAddresses: [ListenAddress] = []
+
+    /// The `--listen` addresses to bind (not systemd's sockets).
+    var listen: [Endpoint] { listenAddresses.compactMap(\.endpoint) }
 
     @Option(
         help: ArgumentHelp(
@@ -184,7 +187,7 @@ struct GateOptions: ParsableArguments {
         if let clash = listen.first(where: { ports.contains($0.port) }) {
             throw ValidationError("--guard \(clash.port) is also --listen \(clash): usher would hold its own connection requests")
         }
-        guard listen.isEmpty else { return }
+        guard listenAddresses.isEmpty else { return }
         if upstream != nil {
             throw ValidationError("--upstream has no use with --guard: a guarded connection goes straight to its own server")
         }
@@ -197,7 +200,7 @@ struct GateOptions: ParsableArguments {
     /// connection requests pass while no usher runs); `nil` otherwise.
     func guardConfiguration(rules: RuleSet) -> GuardConfiguration? {
         let ports = guardPorts.flatMap { $0 }
-        guard !ports.isEmpty, listen.isEmpty else { return nil }
+        guard !ports.isEmpty, listenAddresses.isEmpty else { return nil }
         let gate = gateConfiguration
         var configuration = GuardConfiguration(ports: ports, provider: gate.provider)
         configuration.provider.defaultRejection = Rejection(mode: .reset)
@@ -229,7 +232,7 @@ struct GateOptions: ParsableArguments {
 
     /// The gate configuration these options describe.
     var gateConfiguration: GateConfiguration {
-        let endpoints = listen.isEmpty ? [ListenerConfiguration.standard.endpoint] : listen
+        let endpoints = listenAddresses.isEmpty ? [ListenerConfiguration.standard.endpoint] : listen
         var configuration = GateConfiguration(
             listeners: endpoints.map { ListenerConfiguration(endpoint: $0, backlog: backlog) },
             upstream: upstream,
@@ -245,7 +248,7 @@ struct GateOptions: ParsableArguments {
         configuration.relayTimeouts = RelayTimeouts(
             clientIdle: clientTimeout, upstreamIdle: serverTimeout, clientFin: clientFinTimeout, upstreamFin: serverFinTimeout)
         let guarded = guardPorts.flatMap { $0 }
-        if !listen.isEmpty, !guarded.isEmpty { configuration.guarded = GuardConfiguration(ports: guarded) }
+        if !listenAddresses.isEmpty, !guarded.isEmpty { configuration.guarded = GuardConfiguration(ports: guarded) }
         // The log lines of a round of events (arrived, accepted… of many requests) in one write.
         configuration.eventRound = { deliver in StandardError.inOneWrite(deliver) }
         return configuration
