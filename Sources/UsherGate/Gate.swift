@@ -72,6 +72,7 @@ public final class Gate: Provider {
         if configuration.dataPath != .epoll {
             if configuration.guarded != nil { throw .needsDataPlane("--guard beside --listen") }
             if configuration.listeners.contains(where: { $0.inheritedDescriptor != nil }) { throw .needsDataPlane("a socket from systemd") }
+            if configuration.listeners.contains(where: { $0.upstream != nil }) { throw .needsDataPlane("an upstream per listener") }
         }
         var configuration = configuration
         configuration.provider.maxConnections = try fittedMaxConnections(configuration)
@@ -137,8 +138,13 @@ public final class Gate: Provider {
                 queue = socket
                 door = GuardDoorway.door(for: guarded, firstListener: configuration.listeners.count, socket: socket)
             }
+            let listenerUpstreams = try configuration.listeners.map { listener throws(GateError) -> Endpoint? in
+                guard let own = listener.upstream else { return nil }
+                return Endpoint(try own.resolved(role: "upstream of \(listener.endpoint)")) ?? own
+            }
             let engine = try EpollEngine(
-                core: core, threads: configuration.threads ?? System.coreCount, upstream: upstreamEndpoint, connectTimeout: configuration.connectTimeout,
+                core: core, threads: configuration.threads ?? System.coreCount, upstream: upstreamEndpoint,
+                listenerUpstreams: listenerUpstreams, connectTimeout: configuration.connectTimeout,
                 lingerTimeout: configuration.lingerTimeout, relayTimeouts: configuration.relayTimeouts, events: fanout, door: door, logger: logger)
             let requested = zip(configuration.listeners, listening).map { ($0, Endpoint($1) ?? $0.endpoint) }
             for (listener, _) in requested { logClamp(listener, somaxconn: configuration.somaxconn, logger: logger) }
@@ -206,12 +212,15 @@ public final class Gate: Provider {
     private static func checkNoLoop(
         _ configuration: GateConfiguration, listening addresses: [SocketAddress]
     ) throws(GateError) {
-        guard let upstreamEndpoint = configuration.upstream else { return }
-        let upstream = try upstreamEndpoint.resolved(role: "upstream")
-        for (listener, address) in zip(configuration.listeners, addresses) where address.port == upstream.port {
-            let wildcard = address.ipAddress == "0.0.0.0" || address.ipAddress == "::"
-            if wildcard || address.ipAddress == upstream.ipAddress {
-                throw .upstreamIsListener(upstream: upstreamEndpoint, listener: listener.endpoint)
+        var upstreams = configuration.listeners.compactMap { $0.upstream.map { ($0, "upstream of \($0)") } }
+        if let upstream = configuration.upstream { upstreams.append((upstream, "upstream")) }
+        for (upstreamEndpoint, role) in upstreams {
+            let upstream = try upstreamEndpoint.resolved(role: role)
+            for (listener, address) in zip(configuration.listeners, addresses) where address.port == upstream.port {
+                let wildcard = address.ipAddress == "0.0.0.0" || address.ipAddress == "::"
+                if wildcard || address.ipAddress == upstream.ipAddress {
+                    throw .upstreamIsListener(upstream: upstreamEndpoint, listener: listener.endpoint)
+                }
             }
         }
     }
@@ -291,6 +300,13 @@ public final class Gate: Provider {
         switch engine {
         case .swiftNIO(let driver, _): driver.forget(name)
         case .epoll(let engine): engine.forget(name)
+        }
+    }
+
+    public func configuration(for listener: ListenerID) -> ProviderConfiguration {
+        switch engine {
+        case .swiftNIO(let driver, _): driver.readCore { $0.configuration(for: listener) }
+        case .epoll(let engine): engine.readCore { $0.configuration(for: listener) }
         }
     }
 

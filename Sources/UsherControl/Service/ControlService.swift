@@ -85,10 +85,10 @@ public final class ControlService: Sendable {
     /// Decides every request the operation selects, one at a time; each gets its own result, so
     /// one that was decided meanwhile does not stop the others.
     public func decide(_ operation: DecideOperation, by person: Operator) -> [WireDecision] {
-        let chosen = decision(for: operation.decision)
         let pending = operation.remember == nil ? [:] : Dictionary(
             provider.snapshot(includingPending: true).pending.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let results = targets(of: operation).map { id in
+            let chosen = decision(for: operation.decision, on: provider.request(id)?.listener)
             do throws(LifecycleError) {
                 try provider.decide(id, chosen, by: .operator(person), reason: nil, extendingTimeout: operation.extendsTimeout)
                 var result = WireDecision(request: id.description, ok: true, state: Self.stateName(after: chosen))
@@ -164,12 +164,15 @@ public final class ControlService: Sendable {
             .filter { wanted.isEmpty || wanted.contains($0) }
     }
 
-    private func decision(for request: DecisionRequest) -> Decision {
+    /// The decision `request` asks for; a rejection without a message gets the reject message of
+    /// the request's listener.
+    private func decision(for request: DecisionRequest, on listener: ListenerID?) -> Decision {
         switch request {
         case .accept:
             return .accept
         case .reject(let mode, let message):
-            let standard = provider.providerConfiguration.defaultRejection.message
+            let settings = listener.map { provider.configuration(for: $0) } ?? provider.providerConfiguration
+            let standard = settings.defaultRejection.message
             return .reject(Rejection(mode: mode, message: message ?? standard))
         case .deferral(let duration):
             return .deferral(duration)

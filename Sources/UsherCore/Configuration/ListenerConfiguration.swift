@@ -7,11 +7,20 @@ public struct ListenerConfiguration: Hashable, Sendable {
     /// A listening socket this process was given (systemd's socket activation), bound to
     /// `endpoint` already: it is used as it is instead of binding a new one.
     public var inheritedDescriptor: Int32?
+    /// What this listener decides differently from the provider's configuration.
+    public var overrides: ListenerOverrides
+    /// Where this listener's accepted connections go; `nil`: the gate's upstream.
+    public var upstream: Endpoint?
 
-    public init(endpoint: Endpoint, backlog: Int? = nil, inheritedDescriptor: Int32? = nil) {
+    public init(
+        endpoint: Endpoint, backlog: Int? = nil, inheritedDescriptor: Int32? = nil, overrides: ListenerOverrides = ListenerOverrides(),
+        upstream: Endpoint? = nil
+    ) {
         self.endpoint = endpoint
         self.backlog = backlog
         self.inheritedDescriptor = inheritedDescriptor
+        self.overrides = overrides
+        self.upstream = upstream
     }
 
     /// The default listener of `usher serve`: `127.0.0.1:8080`.

@@ -21,6 +21,10 @@ public protocol Provider: AnyObject, Sendable {
     /// A request in the queue or recently finished, as it is now.
     func request(_ id: RequestID) -> Request?
 
+    /// The configuration `listener` decides by: ``providerConfiguration`` with the listener's
+    /// overrides (``ListenerOverrides``).
+    func configuration(for listener: ListenerID) -> ProviderConfiguration
+
     /// The remembered decisions and rules in force, with their counters.
     func rulesInForce() -> RulesInForce
 
@@ -46,6 +50,11 @@ public protocol Provider: AnyObject, Sendable {
 }
 
 extension Provider {
+    /// ``providerConfiguration``, for a provider whose listeners all decide alike.
+    public func configuration(for listener: ListenerID) -> ProviderConfiguration {
+        providerConfiguration
+    }
+
     /// Adds an observer of every later event.
     public func observe(_ observer: @escaping @Sendable (GateEvent) -> Void) {
         observe(observer, demand: .everything)

@@ -76,7 +76,7 @@ extension ProviderCore {
                 deadlines.insert(Deadline(at: inspectEnd, id: id, kind: .inspectEnd))
             }
         case .noMatch:
-            let fallback = defaultOutcome(at: now)
+            let fallback = defaultOutcome(for: request.listener, at: now)
             outcomes.append(fallback.outcome)
             decision = fallback.decision
         }
@@ -89,10 +89,13 @@ extension ProviderCore {
         if let (chosen, decider) = decision { apply(chosen, to: &request, by: decider, at: now, into: &output) }
     }
 
-    /// The `[default]` action of the rules file, else the policy.
-    private func defaultOutcome(at now: Moment) -> (outcome: ConditionOutcome, decision: (Decision, Decider)?) {
+    /// The `[default]` action of the rules file, else the listener's policy.
+    private func defaultOutcome(
+        for listener: ListenerID, at now: Moment
+    ) -> (outcome: ConditionOutcome, decision: (Decision, Decider)?) {
         guard let action = rules.defaultAction else {
-            let outcome = configuration.policy.outcome(rejection: configuration.defaultRejection, at: now)
+            let settings = configuration(for: listener)
+            let outcome = settings.policy.outcome(rejection: settings.defaultRejection, at: now)
             guard case .decided(let decision) = outcome.verdict else { return (outcome, nil) }
             return (outcome, (decision, .policy))
         }

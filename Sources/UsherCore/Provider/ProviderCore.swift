@@ -11,6 +11,9 @@ import HeapModule
 public struct ProviderCore: Sendable {
     /// Policy, timeouts and limits.
     public private(set) var configuration: ProviderConfiguration
+    /// The configuration each listener decides by: ``configuration`` with the listener's
+    /// overrides, by ``ListenerID`` index.
+    public private(set) var listenerConfigurations: [ProviderConfiguration]
     /// Every gated listener, by ``ListenerID`` index.
     public private(set) var listeners: [ListenerStatus]
     /// Totals over all listeners.
@@ -61,8 +64,10 @@ public struct ProviderCore: Sendable {
         self.rules = rules
         self.localTime = localTime
         let gated = listeners.isEmpty ? [.standard] : listeners
+        let settings = gated.map { $0.overrides.applied(to: configuration) }
+        self.listenerConfigurations = settings
         self.listeners = gated.enumerated().map { index, listener in
-            ListenerStatus(id: ListenerID(index), endpoint: listener.endpoint, limit: configuration.maxPending)
+            ListenerStatus(id: ListenerID(index), endpoint: listener.endpoint, limit: settings[index].maxPending)
         }
         self.finished = FinishedRequests(capacity: history)
         countSourcesIfNeeded()
@@ -94,6 +99,11 @@ public struct ProviderCore: Sendable {
     }
 
     // MARK: Queries
+
+    /// The configuration `listener` decides by (its overrides applied).
+    public func configuration(for listener: ListenerID) -> ProviderConfiguration {
+        listenerConfigurations.indices.contains(listener.index) ? listenerConfigurations[listener.index] : configuration
+    }
 
     /// The requests in the queue (pending, deferred, admitting), oldest first.
     public var pendingRequests: [Request] { live.values.sorted { $0.id < $1.id } }
@@ -170,7 +180,7 @@ public struct ProviderCore: Sendable {
         // Arrived, evaluated and often decided: room for them at once, not grown one by one.
         if !eventInterest.isEmpty { output.events.reserveCapacity(4) }
         request.record(event: .queue, decider: nil)
-        if let timeout = configuration.pendingTimeout {
+        if let timeout = configuration(for: request.listener).pendingTimeout {
             let deadline = now + timeout
             request.timeoutDeadline = deadline
             deadlines.insert(Deadline(at: deadline, id: request.id, kind: .timeout))
@@ -463,8 +473,9 @@ public struct ProviderCore: Sendable {
         _ request: inout Request, by decider: Decider, at now: Moment, into output: inout ProviderOutput
     ) {
         // A request still awaiting its PROXY header has nothing an upstream may see: it is closed.
-        let action = request.isAwaitingProxyHeader ? .reject : configuration.timeoutAction
-        let rejection = request.isAwaitingProxyHeader ? .close : configuration.defaultRejection
+        let settings = configuration(for: request.listener)
+        let action = request.isAwaitingProxyHeader ? .reject : settings.timeoutAction
+        let rejection = request.isAwaitingProxyHeader ? .close : settings.defaultRejection
         let decision: Decision = action == .accept ? .accept : .reject(rejection)
         let waited = DurationText.format(request.age(at: now))
         let reason = decider == .shutdown ? "usher is stopping" : "pending \(waited) without a decision"

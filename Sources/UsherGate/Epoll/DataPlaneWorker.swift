@@ -6,7 +6,7 @@ import UsherDataPlane
 /// What the engine asks of a worker for a connection, in the core's order.
 enum WorkerCommand {
     /// Hold a connection the core queued (before any action for it).
-    case hold(descriptor: Int32, id: RequestID)
+    case hold(descriptor: Int32, id: RequestID, listener: ListenerID)
     /// Carry out one of the core's actions.
     case perform(ConnectionAction, id: RequestID)
 }

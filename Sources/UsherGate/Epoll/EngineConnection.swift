@@ -10,6 +10,8 @@ final class EngineConnection {
     let engine: EpollEngine
     let id: RequestID
     let worker: DataPlaneWorker
+    /// Where it goes once accepted: its listener's upstream.
+    let upstream: UsherDataPlane.SocketAddress
     /// Set once the client is registered with the loop.
     var client: HeldClient?
     /// When the connect attempts have to give up, while connecting.
@@ -17,10 +19,11 @@ final class EngineConnection {
     /// The pause before the next attempt after a failure that is no fault of the upstream.
     var connectBackoff = Duration.milliseconds(50)
 
-    init(engine: EpollEngine, id: RequestID, worker: DataPlaneWorker) {
+    init(engine: EpollEngine, id: RequestID, worker: DataPlaneWorker, upstream: UsherDataPlane.SocketAddress) {
         self.engine = engine
         self.id = id
         self.worker = worker
+        self.upstream = upstream
         worker.connectionObjects.add(1, ordering: .relaxed)
     }
 

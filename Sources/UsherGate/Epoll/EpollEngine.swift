@@ -45,6 +45,8 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     private let events: EventFanout
     /// The upstream's address, resolved once for every connect.
     private let upstream: UsherDataPlane.SocketAddress
+    /// The upstream of each listener that has its own, by ``ListenerID`` index.
+    private let listenerUpstreams: [UsherDataPlane.SocketAddress?]
     private let connectTimeout: Duration
     private let lingerTimeout: Duration
     private let relayTimeouts: RelayTimeouts
@@ -60,10 +62,14 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
 
     /// Starts `threads` workers (at least one).
     init(
-        core: ProviderCore, threads: Int, upstream: Endpoint, connectTimeout: Duration, lingerTimeout: Duration,
+        core: ProviderCore, threads: Int, upstream: Endpoint, listenerUpstreams: [Endpoint?] = [], connectTimeout: Duration, lingerTimeout: Duration,
         relayTimeouts: RelayTimeouts = .none, events: EventFanout, door: GuardDoor? = nil, logger: Logger
     ) throws(DataPlaneError) {
         let upstreamAddress = try UsherDataPlane.SocketAddress(upstream)
+        var ownUpstreams: [UsherDataPlane.SocketAddress?] = []
+        for endpoint in listenerUpstreams {
+            ownUpstreams.append(try endpoint.map { endpoint throws(DataPlaneError) in try UsherDataPlane.SocketAddress(endpoint) })
+        }
         var workers: [DataPlaneWorker] = []
         for index in 0..<max(1, threads) {
             do throws(DataPlaneError) {
@@ -77,6 +83,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
         state = Mutex(State(core: core, load: Array(repeating: 0, count: workers.count)))
         self.events = events
         self.upstream = upstreamAddress
+        self.listenerUpstreams = ownUpstreams
         self.connectTimeout = connectTimeout
         self.lingerTimeout = lingerTimeout
         self.relayTimeouts = relayTimeouts
@@ -147,7 +154,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
                 let index = state.load.indices.min { state.load[$0] < state.load[$1] } ?? 0
                 state.connections[id] = index
                 state.load[index] += 1
-                workers[index].post(.hold(descriptor: accepted.descriptor, id: id))
+                workers[index].post(.hold(descriptor: accepted.descriptor, id: id, listener: listener))
             }
             return (outcome, output)
         }
@@ -156,8 +163,9 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
 
     /// On `worker`. The connection is known to the worker before its client reads: a client
     /// that is gone at once is forgotten like any other.
-    private func hold(_ descriptor: Int32, as id: RequestID, on worker: DataPlaneWorker) {
-        let held = EngineConnection(engine: self, id: id, worker: worker)
+    private func hold(_ descriptor: Int32, as id: RequestID, from listener: ListenerID, on worker: DataPlaneWorker) {
+        let own = listenerUpstreams.indices.contains(listener.index) ? listenerUpstreams[listener.index] : nil
+        let held = EngineConnection(engine: self, id: id, worker: worker, upstream: own ?? upstream)
         worker.held[id] = held
         do {
             held.client = try HeldClient(descriptor, loop: worker.loop, pool: worker.pool, events: held.events)
@@ -193,14 +201,14 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
         if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.code), .now + backoff < deadline {
             held.connectBackoff = min(backoff * 2, .seconds(1))
             held.worker.loop.schedule(in: backoff) { [self] in
-                held.client?.connect(to: upstream, timeout: deadline - .now, timeouts: relayTimeouts)
+                held.client?.connect(to: held.upstream, timeout: deadline - .now, timeouts: relayTimeouts)
             }
             return
         }
         held.connectDeadline = nil
         if let count = upstreamWarning.occurred() {
             logger.warning("upstream unreachable", metadata: [
-                "upstream": "\(upstream)", "reason": "\(error.reason)", "requests": "\(count)",
+                "upstream": "\(held.upstream)", "reason": "\(error.reason)", "requests": "\(count)",
                 "note": "its clients are rejected (by=upstream); said again at most every 10s, with the count",
             ])
         }
@@ -225,7 +233,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
 
     func carryOut(_ command: WorkerCommand, on worker: DataPlaneWorker) {
         switch command {
-        case .hold(let descriptor, let id): hold(descriptor, as: id, on: worker)
+        case .hold(let descriptor, let id, let listener): hold(descriptor, as: id, from: listener, on: worker)
         case .perform(let action, let id): perform(action, on: id, in: worker)
         }
     }
@@ -235,7 +243,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
         switch action {
         case .connectUpstream:
             held.connectDeadline = .now + connectTimeout
-            client.connect(to: upstream, timeout: connectTimeout, timeouts: relayTimeouts)
+            client.connect(to: held.upstream, timeout: connectTimeout, timeouts: relayTimeouts)
         case .reject(let rejection): client.reject(rejection, linger: lingerTimeout)
         case .stripProxyHeader(let length): client.stripHeader(length)
         case .close: client.close()
