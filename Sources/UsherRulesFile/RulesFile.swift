@@ -63,7 +63,7 @@ public enum RulesFile {
         return rules
     }
 
-    private static func table(_ text: String, file: String) throws(RulesFileErrors) -> TOMLTable {
+    static func table(_ text: String, file: String) throws(RulesFileErrors) -> TOMLTable {
         do {
             return try TOMLTable(string: text)
         } catch let error as TOMLParseError {
@@ -75,12 +75,12 @@ public enum RulesFile {
         }
     }
 
-    private struct ReadFailure: Error {
+    struct ReadFailure: Error {
         var message: String
     }
 
     /// The file's text, read with POSIX calls so that the reason for a failure is errno's.
-    private static func contents(of path: String) throws(ReadFailure) -> String {
+    static func contents(of path: String) throws(ReadFailure) -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw ReadFailure(message: "cannot open the rules file: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }

@@ -1,10 +1,12 @@
 /// Where keys and values are written in a rules file (TOML parsers keep no positions for
 /// values), for `FILE:LINE:COL` messages.
 struct SourcePositions {
-    /// A table: `[[rule]]` number `n` (0-based), `[default]`, the top level, or another.
+    /// A table: `[[rule]]` number `n` (0-based), `[default]`, the top level, another array of
+    /// tables' element (`[[listener]]` number `n`), or another.
     enum Section: Hashable {
         case top
         case rule(Int)
+        case element(String, Int)
         case named(String)
     }
 
@@ -18,15 +20,16 @@ struct SourcePositions {
 
     init(text: String) {
         var section = Section.top
-        var rules = 0
+        var elements: [String: Int] = [:]
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let indent = raw.prefix { $0 == " " || $0 == "\t" }.count
             let line = raw.dropFirst(indent)
             let here = Position(line: number + 1, column: indent + 1)
             if line.hasPrefix("[[") {
                 let name = line.dropFirst(2).prefix { $0 != "]" }.trimmed
-                section = name == "rule" ? .rule(rules) : .named(String(name))
-                if name == "rule" { rules += 1 }
+                let index = elements[name, default: 0]
+                elements[name] = index + 1
+                section = name == "rule" ? .rule(index) : .element(name, index)
                 headers[section] = here
             } else if line.hasPrefix("[") {
                 section = .named(String(line.dropFirst().prefix { $0 != "]" }.trimmed))

@@ -130,13 +130,7 @@ struct GuardTests {
     /// A stock HTTP server (Python's http.server) on a free port, for `body`.
     private static func withServer(_ body: @Sendable (_ port: Int) async throws -> Void) async throws {
         let folder = try TemporaryDirectory(prefix: "usher-guard-server")
-        _ = try await BackgroundProcess.with(
-            "python3", ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", folder.path]
-        ) { server in
-            let line = try await server.log.waitForLine(containing: "Serving HTTP on 127.0.0.1 port")
-            let port = try #require(line.split(separator: " ").drop { $0 != "port" }.dropFirst().first.flatMap { Int($0) })
-            try await body(port)
-        }
+        try await PythonHTTPServer.with(serving: folder.path, body)
     }
 
     /// A stock HTTP server on a free port, a guard in front of it, and `body` with the port,

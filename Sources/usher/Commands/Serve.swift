@@ -51,6 +51,7 @@ struct Serve: AsyncParsableCommand {
             """
     )
 
+    @OptionGroup(title: "Configuration file") var configurationFile: ConfigurationOptions
     @OptionGroup(title: "Gate options") var gate: GateOptions
     @OptionGroup(title: "Control") var control: ControlOptions
     @OptionGroup(title: "Journal") var journal: JournalOptions
@@ -96,12 +97,18 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let (serve, listenerTables) = try applyingConfiguration(configurationFile)
+        try await serve.run(listenerTables: listenerTables)
+    }
+
+    /// Runs with the options the configuration file and the command line make.
+    private func run(listenerTables: [ListenerTableOptions]) async throws {
         if let path = log.logFile { _ = try LogRedirection(path: path) }
         log.bootstrap()
         let logger = Logger(label: "usher")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: gate.swiftNIOThreads)
         do {
-            try await serve(on: group, logger: logger)
+            try await serve(on: group, listenerTables: listenerTables, logger: logger)
             try? await group.shutdownGracefully()
         } catch {
             try? await group.shutdownGracefully()
@@ -109,9 +116,9 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    private func serve(on group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
+    private func serve(on group: MultiThreadedEventLoopGroup, listenerTables: [ListenerTableOptions], logger: Logger) async throws {
         let daemon = try await DaemonLauncher.start(
-            gate, journal: journal, metrics: metrics, notify: notify, control: control, observers: observers,
+            gate, listenerTables: listenerTables, journal: journal, metrics: metrics, notify: notify, control: control, observers: observers,
             controlLimits: ControlLimits(maxConnections: maxControlConnections, idleTimeout: controlIdleTimeout), hostInterval: interval, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning

@@ -44,7 +44,7 @@ enum DaemonLauncher {
     /// `hostInterval` is how often the host's listeners are sampled; a host whose kernel cannot
     /// be read that way gets a warning and runs without.
     static func start(
-        _ options: GateOptions, journal journalOptions: JournalOptions, metrics metricsOptions: MetricsOptions, notify: NotifyOptions,
+        _ options: GateOptions, listenerTables: [ListenerTableOptions] = [], journal journalOptions: JournalOptions, metrics metricsOptions: MetricsOptions, notify: NotifyOptions,
         control: ControlOptions, observers: ObserverGroup?, controlLimits: ControlLimits = .standard, hostInterval: Duration,
         group: MultiThreadedEventLoopGroup,
         logger: Logger
@@ -54,6 +54,14 @@ enum DaemonLauncher {
         configuration.somaxconn = HostSettings.somaxconn() ?? Backlog.linuxDefaultSomaxconn
         configuration.openFileLimit = HostSettings.openFileLimit()
         configuration.listeners = try listeners(options, bound: configuration.listeners, systemd: SystemdSockets.take())
+        let fromFile = try listenerTables.flatMap { try $0.listeners(defaultRejection: configuration.provider.defaultRejection) }
+        if !fromFile.isEmpty {
+            // The file's listeners replace the default one (127.0.0.1:8080), not those the options name.
+            if options.listenAddresses.isEmpty { configuration.listeners = [] }
+            configuration.listeners += fromFile
+            let guarded = options.guardPorts.flatMap { $0 }
+            if configuration.guarded == nil, !guarded.isEmpty { configuration.guarded = GuardConfiguration(ports: guarded) }
+        }
         if let path = options.rules {
             do {
                 configuration.rules = try RulesFile.load(path: path)
@@ -61,7 +69,8 @@ enum DaemonLauncher {
                 throw CommandFailure(RulesCheck.refusal(error), code: .usage)
             }
         }
-        let started = try await startProvider(options, configuration: configuration, group: group, logger: logger)
+        let started = try await startProvider(
+            options, configuration: configuration, guardsAlone: listenerTables.isEmpty, group: group, logger: logger)
         let provider = started.provider
         let keeper = RulesFileKeeper(file: options.rules, rememberedFile: options.remembered, logger: logger)
         keeper.attach(provider)
@@ -112,9 +121,9 @@ enum DaemonLauncher {
     /// The gate on `--listen` (with the `--guard` ports beside), or with `--guard` alone, the
     /// guard on those ports.
     private static func startProvider(
-        _ options: GateOptions, configuration: GateConfiguration, group: MultiThreadedEventLoopGroup, logger: Logger
+        _ options: GateOptions, configuration: GateConfiguration, guardsAlone: Bool, group: MultiThreadedEventLoopGroup, logger: Logger
     ) async throws -> DaemonProvider {
-        if let guarding = options.guardConfiguration(rules: configuration.rules) {
+        if guardsAlone, let guarding = options.guardConfiguration(rules: configuration.rules) {
             do {
                 return .guarded(try await Guard.start(guarding, on: group, logger: logger))
             } catch {

@@ -49,6 +49,7 @@ struct Run: AsyncParsableCommand {
             """
     )
 
+    @OptionGroup(title: "Configuration file") var configurationFile: ConfigurationOptions
     @OptionGroup(title: "Gate options") var gate: GateOptions
     @OptionGroup(title: "Control") var control: ControlOptions
     @OptionGroup(title: "Journal") var journal: JournalOptions
@@ -59,6 +60,12 @@ struct Run: AsyncParsableCommand {
     @OptionGroup(title: "Logging") var log: LogOptions
 
     func run() async throws {
+        let (run, listenerTables) = try applyingConfiguration(configurationFile)
+        try await run.run(listenerTables: listenerTables)
+    }
+
+    /// Runs with the options the configuration file and the command line make.
+    private func run(listenerTables: [ListenerTableOptions]) async throws {
         let choice = try display.resolve()
         guard display.lineMode || (isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1) else {
             throw CommandFailure(
@@ -70,7 +77,7 @@ struct Run: AsyncParsableCommand {
         let logger = Logger(label: "usher")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: gate.swiftNIOThreads)
         do {
-            try await run(on: group, logger: logger, choice: choice, redirection: redirection)
+            try await run(on: group, listenerTables: listenerTables, logger: logger, choice: choice, redirection: redirection)
             try? await group.shutdownGracefully()
         } catch {
             try? await group.shutdownGracefully()
@@ -90,11 +97,14 @@ struct Run: AsyncParsableCommand {
         return directory + "/usher-run.log"
     }
 
-    private func run(on group: MultiThreadedEventLoopGroup, logger: Logger, choice: ThemeChoice, redirection: LogRedirection) async throws {
+    private func run(
+        on group: MultiThreadedEventLoopGroup, listenerTables: [ListenerTableOptions], logger: Logger, choice: ThemeChoice,
+        redirection: LogRedirection
+    ) async throws {
         let daemon: Daemon
         do {
             daemon = try await DaemonLauncher.start(
-                gate, journal: journal, metrics: metrics, notify: notify, control: control, observers: nil, hostInterval: display.interval, group: group, logger: logger)
+                gate, listenerTables: listenerTables, journal: journal, metrics: metrics, notify: notify, control: control, observers: nil, hostInterval: display.interval, group: group, logger: logger)
         } catch {
             redirection.restore()
             throw error
