@@ -39,8 +39,9 @@ final class GuardDoor: Sendable {
     /// Requests held now.
     var heldCount: Int { state.withLock { $0.held.count } }
 
-    /// Whether `packet` is a SYN to a guarded port; anything else passes at once, unread.
-    func isGuarded(_ packet: QueuedPacket) -> SYNSegment? {
+    /// The SYN `packet` holds when it is one to a guarded port; anything else is let through at
+    /// once, unread, and gives `nil`.
+    func segmentToHold(_ packet: QueuedPacket) -> SYNSegment? {
         guard let segment = SYNSegment(packet: packet.bytes), segment.isConnectionRequest,
               listeners[segment.destination.port] != nil
         else {

@@ -80,7 +80,7 @@ final class GuardDoorway: Sendable {
             while reading.withLockedValue({ $0 }) {
                 do {
                     for packet in try socket.receive() {
-                        guard let segment = door.isGuarded(packet) else { continue }
+                        guard let segment = door.segmentToHold(packet) else { continue }
                         host.stepThroughDoor { core in door.received(segment, packet: packet.id, core: &core, at: .now) }
                     }
                 } catch {

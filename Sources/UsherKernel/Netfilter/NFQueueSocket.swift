@@ -65,12 +65,12 @@ public final class NFQueueSocket: @unchecked Sendable {
     /// Gives packet `id` its verdict (and mark).
     public func verdict(_ verdict: NFQueueVerdict, packet id: UInt32, mark: UInt32? = nil) {
         let message = NFQueueProtocol.verdict(verdict, packet: id, queue: queue, mark: mark)
-        _ = Self.send(descriptor, message)
+        _ = NetlinkMessage.send(message, on: descriptor)
     }
 
     /// Unbinds the queue; packets still held without a verdict are dropped by the kernel.
     public func unbind() {
-        _ = Self.send(descriptor, NFQueueProtocol.unbind(queue: queue, sequence: 2))
+        _ = NetlinkMessage.send(NFQueueProtocol.unbind(queue: queue, sequence: 2), on: descriptor)
     }
 
     // MARK: Plumbing
@@ -92,7 +92,7 @@ public final class NFQueueSocket: @unchecked Sendable {
 
     /// Sends a request and waits for its acknowledgement: 0, or the errno the kernel refused it with.
     private static func request(_ descriptor: Int32, _ message: [UInt8], _ what: String) throws(NetfilterError) -> Int32 {
-        guard send(descriptor, message) else { throw .systemCall("sendto", errno: errno) }
+        guard NetlinkMessage.send(message, on: descriptor) else { throw .systemCall("sendto", errno: errno) }
         let sequence = ByteReader(message[...]).uint32(at: 8) ?? 0
         var reply = [UInt8](repeating: 0, count: 8192)
         for _ in 0..<16 {
@@ -107,21 +107,6 @@ public final class NFQueueSocket: @unchecked Sendable {
             }
         }
         throw .timedOut(what)
-    }
-
-    private static func send(_ descriptor: Int32, _ message: [UInt8]) -> Bool {
-        // struct sockaddr_nl { u16 family; u16 pad; u32 pid (0: the kernel); u32 groups; }
-        var kernel = ByteWriter()
-        kernel.append(UInt16(AF_NETLINK))
-        kernel.appendZeros(10)
-        let sent = message.withUnsafeBytes { bytes in
-            kernel.bytes.withUnsafeBytes { address in
-                sendto(
-                    descriptor, bytes.baseAddress, bytes.count, 0,
-                    address.baseAddress?.assumingMemoryBound(to: sockaddr.self), socklen_t(address.count))
-            }
-        }
-        return sent == message.count
     }
 
     /// Whether this process has CAP_NET_ADMIN in effect (bit 12 of `CapEff` in /proc/self/status).

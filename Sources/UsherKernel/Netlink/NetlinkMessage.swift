@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One netlink message: the `nlmsghdr` fields and its payload.
 ///
 /// `struct nlmsghdr { u32 len; u16 type; u16 flags; u32 seq; u32 pid; }`, 16 bytes, followed by
@@ -52,6 +56,27 @@ struct NetlinkMessage: Equatable {
             offset += aligned(length)
         }
         return (messages, false)
+    }
+
+    /// `struct sockaddr_nl { u16 family; u16 pad; u32 pid (0: the kernel); u32 groups; }` of the kernel.
+    private static let kernelAddress: [UInt8] = {
+        var address = ByteWriter()
+        address.append(UInt16(AF_NETLINK))
+        address.appendZeros(10)
+        return address.bytes
+    }()
+
+    /// Sends `message` to the kernel on the netlink socket `descriptor`; `false` (with `errno`
+    /// set) when not all of it went.
+    static func send(_ message: [UInt8], on descriptor: Int32) -> Bool {
+        let sent = message.withUnsafeBytes { bytes in
+            kernelAddress.withUnsafeBytes { address in
+                sendto(
+                    descriptor, bytes.baseAddress, bytes.count, 0,
+                    address.baseAddress?.assumingMemoryBound(to: sockaddr.self), socklen_t(address.count))
+            }
+        }
+        return sent == message.count
     }
 
     /// The encoded message: header then payload.

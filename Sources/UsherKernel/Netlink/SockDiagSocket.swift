@@ -55,18 +55,7 @@ public final class SockDiagSocket {
     }
 
     private func send(_ request: [UInt8]) throws(KernelError) {
-        // struct sockaddr_nl { u16 family; u16 pad; u32 pid (0: the kernel); u32 groups; }
-        var kernel = ByteWriter()
-        kernel.append(UInt16(AF_NETLINK))
-        kernel.appendZeros(10)
-        let sent = request.withUnsafeBytes { bytes in
-            kernel.bytes.withUnsafeBytes { address in
-                sendto(
-                    descriptor, bytes.baseAddress, bytes.count, 0,
-                    address.baseAddress?.assumingMemoryBound(to: sockaddr.self), socklen_t(address.count))
-            }
-        }
-        guard sent == request.count else { throw .systemCall("sendto", errno: errno) }
+        guard NetlinkMessage.send(request, on: descriptor) else { throw .systemCall("sendto", errno: errno) }
     }
 
     /// One datagram into the buffer; its length.
