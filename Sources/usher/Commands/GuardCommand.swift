@@ -54,12 +54,7 @@ struct GuardCommand: AsyncParsableCommand {
     @OptionGroup(title: "Guard options") var options: GuardOptions
     @OptionGroup(title: "Control") var control: ControlOptions
 
-    @Option(
-        help: ArgumentHelp(
-            "Group whose members may use the control socket read-only (ls, listeners, watch), not decide.",
-            valueName: "group"),
-        transform: Serve.observerGroup)
-    var observers: ObserverGroup?
+    @OptionGroup var access: ObserverOptions
 
     @OptionGroup(title: "Logging") var log: LogOptions
 
@@ -99,7 +94,7 @@ struct GuardCommand: AsyncParsableCommand {
         do {
             let service = ControlService(provider: provider, version: Usher.version, host: host?.feed, rulesKeeper: keeper)
             server = try await ControlServer.start(
-                at: control.path, service: service, access: AccessPolicy(observerGroup: observers), group: group, logger: logger)
+                at: control.path, service: service, access: AccessPolicy(observerGroup: access.observers), group: group, logger: logger)
         } catch {
             await provider.shutdown()
             throw CommandFailure(error.description, code: .runtime)

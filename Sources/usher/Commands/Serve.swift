@@ -58,12 +58,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Metrics") var metrics: MetricsOptions
     @OptionGroup(title: "Notification") var notify: NotifyOptions
 
-    @Option(
-        help: ArgumentHelp(
-            "Group whose members may use the control socket read-only (ls, listeners, watch), not decide.",
-            valueName: "group"),
-        transform: Serve.observerGroup)
-    var observers: ObserverGroup?
+    @OptionGroup var access: ObserverOptions
 
     @Option(
         help: ArgumentHelp(
@@ -118,7 +113,7 @@ struct Serve: AsyncParsableCommand {
 
     private func serve(on group: MultiThreadedEventLoopGroup, listenerTables: [ListenerTableOptions], logger: Logger) async throws {
         let daemon = try await DaemonLauncher.start(
-            gate, listenerTables: listenerTables, journal: journal, metrics: metrics, notify: notify, control: control, observers: observers,
+            gate, listenerTables: listenerTables, journal: journal, metrics: metrics, notify: notify, control: control, observers: access.observers,
             controlLimits: ControlLimits(maxConnections: maxControlConnections, idleTimeout: controlIdleTimeout), hostInterval: interval, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
@@ -130,12 +125,5 @@ struct Serve: AsyncParsableCommand {
         let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet))
         try await serviceGroup.run()
-    }
-
-    static func observerGroup(_ text: String) throws -> ObserverGroup {
-        guard let group = ObserverGroup.lookUp(text) else {
-            throw ValidationError("no group named '\(text)' on this system")
-        }
-        return group
     }
 }
