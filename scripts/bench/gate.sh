@@ -77,29 +77,8 @@ if [ "$baseline" = self ]; then baseline="$usher"; fi
 servers="" clients=""
 if [ "$pin" = auto ] && [ "$(nproc)" -ge 2 ]; then servers="taskset -c 0" clients="taskset -c 1-$(( $(nproc) - 1 ))"; fi
 
-work=$(mktemp -d /tmp/usher-bench-XXXXXX)
-chmod 0755 "$work"  # nginx workers (www-data when started as root) read the 1 MiB file here
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_for_port() {  # wait_for_port PORT NAME
-  for _ in $(seq 1 200); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "gate.sh: nothing listens on 127.0.0.1:$1 ($2); its log:" >&2
-  cat "$work/$2.log" >&2 2>/dev/null || true
-  exit 1
-}
+source scripts/bench/common.sh
+bench_start usher-bench
 
 # --- upstreams -------------------------------------------------------------------------------
 
@@ -356,9 +335,6 @@ if wants held && [ "$held" -gt 0 ]; then measure_held; fi
 
 # --- report ----------------------------------------------------------------------------------
 
-median() { sort -n | awk '{ a[NR]=$1 } END { if (NR == 0) print ""; else print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2 }'; }
-spread() { sort -n | awk '{ a[NR]=$1 } END { if (NR < 2) { print 0; exit } m = (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2;
-  if (m > 0) printf "%.0f\n", 50 * (a[NR] - a[1]) / m; else print 0 }'; }
 cell() {  # cell MEASURE TARGET -> "median ±spread%"
   local file="$work/$1-$2"
   [ -s "$file" ] || { echo "–"; return; }

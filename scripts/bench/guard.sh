@@ -43,29 +43,8 @@ usher="$(swift build -c release --show-bin-path)/usher"
 servers="" clients=""
 if [ "$(nproc)" -ge 2 ]; then servers="taskset -c 0" clients="taskset -c 1-$(( $(nproc) - 1 ))"; fi
 
-work=$(mktemp -d /tmp/usher-guard-bench-XXXXXX)
-chmod 0755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_for_port() {  # wait_for_port PORT NAME
-  for _ in $(seq 1 200); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "guard.sh: nothing answers on 127.0.0.1:$1 ($2); its log:" >&2
-  cat "$work/$2.log" >&2 2>/dev/null || true
-  exit 1
-}
+source scripts/bench/common.sh
+bench_start usher-guard-bench
 
 # nginx answers on two ports: one reached directly, one behind the guard; the gate proxies to the first.
 direct_port=$(free_port) guarded_port=$(free_port) gate_port=$(free_port)
@@ -132,9 +111,6 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-median() { sort -n | awk '{ a[NR]=$1 } END { print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2 }'; }
-spread() { sort -n | awk '{ a[NR]=$1 } END { if (NR < 2) { print 0; exit } m = (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2;
-  if (m > 0) printf "%.0f\n", 50 * (a[NR] - a[1]) / m; else print 0 }'; }
 cell() { echo "$(median < "$work/$1-$2") ±$(spread < "$work/$1-$2")%"; }
 ratio() { awk -v a="$(median < "$work/$1-$2")" -v b="$(median < "$work/$1-$3")" 'BEGIN { printf "%.2f×", a / b }'; }
 
