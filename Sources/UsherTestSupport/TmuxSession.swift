@@ -108,6 +108,11 @@ public struct TmuxFailure: Error, CustomStringConvertible {
     public var error: String
     public var screen: String
 
+    public init(error: String, screen: String) {
+        self.error = error
+        self.screen = screen
+    }
+
     public var description: String { "\(error)\n--- screen ---\n\(screen)" }
 }
 
