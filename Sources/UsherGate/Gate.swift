@@ -24,6 +24,9 @@ public final class Gate: Provider {
 
     private let engine: Engine
     private let fanout: EventFanout
+    /// Each listener's name (its bound address), by index, the guarded ports' after them; a
+    /// reloaded configuration adds names.
+    public let listenerNames: ListenerNames
     /// The ports guarded beside the listeners, when ``GateConfiguration/guarded`` names some.
     private let doorway: GuardDoorway?
 
@@ -31,7 +34,7 @@ public final class Gate: Provider {
     public var guardFirewall: GuardFirewall? { doorway?.firewall }
     private let demo: DemoUpstream?
     private let group: any EventLoopGroup
-    private let logger: Logger
+    let logger: Logger
 
     /// What holds the connections: SwiftNIO's channels, or the data plane's own loop.
     private enum Engine: Sendable {
@@ -41,9 +44,10 @@ public final class Gate: Provider {
 
     private init(
         configuration: GateConfiguration, listenerAddresses: [SocketAddress], upstreamAddress: SocketAddress,
-        engine: Engine, fanout: EventFanout, doorway: GuardDoorway? = nil, demo: DemoUpstream?, group: any EventLoopGroup,
+        engine: Engine, fanout: EventFanout, names: ListenerNames, doorway: GuardDoorway? = nil, demo: DemoUpstream?, group: any EventLoopGroup,
         logger: Logger
     ) {
+        self.listenerNames = names
         self.doorway = doorway
         self.configuration = configuration
         self.listenerAddresses = listenerAddresses
@@ -105,20 +109,21 @@ public final class Gate: Provider {
             let backlog = Backlog(requested: configuration.listeners[index].backlog, somaxconn: binder.somaxconn)
             driver.listener(ListenerID(index), isBoundTo: endpoint, backlog: backlog.effective)
         }
-        addObservers(to: fanout, listeners: endpoints, logger: logger, observer: observer)
+        let names = ListenerNames(endpoints.map(\.description))
+        addObservers(to: fanout, names: names, logger: logger, observer: observer)
         for channel in channels {
             try? await channel.setOption(.autoRead, value: true).get()
         }
         return Gate(
             configuration: configuration, listenerAddresses: bound, upstreamAddress: upstream,
-            engine: .swiftNIO(driver, serverChannels: channels), fanout: fanout, demo: demo, group: group, logger: logger)
+            engine: .swiftNIO(driver, serverChannels: channels), fanout: fanout, names: names, demo: demo, group: group, logger: logger)
     }
 
     /// The log's observer, then the caller's, before accepting starts.
     static func addObservers(
-        to fanout: EventFanout, listeners: [Endpoint], logger: Logger, observer: (@Sendable (GateEvent) -> Void)?
+        to fanout: EventFanout, names: ListenerNames, logger: Logger, observer: (@Sendable (GateEvent) -> Void)?
     ) {
-        let eventLog = EventLog(logger: logger, listenerNames: listeners.map(\.description))
+        let eventLog = EventLog(logger: logger, listenerNames: names)
         fanout.add({ eventLog.record($0.event) }, demand: EventDemand(eventLog.interest))
         if let observer { fanout.add(observer) }
     }
@@ -138,10 +143,7 @@ public final class Gate: Provider {
                 queue = socket
                 door = GuardDoorway.door(for: guarded, firstListener: configuration.listeners.count, socket: socket)
             }
-            let listenerUpstreams = try configuration.listeners.map { listener throws(GateError) -> Endpoint? in
-                guard let own = listener.upstream else { return nil }
-                return Endpoint(try own.resolved(role: "upstream of \(listener.endpoint)")) ?? own
-            }
+            let listenerUpstreams = try configuration.listeners.map { listener throws(GateError) in try ownUpstream(of: listener) }
             let engine = try EpollEngine(
                 core: core, threads: configuration.threads ?? System.coreCount, upstream: upstreamEndpoint,
                 listenerUpstreams: listenerUpstreams, connectTimeout: configuration.connectTimeout,
@@ -165,7 +167,8 @@ public final class Gate: Provider {
                 throw error
             }
             let guardedListeners = configuration.guarded?.listeners.map(\.endpoint) ?? []
-            addObservers(to: fanout, listeners: endpoints + guardedListeners, logger: logger, observer: observer)
+            let names = ListenerNames((endpoints + guardedListeners).map(\.description))
+            addObservers(to: fanout, names: names, logger: logger, observer: observer)
             var doorway: GuardDoorway?
             if let guarded = configuration.guarded, let socket = queue, let door {
                 do {
@@ -180,7 +183,7 @@ public final class Gate: Provider {
             await engine.startAccepting()
             return Gate(
                 configuration: configuration, listenerAddresses: bound, upstreamAddress: upstream, engine: .epoll(engine),
-                fanout: fanout, doorway: doorway, demo: demo, group: group, logger: logger)
+                fanout: fanout, names: names, doorway: doorway, demo: demo, group: group, logger: logger)
         } catch let error as GateError {
             queue?.unbind()
             await demo?.close()
@@ -209,7 +212,7 @@ public final class Gate: Provider {
 
     /// Refuses an upstream that is one of the listeners (the same port on the same address, or on
     /// a wildcard listen address).
-    private static func checkNoLoop(
+    static func checkNoLoop(
         _ configuration: GateConfiguration, listening addresses: [SocketAddress]
     ) throws(GateError) {
         var upstreams = configuration.listeners.compactMap { $0.upstream.map { ($0, "upstream of \($0)") } }
@@ -227,7 +230,7 @@ public final class Gate: Provider {
 
     /// The connection limit: as configured, or fitted to the open-file limit when not given; a
     /// limit the descriptors cannot hold is refused with the numbers. See ``DescriptorBudget``.
-    private static func fittedMaxConnections(_ configuration: GateConfiguration) throws(GateError) -> Int? {
+    static func fittedMaxConnections(_ configuration: GateConfiguration) throws(GateError) -> Int? {
         let requested = configuration.provider.maxConnections
         guard let openFiles = configuration.openFileLimit else { return requested }
         let perConnection = configuration.upstream == nil ? 3 : 2
@@ -257,7 +260,18 @@ public final class Gate: Provider {
         return (address, demo)
     }
 
-    public var providerConfiguration: ProviderConfiguration { configuration.provider }
+    public var providerConfiguration: ProviderConfiguration {
+        switch engine {
+        case .swiftNIO(let driver, _): driver.readCore { $0.configuration }
+        case .epoll(let engine): engine.readCore { $0.configuration }
+        }
+    }
+
+    /// The epoll engine, for what only it can do (a reloaded configuration's listeners).
+    var epollEngine: EpollEngine? {
+        if case .epoll(let engine) = engine { return engine }
+        return nil
+    }
 
     /// Adds an observer of the later events `demand` asks for (and of those others asked for).
     /// Events arrive in the order they happened, one at a time; an observer may call back into

@@ -54,6 +54,82 @@ struct ConfigurationFileTests {
         }
     }
 
+    @Test("usher reload and SIGHUP: a new listener binds, a removed one drains (its pending request still decided, its proxied stream still open), a bad file changes nothing")
+    func reload() async throws {
+        let folder = try TemporaryDirectory(prefix: "usher-config-reload")
+        let first = """
+            policy = "ask"
+
+            [[listener]]
+            listen = ["127.0.0.1:0"]
+
+            [[listener]]
+            listen = ["127.0.0.2:0"]
+            policy = "accept"
+            """
+        let file = Self.write(first, in: folder)
+        _ = try await UsherDaemon.with(["serve", "--config", file, "--journal", "none"]) { usher, control in
+            let ready = try await usher.log.waitForLine(containing: "ready", "listeners=")
+            let ports = try #require(ready.split(separator: " ").first { $0.hasPrefix("listeners=") })
+                .dropFirst("listeners=".count).split(separator: ",").compactMap { $0.split(separator: ":").last.flatMap { Int($0) } }
+            try #require(ports.count == 2, "\(ready)")
+            // A request pending on the listener about to go, a proxied stream on the one that stays.
+            let pending = try await TCPClient.connect(to: "127.0.0.1", port: ports[0])
+            try await pending.send("GET /waiting HTTP/1.0\r\n\r\n")
+            try await UsherDaemon.waitForPending(1, control: control)
+            let proxied = try await TCPClient.connect(to: "127.0.0.2", port: ports[1])
+            try await proxied.send("ping\n")
+            #expect(String(decoding: try await proxied.read(atLeast: 5), as: UTF8.self) == "ping\n")
+
+            _ = Self.write("""
+                policy = "ask"
+                pending_timeout = "5m"
+
+                [[listener]]
+                listen = ["127.0.0.2:0"]
+                policy = "accept"
+
+                [[listener]]
+                listen = ["127.0.0.3:0"]
+                policy = "accept"
+                """, in: folder)
+            let reload = try await UsherDaemon.client(["reload"], control: control)
+            #expect(reload.exitCode == 0, "\(reload.standardError)")
+            #expect(reload.standardOutput.contains("listening on 127.0.0.3:"), "\(reload.standardOutput)")
+            #expect(reload.standardOutput.contains("stopped listening on 127.0.0.1:\(ports[0])"), "\(reload.standardOutput)")
+            #expect(reload.standardOutput.contains("pending_timeout in force for new requests"), "\(reload.standardOutput)")
+            let added = try await usher.log.waitForLine(containing: "listening", "listener=127.0.0.3:")
+            let newPort = try #require(added.split(separator: "listener=127.0.0.3:").last?.prefix { $0.isNumber }).description
+
+            let listing = try await UsherDaemon.client(["listeners"], control: control)
+            #expect(listing.standardOutput.contains("127.0.0.1:\(ports[0])") && listing.standardOutput.contains("closed"), "\(listing.standardOutput)")
+            await #expect(throws: (any Error).self, "the removed listener's port takes no connection") {
+                try await TCPClient.connect(to: "127.0.0.1", port: ports[0]).close()
+            }
+            // Nothing held was dropped: the proxied stream still echoes, the pending request is decided.
+            try await proxied.send("pong\n")
+            #expect(String(decoding: try await proxied.read(atLeast: 5), as: UTF8.self) == "pong\n")
+            _ = try await UsherDaemon.client(["accept", "r1"], control: control)
+            #expect(String(decoding: try await pending.readToEnd(), as: UTF8.self).contains("GET /waiting"))
+            let fresh = try await TCPClient.connect(to: "127.0.0.3", port: try #require(Int(newPort)))
+            try await fresh.send("GET /new HTTP/1.0\r\n\r\n")
+            #expect(String(decoding: try await fresh.readToEnd(), as: UTF8.self).contains("200"), "the new listener's own policy accepts")
+
+            // A bad file changes nothing and says where; SIGHUP does what usher reload does.
+            _ = Self.write("policy = \"sideways\"\n", in: folder)
+            let refused = try await UsherDaemon.client(["reload"], control: control)
+            #expect(refused.exitCode == 1)
+            #expect(refused.standardError.contains("usher.toml:1:1:") && refused.standardError.contains("nothing changed"), "\(refused.standardError)")
+            usher.send(signal: SIGHUP)
+            _ = try await usher.log.waitForLine(containing: "configuration not reloaded")
+            let still = try await TCPClient.connect(to: "127.0.0.3", port: try #require(Int(newPort)))
+            try await still.send("GET /still HTTP/1.0\r\n\r\n")
+            #expect(String(decoding: try await still.readToEnd(), as: UTF8.self).contains("200"))
+            proxied.close()
+        }
+        withExtendedLifetime(folder) {}
+    }
+
     @Test("config check reports every problem as FILE:LINE:COL and exits 64")
     func check() async throws {
         let folder = try TemporaryDirectory(prefix: "usher-config-check")

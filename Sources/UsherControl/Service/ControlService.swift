@@ -20,11 +20,14 @@ public final class ControlService: Sendable {
     public let journal: (any JournalPages)?
     let startedAt: Moment
     let pid: Int32
+    /// The configuration file the daemon reads again on SIGHUP, if any.
+    public let configurationFile: String?
 
     public init(
         provider: any Provider, version: String, host: (any HostListenerFeed)? = nil, rulesKeeper: (any RulesKeeper)? = nil,
-        notices: NoticeBoard = NoticeBoard(), journal: (any JournalPages)? = nil
+        notices: NoticeBoard = NoticeBoard(), journal: (any JournalPages)? = nil, configurationFile: String? = nil
     ) {
+        self.configurationFile = configurationFile
         self.provider = provider
         self.version = version
         self.host = host
@@ -38,7 +41,7 @@ public final class ControlService: Sendable {
     public func hello(role: Role) -> WireHello {
         WireHello(
             protocol: ControlProtocol.version, version: version, pid: pid,
-            uptimeMs: WireClock.milliseconds(from: startedAt, to: .now), role: role)
+            uptimeMs: WireClock.milliseconds(from: startedAt, to: .now), role: role, configurationFile: configurationFile)
     }
 
     /// Listeners, counters and pending requests; `host` adds every TCP listener of the host.

@@ -34,12 +34,13 @@ public final class NoticeBoard: Sendable {
     }
 
     /// Tells `notice` (its text escaped for terminals), or counts it when its source told one
-    /// less than ``interval`` ago.
-    public func post(_ notice: WireNotice, now: Date = Date()) {
+    /// less than ``interval`` ago. `always`: told even then (the answer to an operator's act,
+    /// such as a reload, which one at a time cannot flood).
+    public func post(_ notice: WireNotice, now: Date = Date(), always: Bool = false) {
         var notice = notice
         notice.text = TerminalText.escaped(notice.text)
         let observers: [Observer] = state.withLockedValue { state in
-            if let last = state.lastPosted[notice.source], now.timeIntervalSince(last) < interval {
+            if !always, let last = state.lastPosted[notice.source], now.timeIntervalSince(last) < interval {
                 let held = state.held[notice.source]
                 let level: WireNotice.Level = notice.level == .warning ? .warning : held?.level ?? .notice
                 state.held[notice.source] = ((held?.count ?? 0) + 1, level)

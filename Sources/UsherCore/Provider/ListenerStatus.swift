@@ -11,6 +11,9 @@ public struct ListenerStatus: Hashable, Sendable, Identifiable {
     public internal(set) var counters = Counters()
     /// `true` while usher has stopped accepting from the kernel because the queue is full.
     public internal(set) var isPaused = false
+    /// `true` once a reloaded configuration left it out: it takes no more connections, and the
+    /// requests it queued are decided as before.
+    public internal(set) var isClosed = false
 
     public init(id: ListenerID, endpoint: Endpoint, limit: Int) {
         self.id = id

@@ -10,12 +10,15 @@ import HeapModule
 /// to publish. Nothing here touches a socket or a clock.
 public struct ProviderCore: Sendable {
     /// Policy, timeouts and limits.
-    public private(set) var configuration: ProviderConfiguration
+    public internal(set) var configuration: ProviderConfiguration
     /// The configuration each listener decides by: ``configuration`` with the listener's
     /// overrides, by ``ListenerID`` index.
-    public private(set) var listenerConfigurations: [ProviderConfiguration]
+    public internal(set) var listenerConfigurations: [ProviderConfiguration]
+    /// What each listener decides differently, by ``ListenerID`` index (applied again when the
+    /// configuration is reloaded).
+    var listenerOverrides: [ListenerOverrides]
     /// Every gated listener, by ``ListenerID`` index.
-    public private(set) var listeners: [ListenerStatus]
+    public internal(set) var listeners: [ListenerStatus]
     /// Totals over all listeners.
     public private(set) var counters = Counters()
     /// `true` once ``shutDown(at:)`` was called.
@@ -66,6 +69,7 @@ public struct ProviderCore: Sendable {
         let gated = listeners.isEmpty ? [.standard] : listeners
         let settings = gated.map { $0.overrides.applied(to: configuration) }
         self.listenerConfigurations = settings
+        self.listenerOverrides = gated.map(\.overrides)
         self.listeners = gated.enumerated().map { index, listener in
             ListenerStatus(id: ListenerID(index), endpoint: listener.endpoint, limit: settings[index].maxPending)
         }
@@ -116,7 +120,7 @@ public struct ProviderCore: Sendable {
 
     /// The limit that stops `listener` from taking connections now, if any.
     public func admissionLimit(for listener: ListenerID) -> AdmissionLimit? {
-        if listeners[listener.index].isFull { return .pendingQueue }
+        if listeners[listener.index].isFull || listeners[listener.index].isClosed { return .pendingQueue }
         if let maxConnections = configuration.maxConnections, openConnections.count >= maxConnections {
             return .connections
         }
@@ -527,7 +531,7 @@ public struct ProviderCore: Sendable {
         output.events.append(.listener(listenerEvent(.paused(limit), listener, at: now)))
     }
 
-    private mutating func resumeIfRoom(_ listener: ListenerID, at now: Moment, into output: inout ProviderOutput) {
+    mutating func resumeIfRoom(_ listener: ListenerID, at now: Moment, into output: inout ProviderOutput) {
         guard listeners[listener.index].isPaused, admissionLimit(for: listener) == nil else { return }
         listeners[listener.index].isPaused = false
         output.actions.append(.listener(listener, .resumeAccepting))

@@ -38,7 +38,9 @@ struct MeterPane {
         let kernel = Self.kernelText(listener)
         let rates = rateParts(listener.id)
         let ratesWidth = rates.map(\.count).reduce(rates.count - 1, +)
-        let fixed = 2 + count.count + 2 + (kernel.isEmpty ? 0 : kernel.count + 2) + ratesWidth + (listener.paused ? 8 : 0)
+        // A listener a reloaded configuration left out, or one usher stopped taking from.
+        let mark = listener.closed == true ? "CLOSED" : listener.paused ? "PAUSED" : nil
+        let fixed = 2 + count.count + 2 + (kernel.isEmpty ? 0 : kernel.count + 2) + ratesWidth + (mark == nil ? 0 : 8)
         let showsKernelGauge = listener.kernelDepth != nil && end - x - fixed >= 30
         let free = end - x - fixed - (showsKernelGauge ? Self.kernelGauge + 3 : 0)
         // The count is never cut: the gauge shrinks first (to 3 cells), then the rates give way.
@@ -51,7 +53,7 @@ struct MeterPane {
         x += canvas.put(gauge.empty, x: x, y: row.y, slot: .gaugeEmpty)
         x += canvas.put("]", x: x, y: row.y, slot: .border) + 1
         x += canvas.put(count.padding(to: count.count + 1), x: x, y: row.y, slot: .value, limit: end - x) + 1
-        if listener.paused { x += canvas.put("PAUSED", x: x, y: row.y, slot: .gaugeFull, limit: end - x) + 2 }
+        if let mark { x += canvas.put(mark, x: x, y: row.y, slot: listener.paused ? .gaugeFull : .muted, limit: end - x) + 2 }
         x += drawKernel(listener, gauge: showsKernelGauge, into: &canvas, x: x, y: row.y, end: end)
         if sparkWidth >= 4 {
             let samples = daemon.depthHistory[listener.id]?.last(sparkWidth) ?? []

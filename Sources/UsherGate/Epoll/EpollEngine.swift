@@ -45,8 +45,9 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     private let events: EventFanout
     /// The upstream's address, resolved once for every connect.
     private let upstream: UsherDataPlane.SocketAddress
-    /// The upstream of each listener that has its own, by ``ListenerID`` index.
-    private let listenerUpstreams: [UsherDataPlane.SocketAddress?]
+    /// The upstream of each listener that has its own, by ``ListenerID`` index (a reloaded
+    /// configuration changes them).
+    private let listenerUpstreams: Mutex<[UsherDataPlane.SocketAddress?]>
     private let connectTimeout: Duration
     private let lingerTimeout: Duration
     private let relayTimeouts: RelayTimeouts
@@ -83,7 +84,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
         state = Mutex(State(core: core, load: Array(repeating: 0, count: workers.count)))
         self.events = events
         self.upstream = upstreamAddress
-        self.listenerUpstreams = ownUpstreams
+        self.listenerUpstreams = Mutex(ownUpstreams)
         self.connectTimeout = connectTimeout
         self.lingerTimeout = lingerTimeout
         self.relayTimeouts = relayTimeouts
@@ -98,33 +99,57 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     /// failure nothing stays open.
     func bind(_ requested: [(ListenerConfiguration, Endpoint)], somaxconn: Int) async throws(GateError) -> [Endpoint] {
         let result = await on(first) { [self] () -> Result<[Endpoint], GateError> in
-            var bound: [Endpoint] = []
-            for (index, (listener, endpoint)) in requested.enumerated() {
-                let id = ListenerID(index)
-                let backlog = Backlog(requested: listener.backlog, somaxconn: somaxconn)
-                do throws(DataPlaneError) {
-                    let socket: ListeningSocket
-                    if let descriptor = listener.inheritedDescriptor {
-                        socket = try ListeningSocket(adopting: descriptor)
-                    } else {
-                        socket = try ListeningSocket(endpoint, backlog: backlog.effective)
-                    }
-                    listeners.acceptors[id] = try Acceptor(socket, loop: first.loop, paused: true, onFailure: { [self] error in
-                        logger.warning("accept failed", metadata: [
-                            "listener": "\(socket.address)", "reason": "\(error.reason)",
-                            "note": "retrying in 1s; new clients wait in the kernel backlog",
-                        ])
-                    }) { [self] accepted in arrive(accepted, on: id) }
-                    bound.append(socket.address)
-                } catch {
-                    for acceptor in listeners.acceptors.values { acceptor.close() }
-                    listeners.acceptors = [:]
-                    return .failure(.cannotListen(listener.endpoint, reason: error.reason))
-                }
+            let sockets: [ListeningSocket]
+            switch Self.open(requested, somaxconn: somaxconn) {
+            case .success(let opened): sockets = opened
+            case .failure(let error): return .failure(error)
             }
-            return .success(bound)
+            let numbered = sockets.enumerated().map { (ListenerID($0.offset), $0.element) }
+            return startAcceptors(numbered, paused: true).map { sockets.map(\.address) }
         }
         return try result.get()
+    }
+
+    /// Opens a listening socket for each of `requested` (or adopts the one systemd gave); on a
+    /// failure closes those opened.
+    private static func open(_ requested: [(ListenerConfiguration, Endpoint)], somaxconn: Int) -> Result<[ListeningSocket], GateError> {
+        var sockets: [ListeningSocket] = []
+        for (listener, endpoint) in requested {
+            let backlog = Backlog(requested: listener.backlog, somaxconn: somaxconn)
+            do throws(DataPlaneError) {
+                if let descriptor = listener.inheritedDescriptor {
+                    sockets.append(try ListeningSocket(adopting: descriptor))
+                } else {
+                    sockets.append(try ListeningSocket(endpoint, backlog: backlog.effective))
+                }
+            } catch {
+                for socket in sockets { socket.close() }
+                return .failure(.cannotListen(listener.endpoint, reason: error.reason))
+            }
+        }
+        return .success(sockets)
+    }
+
+    /// On the first worker: takes each of `sockets`' connections for its ID (once resumed, when
+    /// `paused`). On a failure none is taken and every socket is closed.
+    private func startAcceptors(_ sockets: [(ListenerID, ListeningSocket)], paused: Bool) -> Result<Void, GateError> {
+        var started: [ListenerID] = []
+        for (id, socket) in sockets {
+            do throws(DataPlaneError) {
+                listeners.acceptors[id] = try Acceptor(socket, loop: first.loop, paused: paused, onFailure: { [self] error in
+                    logger.warning("accept failed", metadata: [
+                        "listener": "\(socket.address)", "reason": "\(error.reason)",
+                        "note": "retrying in 1s; new clients wait in the kernel backlog",
+                    ])
+                }) { [self] accepted in arrive(accepted, on: id) }
+                started.append(id)
+            } catch {
+                for id in started { listeners.acceptors.removeValue(forKey: id)?.close() }
+                for (id, socket) in sockets where !started.contains(id) { socket.close() }
+                return .failure(.cannotListen(socket.address, reason: error.reason))
+            }
+        }
+        return .success(())
     }
 
     func listener(_ listener: ListenerID, isBoundTo endpoint: Endpoint, backlog: Int) {
@@ -134,6 +159,93 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     /// Starts taking connections on every listener.
     func startAccepting() async {
         await on(first) { [self] in for acceptor in listeners.acceptors.values { acceptor.resume() } }
+    }
+
+    // MARK: Reconfiguring
+
+    /// Binds `requested` listeners beside the running ones and takes their connections at once;
+    /// their IDs and bound addresses. On a failure none is added and nothing stays open.
+    func addListeners(
+        _ requested: [(listener: ListenerConfiguration, endpoint: Endpoint, upstream: Endpoint?)], somaxconn: Int
+    ) async throws(GateError) -> [(ListenerID, Endpoint)] {
+        var resolved: [UsherDataPlane.SocketAddress?] = []
+        for entry in requested { resolved.append(try Self.upstreamAddress(entry.upstream)) }
+        let upstreams = resolved
+        let result = await on(first) { [self] () -> Result<[(ListenerID, Endpoint)], GateError> in
+            let sockets: [ListeningSocket]
+            switch Self.open(requested.map { ($0.listener, $0.endpoint) }, somaxconn: somaxconn) {
+            case .success(let opened): sockets = opened
+            case .failure(let error): return .failure(error)
+            }
+            let ids = step { state in
+                let ids = zip(requested, sockets).map { entry, socket in
+                    let id = state.core.addListener(entry.listener)
+                    let backlog = Backlog(requested: entry.listener.backlog, somaxconn: somaxconn)
+                    state.core.listener(id, isBoundTo: socket.address, backlog: backlog.effective)
+                    return id
+                }
+                return (ids, ProviderOutput())
+            }
+            listenerUpstreams.withLock { own in
+                for (id, upstream) in zip(ids, upstreams) {
+                    while own.count <= id.index { own.append(nil) }
+                    own[id.index] = upstream
+                }
+            }
+            if case .failure(let error) = startAcceptors(Array(zip(ids, sockets)), paused: false) {
+                step { state in
+                    for id in ids { state.core.closeListener(id) }
+                    return ((), ProviderOutput())
+                }
+                return .failure(error)
+            }
+            return .success(Array(zip(ids, sockets.map(\.address))))
+        }
+        return try result.get()
+    }
+
+    /// Stops taking connections on `ids` and closes their sockets; what they queued is decided,
+    /// and what they proxy finishes, as before. Connections accepted while the queue was full
+    /// are offered first (the core takes them if there is room; the others are closed).
+    func closeListeners(_ ids: [ListenerID]) async {
+        guard !ids.isEmpty else { return }
+        await on(first) { [self] in
+            for id in ids {
+                listeners.acceptors[id]?.pause()
+                for accepted in listeners.parked[id] ?? [] where !offer(accepted, on: id) { Glibc.close(accepted.descriptor) }
+                listeners.parked[id] = nil
+                listeners.acceptors.removeValue(forKey: id)?.close()
+            }
+            step { state in
+                for id in ids { state.core.closeListener(id) }
+                return ((), ProviderOutput())
+            }
+        }
+    }
+
+    private static func upstreamAddress(_ endpoint: Endpoint?) throws(GateError) -> UsherDataPlane.SocketAddress? {
+        guard let endpoint else { return nil }
+        do throws(DataPlaneError) {
+            return try UsherDataPlane.SocketAddress(endpoint)
+        } catch {
+            throw .cannotResolve(endpoint, role: "upstream", reason: error.reason)
+        }
+    }
+
+    /// Puts a reloaded configuration in force for new requests: the settings, each listener's
+    /// overrides and upstream.
+    func reconfigure(
+        _ configuration: ProviderConfiguration, overrides: [ListenerID: ListenerOverrides], upstreams: [ListenerID: Endpoint?]
+    ) throws(GateError) {
+        var addresses: [ListenerID: UsherDataPlane.SocketAddress?] = [:]
+        for (id, endpoint) in upstreams { addresses[id] = try Self.upstreamAddress(endpoint) }
+        listenerUpstreams.withLock { own in
+            for (id, address) in addresses {
+                while own.count <= id.index { own.append(nil) }
+                own[id.index] = address
+            }
+        }
+        step { state in ((), state.core.reconfigure(configuration, overrides: overrides, at: .now)) }
     }
 
     /// On the first worker: offers a connection the kernel completed to the core.
@@ -164,7 +276,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     /// On `worker`. The connection is known to the worker before its client reads: a client
     /// that is gone at once is forgotten like any other.
     private func hold(_ descriptor: Int32, as id: RequestID, from listener: ListenerID, on worker: DataPlaneWorker) {
-        let own = listenerUpstreams.indices.contains(listener.index) ? listenerUpstreams[listener.index] : nil
+        let own = listenerUpstreams.withLock { $0.indices.contains(listener.index) ? $0[listener.index] : nil }
         let held = EngineConnection(engine: self, id: id, worker: worker, upstream: own ?? upstream)
         worker.held[id] = held
         do {

@@ -22,13 +22,16 @@ public final class Guard: Provider {
     public var queue: UInt16 { doorway.socket.queue }
     /// The firewall chain that sends SYNs there.
     public var firewall: GuardFirewall { doorway.firewall }
+    /// Each guarded port's name (`*:8080`), by listener index.
+    public let listenerNames: ListenerNames
 
     private let driver: GuardDriver
     private let doorway: GuardDoorway
     private let fanout: EventFanout
 
-    private init(configuration: GuardConfiguration, driver: GuardDriver, doorway: GuardDoorway, fanout: EventFanout) {
+    private init(configuration: GuardConfiguration, driver: GuardDriver, doorway: GuardDoorway, fanout: EventFanout, names: ListenerNames) {
         self.configuration = configuration
+        self.listenerNames = names
         self.driver = driver
         self.doorway = doorway
         self.fanout = fanout
@@ -47,9 +50,10 @@ public final class Guard: Provider {
         let core = ProviderCore(
             configuration: provider, listeners: configuration.listeners, rules: configuration.rules, localTime: LocalClock.now)
         let driver = GuardDriver(core: core, door: door, events: fanout)
-        Gate.addObservers(to: fanout, listeners: configuration.listeners.map(\.endpoint), logger: logger, observer: nil)
+        let names = ListenerNames(configuration.listeners.map(\.endpoint.description))
+        Gate.addObservers(to: fanout, names: names, logger: logger, observer: nil)
         let doorway = try GuardDoorway.start(configuration, socket: socket, door: door, host: driver, on: group, logger: logger)
-        return Guard(configuration: configuration, driver: driver, doorway: doorway, fanout: fanout)
+        return Guard(configuration: configuration, driver: driver, doorway: doorway, fanout: fanout, names: names)
     }
 
     /// Stops gracefully: every undecided request gets the timeout action, the chain is removed

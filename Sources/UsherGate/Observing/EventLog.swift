@@ -8,10 +8,10 @@ import UsherCore
 /// Outcomes of conditions log at `debug`, lifecycle steps at `info`, listener pauses at `notice`.
 struct EventLog: Sendable {
     private let logger: Logger
-    private let listenerNames: [String]
+    private let listenerNames: ListenerNames
 
     /// - Parameter listenerNames: the display name of each listener, by ``ListenerID`` index.
-    init(logger: Logger, listenerNames: [String]) {
+    init(logger: Logger, listenerNames: ListenerNames) {
         self.logger = logger
         self.listenerNames = listenerNames
     }
@@ -112,7 +112,7 @@ struct EventLog: Sendable {
     }
 
     private func name(of listener: ListenerID) -> String {
-        listenerNames.indices.contains(listener.index) ? listenerNames[listener.index] : "\(listener)"
+        listenerNames[listener]
     }
 }
 

@@ -9,7 +9,7 @@ public struct JournalRecorder: Sendable {
     public let writer: JournalWriter
     /// The daemon's start, milliseconds since the epoch: IDs begin again with each start.
     public let run: Int64
-    private let listeners: [String]
+    private let listeners: ListenerNames
     private let policy: String
 
     /// The events it needs: how each request ended, and the ends of proxied connections (no
@@ -19,7 +19,7 @@ public struct JournalRecorder: Sendable {
     /// - Parameters:
     ///   - listeners: each listener's address, by ``ListenerID`` index.
     ///   - policy: the daemon's `--policy`, recorded with each request.
-    public init(writer: JournalWriter, run: Int64, listeners: [String], policy: String) {
+    public init(writer: JournalWriter, run: Int64, listeners: ListenerNames, policy: String) {
         self.writer = writer
         self.run = run
         self.listeners = listeners
@@ -47,7 +47,7 @@ public struct JournalRecorder: Sendable {
         switch step.kind {
         case .accepted, .rejected, .withdrawn, .expired, .overflowed:
             let request = step.request
-            let listener = listeners.indices.contains(request.listener.index) ? listeners[request.listener.index] : "\(request.listener)"
+            let listener = listeners[request.listener]
             writer.submit(.request(RequestRecord(request, run: run, listener: listener, policy: policy, clock: clock)))
         case .closed(let transferred):
             writer.submit(.closed(

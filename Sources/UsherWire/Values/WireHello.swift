@@ -8,13 +8,18 @@ public struct WireHello: Hashable, Sendable, Codable {
     public var uptimeMs: Int64
     /// `operator` (may decide) or `observer` (may read and subscribe).
     public var role: Role
+    /// The configuration file SIGHUP reads again, when the daemon runs with one; absent otherwise
+    /// (SIGHUP then reads the rules file again).
+    public var configurationFile: String?
 
     enum CodingKeys: String, CodingKey {
         case `protocol`, version, pid, role
         case uptimeMs = "uptime_ms"
+        case configurationFile = "configuration_file"
     }
 
-    public init(protocol: Int, version: String, pid: Int32, uptimeMs: Int64, role: Role) {
+    public init(protocol: Int, version: String, pid: Int32, uptimeMs: Int64, role: Role, configurationFile: String? = nil) {
+        self.configurationFile = configurationFile
         self.protocol = `protocol`
         self.version = version
         self.pid = pid

@@ -16,10 +16,13 @@ public struct WireListener: Hashable, Sendable, Codable {
     public var kernelDepth: Int?
     /// `true` while usher has stopped taking connections from the kernel backlog.
     public var paused: Bool
+    /// `true` once a reloaded configuration left it out: it takes no more connections, and what
+    /// it queued is still decided; absent otherwise.
+    public var closed: Bool?
     public var counters: WireCounters
 
     enum CodingKeys: String, CodingKey {
-        case id, address, pending, paused, counters, backlog
+        case id, address, pending, paused, closed, counters, backlog
         case maxPending = "max_pending"
         case kernelDepth = "kernel_depth"
     }
@@ -31,6 +34,7 @@ public struct WireListener: Hashable, Sendable, Codable {
         maxPending = status.limit
         backlog = status.kernelBacklog
         paused = status.isPaused
+        closed = status.isClosed ? true : nil
         counters = WireCounters(status.counters)
     }
 }

@@ -103,7 +103,7 @@ struct GuardCommand: AsyncParsableCommand {
         if let host { services.append(host) }
         let systemd = SystemdNotifier.fromEnvironment()
         services.append(GuardService(provider: provider, controlPath: server.path, logger: logger))
-        services.append(RulesReloadService(keeper: keeper, logger: logger, systemd: systemd))
+        services.append(ReloadService(keeper: keeper, logger: logger, systemd: systemd))
         if let systemd { services.append(SystemdService(notifier: systemd, provider: provider, logger: logger)) }
         var quiet = logger
         quiet.logLevel = .warning

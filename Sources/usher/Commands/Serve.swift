@@ -28,6 +28,11 @@ struct Serve: AsyncParsableCommand {
             usher watch. The daemon's user and root may decide; --observers GROUP lets a \
             group watch.
 
+            With a configuration file (--config), SIGHUP or 'usher reload' reads it again: \
+            new listeners bind, listeners left out stop taking connections and finish what \
+            they hold, changed settings apply to new requests; a file with a problem changes \
+            nothing. Without one, SIGHUP reads the --rules file again.
+
             One log line per event goes to standard error. SIGINT or SIGTERM stops \
             gracefully: usher stops listening, gives every pending request the \
             --timeout-action, lets proxied connections finish for up to --drain-timeout, \
@@ -112,13 +117,22 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func serve(on group: MultiThreadedEventLoopGroup, listenerTables: [ListenerTableOptions], logger: Logger) async throws {
+        let sockets = SystemdSockets.take()
         let daemon = try await DaemonLauncher.start(
             gate, listenerTables: listenerTables, journal: journal, metrics: metrics, notify: notify, control: control, observers: access.observers,
-            controlLimits: ControlLimits(maxConnections: maxControlConnections, idleTimeout: controlIdleTimeout), hostInterval: interval, group: group, logger: logger)
+            controlLimits: ControlLimits(maxConnections: maxControlConnections, idleTimeout: controlIdleTimeout), hostInterval: interval,
+            systemd: sockets, configurationFile: configurationFile.file, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
         let systemd = SystemdNotifier.fromEnvironment()
-        var services = daemon.services + [.init(service: RulesReloadService(keeper: daemon.rules, logger: logger, systemd: systemd))]
+        var reloader: ConfigurationReloader?
+        if let path = configurationFile.file, case .gate(let gate) = daemon.provider {
+            reloader = try ConfigurationReloader(
+                path: path, gate: gate, rules: daemon.rules, notices: daemon.notices, systemd: sockets, logger: logger)
+        }
+        var services = daemon.services + [
+            .init(service: ReloadService(keeper: daemon.rules, configuration: reloader, logger: logger, systemd: systemd))
+        ]
         if let systemd {
             services.append(.init(service: SystemdService(notifier: systemd, provider: daemon.provider.provider, logger: logger)))
         }

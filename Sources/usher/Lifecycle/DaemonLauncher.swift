@@ -17,6 +17,8 @@ struct Daemon: Sendable {
     let host: HostSamplerService?
     /// The rules file and the remembered decisions.
     let rules: RulesFileKeeper
+    /// What the daemon tells its operators besides requests.
+    let notices: NoticeBoard
     /// `nil` with `--journal none`, or when it could not be opened.
     let journal: JournalService?
     /// `nil` without `--metrics`.
@@ -46,29 +48,11 @@ enum DaemonLauncher {
     static func start(
         _ options: GateOptions, listenerTables: [ListenerTableOptions] = [], journal journalOptions: JournalOptions, metrics metricsOptions: MetricsOptions, notify: NotifyOptions,
         control: ControlOptions, observers: ObserverGroup?, controlLimits: ControlLimits = .standard, hostInterval: Duration,
-        group: MultiThreadedEventLoopGroup,
+        systemd: SystemdSockets = SystemdSockets.take(), configurationFile: String? = nil, group: MultiThreadedEventLoopGroup,
         logger: Logger
     ) async throws -> Daemon {
         OpenFileLimit.raiseToHardLimit()
-        var configuration = options.gateConfiguration
-        configuration.somaxconn = HostSettings.somaxconn() ?? Backlog.linuxDefaultSomaxconn
-        configuration.openFileLimit = HostSettings.openFileLimit()
-        configuration.listeners = try listeners(options, bound: configuration.listeners, systemd: SystemdSockets.take())
-        let fromFile = try listenerTables.flatMap { try $0.listeners(defaultRejection: configuration.provider.defaultRejection) }
-        if !fromFile.isEmpty {
-            // The file's listeners replace the default one (127.0.0.1:8080), not those the options name.
-            if options.listenAddresses.isEmpty { configuration.listeners = [] }
-            configuration.listeners += fromFile
-            let guarded = options.guardPorts.flatMap { $0 }
-            if configuration.guarded == nil, !guarded.isEmpty { configuration.guarded = GuardConfiguration(ports: guarded) }
-        }
-        if let path = options.rules {
-            do {
-                configuration.rules = try RulesFile.load(path: path)
-            } catch {
-                throw CommandFailure(RulesCheck.refusal(error), code: .usage)
-            }
-        }
+        let configuration = try gateConfiguration(options, listenerTables: listenerTables, systemd: systemd)
         let started = try await startProvider(
             options, configuration: configuration, guardsAlone: listenerTables.isEmpty, group: group, logger: logger)
         let provider = started.provider
@@ -88,12 +72,14 @@ enum DaemonLauncher {
             journalOptions, provider: provider, listeners: started.listenerNames, notices: notices, logger: logger)
         do {
             let service = ControlService(
-                provider: provider, version: Usher.version, host: host?.feed, rulesKeeper: keeper, notices: notices, journal: journal)
+                provider: provider, version: Usher.version, host: host?.feed, rulesKeeper: keeper, notices: notices, journal: journal,
+                configurationFile: configurationFile)
             let server = try await ControlServer.start(
                 at: control.path, service: service, access: AccessPolicy(observerGroup: observers), group: group, logger: logger,
                 limits: controlLimits)
             startNotifying(notify, provider: provider, listeners: started.listenerNames, control: control.path, notices: notices, logger: logger)
-            return Daemon(provider: started, control: server, host: host, rules: keeper, journal: journal, metrics: metrics, logger: logger)
+            return Daemon(
+                provider: started, control: server, host: host, rules: keeper, notices: notices, journal: journal, metrics: metrics, logger: logger)
         } catch {
             await metrics?.server.close()
             await journal?.recorder.writer.close()
@@ -104,6 +90,33 @@ enum DaemonLauncher {
 
     /// The listeners in the order `--listen` names them: those usher binds, and the sockets
     /// systemd passed (`systemd`, `fd:NAME`).
+    /// The gate's configuration as the options and the configuration file's `[[listener]]` tables
+    /// make it, its rules file read; `systemd`: the sockets systemd passed, for `fd:NAME`.
+    static func gateConfiguration(
+        _ options: GateOptions, listenerTables: [ListenerTableOptions], systemd: SystemdSockets
+    ) throws -> GateConfiguration {
+        var configuration = options.gateConfiguration
+        configuration.somaxconn = HostSettings.somaxconn() ?? Backlog.linuxDefaultSomaxconn
+        configuration.openFileLimit = HostSettings.openFileLimit()
+        configuration.listeners = try listeners(options, bound: configuration.listeners, systemd: systemd)
+        let fromFile = try listenerTables.flatMap { try $0.listeners(defaultRejection: configuration.provider.defaultRejection) }
+        if !fromFile.isEmpty {
+            // The file's listeners replace the default one (127.0.0.1:8080), not those the options name.
+            if options.listenAddresses.isEmpty { configuration.listeners = [] }
+            configuration.listeners += fromFile
+            let guarded = options.guardPorts.flatMap { $0 }
+            if configuration.guarded == nil, !guarded.isEmpty { configuration.guarded = GuardConfiguration(ports: guarded) }
+        }
+        if let path = options.rules {
+            do {
+                configuration.rules = try RulesFile.load(path: path)
+            } catch {
+                throw CommandFailure(RulesCheck.refusal(error), code: .usage)
+            }
+        }
+        return configuration
+    }
+
     private static func listeners(
         _ options: GateOptions, bound: [ListenerConfiguration], systemd: SystemdSockets
     ) throws -> [ListenerConfiguration] {
@@ -140,7 +153,7 @@ enum DaemonLauncher {
 
     /// With `--notify`: runs the command for every request that starts waiting for an operator.
     private static func startNotifying(
-        _ options: NotifyOptions, provider: any Provider, listeners: [String], control: String, notices: NoticeBoard, logger: Logger
+        _ options: NotifyOptions, provider: any Provider, listeners: ListenerNames, control: String, notices: NoticeBoard, logger: Logger
     ) {
         guard let command = options.notify, let executable = command.executable() else { return }
         let notifier = Notifier(

@@ -19,12 +19,10 @@ enum DaemonProvider: Sendable {
     }
 
     /// The listeners as the journal and notifications name them (`127.0.0.1:8080`, `*:8080`).
-    var listenerNames: [String] {
+    var listenerNames: ListenerNames {
         switch self {
-        case .gate(let gate):
-            gate.listenerAddresses.map { Endpoint($0)?.description ?? "?" }
-                + (gate.configuration.guarded?.listeners.map(\.endpoint.description) ?? [])
-        case .guarded(let guarded): guarded.configuration.listeners.map(\.endpoint.description)
+        case .gate(let gate): gate.listenerNames
+        case .guarded(let guarded): guarded.listenerNames
         }
     }
 

@@ -20,7 +20,7 @@ struct JournalService: Service, JournalPages {
     /// Opens the journal at `file` and starts recording `provider`'s events and the notices;
     /// `nil`, with an error line and an alert, when it cannot be opened: the gate runs without.
     static func start(
-        _ options: JournalOptions, provider: any Provider, listeners: [String], notices: NoticeBoard, logger: Logger
+        _ options: JournalOptions, provider: any Provider, listeners: ListenerNames, notices: NoticeBoard, logger: Logger
     ) -> JournalService? {
         guard let file = options.file else { return nil }
         let journal: Journal

@@ -16,7 +16,7 @@ final class Notifier: Sendable {
     let command: NotifyCommand
     let executable: String
     private let control: String
-    private let listeners: [String]
+    private let listeners: ListenerNames
     /// The request as it is now (with the caller data that arrived since it started waiting).
     private let current: @Sendable (RequestID) -> Request?
     private let logger: Logger
@@ -44,7 +44,7 @@ final class Notifier: Sendable {
 
     /// `listeners`: each listener's address, by index; `current`: a request as it is now.
     init(
-        command: NotifyCommand, executable: String, rate: NotifyRate, listeners: [String], control: String, logger: Logger,
+        command: NotifyCommand, executable: String, rate: NotifyRate, listeners: ListenerNames, control: String, logger: Logger,
         notices: NoticeBoard, current: @escaping @Sendable (RequestID) -> Request?
     ) {
         self.notices = notices
@@ -100,7 +100,7 @@ final class Notifier: Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = Array(command.words.dropFirst())
         var environment = ProcessInfo.processInfo.environment
-        let listener = listeners.indices.contains(wire.listener) ? listeners[wire.listener] : wire.local
+        let listener = listeners[ListenerID(wire.listener)]
         for (name, value) in Self.variables(wire, listener: listener, waiting: waiting, control: control) { environment[name] = value }
         process.environment = environment
         let input = Pipe()

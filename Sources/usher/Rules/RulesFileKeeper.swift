@@ -13,7 +13,9 @@ import UsherRulesFile
 ///
 /// Without either file, remembered decisions last until usher stops.
 final class RulesFileKeeper: RulesKeeper {
-    let file: String?
+    /// The rules file, as the last configuration read names it.
+    var file: String? { path.withLock { $0 } }
+    private let path: Mutex<String?>
     /// Where remembered decisions that outlive a restart are written, if anywhere.
     let rememberedFile: String?
     private let provider: Mutex<(any Provider)?> = Mutex(nil)
@@ -21,7 +23,7 @@ final class RulesFileKeeper: RulesKeeper {
     private let logger: Logger
 
     init(file: String?, rememberedFile: String?, logger: Logger) {
-        self.file = file
+        self.path = Mutex(file)
         self.rememberedFile = rememberedFile ?? file.map { Self.folder(of: $0) + "/remembered.toml" }
         self.logger = logger
     }
@@ -31,6 +33,12 @@ final class RulesFileKeeper: RulesKeeper {
     func attach(_ provider: any Provider) {
         self.provider.withLock { $0 = provider }
         for rule in loadRemembered() { provider.remember(rule) }
+    }
+
+    /// Puts the rules of `file` in force (none without one), as a reloaded configuration names it.
+    func use(_ file: String?, rules: RuleSet) {
+        path.withLock { $0 = file }
+        provider.withLock { $0 }?.replaceRules(rules, file: file, applyPending: false)
     }
 
     func reload(applyPending: Bool) -> Result<Int, RulesRefusal> {

@@ -86,7 +86,7 @@ struct Listeners: AsyncParsableCommand {
         for listener in snapshot.listeners {
             table.add(row(
                 listener.address, pending: "\(listener.pending)/\(listener.maxPending)",
-                backlog: backlogText(listener), state: listener.paused ? "paused" : "accepting",
+                backlog: backlogText(listener), state: listener.closed == true ? "closed" : listener.paused ? "paused" : "accepting",
                 listener.counters))
         }
         let connections = "\(snapshot.connections)" + (snapshot.maxConnections.map { "/\($0)" } ?? "")
