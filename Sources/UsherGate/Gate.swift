@@ -82,9 +82,10 @@ public final class Gate: Provider {
         configuration.provider.maxConnections = try fittedMaxConnections(configuration)
         let (upstream, demo) = try await startUpstream(configuration, group: group, logger: logger)
         let fanout = EventFanout(logger: logger, round: configuration.eventRound)
-        let core = ProviderCore(
+        var core = ProviderCore(
             configuration: configuration.provider, listeners: configuration.listeners + (configuration.guarded?.listeners ?? []),
             rules: configuration.rules, localTime: LocalClock.now)
+        core.replaceListenerRules(listenerRules(configuration.listeners.enumerated().map { (ListenerID($0.offset), $0.element) }, from: configuration.listenerRuleSets))
         if configuration.dataPath == .epoll {
             return try await startOnDataPlane(
                 configuration, core: core, listening: listenAddresses, upstream: upstream, demo: demo, fanout: fanout,

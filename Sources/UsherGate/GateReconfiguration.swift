@@ -11,10 +11,14 @@ public struct GateReconfiguration: Sendable {
     public var added: [ListenerConfiguration]
     /// Listeners that take no more connections; what they hold finishes as before.
     public var closed: [ListenerID]
+    /// The rules of the listeners' own rules files, by path.
+    public var listenerRuleSets: [String: RuleSet] = [:]
 
     public init(
-        provider: ProviderConfiguration, kept: [ListenerID: ListenerConfiguration], added: [ListenerConfiguration], closed: [ListenerID]
+        provider: ProviderConfiguration, kept: [ListenerID: ListenerConfiguration], added: [ListenerConfiguration], closed: [ListenerID],
+        listenerRuleSets: [String: RuleSet] = [:]
     ) {
+        self.listenerRuleSets = listenerRuleSets
         self.provider = provider
         self.kept = kept
         self.added = added
@@ -50,10 +54,21 @@ extension Gate {
             logger.info("listening", metadata: ["listener": "\(endpoint)"])
         }
         let overrides = change.kept.mapValues(\.overrides).merging(zip(added.map(\.0), change.added.map(\.overrides))) { $1 }
-        try engine.reconfigure(provider, overrides: overrides, upstreams: upstreams)
+        let listeners = Array(change.kept) + zip(added.map(\.0), change.added).map { ($0, $1) }
+        try engine.reconfigure(
+            provider, overrides: overrides, upstreams: upstreams, listenerRules: Self.listenerRules(listeners, from: change.listenerRuleSets))
         await engine.closeListeners(change.closed)
         for id in change.closed { logger.info("stopped listening", metadata: ["listener": "\(listenerNames[id])", "note": "what it holds finishes"]) }
         return added
+    }
+
+    /// The rules each listener with a rules file of its own is tested with.
+    static func listenerRules(_ listeners: [(ListenerID, ListenerConfiguration)], from sets: [String: RuleSet]) -> [ListenerID: RuleSet] {
+        var rules: [ListenerID: RuleSet] = [:]
+        for (id, listener) in listeners {
+            if let file = listener.rulesFile, let set = sets[file] { rules[id] = set }
+        }
+        return rules
     }
 
     /// A listener's own upstream, resolved to an address.

@@ -130,6 +130,69 @@ struct ConfigurationFileTests {
         withExtendedLifetime(folder) {}
     }
 
+    @Test("a [[listener]] with a rules file of its own is decided by it; the others by the policy; a reload reads it again")
+    func listenerRules() async throws {
+        let folder = try TemporaryDirectory(prefix: "usher-config-rules")
+        let rules = Self.write("""
+            inspect_delay = "5s"
+
+            [[rule]]
+            name = "no-admin"
+            path = "/admin/"
+            action = "reject"
+            message = "HTTP/1.0 403 Forbidden\\r\\n\\r\\n"
+
+            [default]
+            action = "accept"
+            """, in: folder, as: "web-rules.toml")
+        let file = Self.write("""
+            policy = "ask"
+            pending_timeout = "1m"
+
+            [[listener]]
+            listen = ["127.0.0.1:0"]
+            rules = "\(rules)"
+
+            [[listener]]
+            listen = ["127.0.0.2:0"]
+            """, in: folder)
+        let check = try await ProcessRunner.run(try UsherExecutable.path(), ["config", "check", file])
+        #expect(check.exitCode == 0, "\(check.standardError)")
+        _ = try await UsherDaemon.with(["serve", "--config", file, "--journal", "none"]) { usher, control in
+            let ready = try await usher.log.waitForLine(containing: "ready", "listeners=")
+            let ports = try #require(ready.split(separator: " ").first { $0.hasPrefix("listeners=") })
+                .dropFirst("listeners=".count).split(separator: ",").compactMap { $0.split(separator: ":").last.flatMap { Int($0) } }
+            try #require(ports.count == 2, "\(ready)")
+            let page = try await Curl.get(port: ports[0], path: "/page", ["-o", "/dev/null", "-w", "%{http_code}"])
+            #expect(page.standardOutput == "200", "its rules' [default] accepts")
+            let admin = try await Curl.get(port: ports[0], path: "/admin/users", ["-o", "/dev/null", "-w", "%{http_code}"])
+            #expect(admin.standardOutput == "403", "its rule rejects")
+            let other = try await TCPClient.connect(to: "127.0.0.2", port: ports[1])
+            try await other.send("GET /admin HTTP/1.0\r\n\r\n")
+            try await UsherDaemon.waitForPending(1, control: control)
+            let listing = try await UsherDaemon.client(["ls"], control: control)
+            #expect(listing.standardOutput.contains("127.0.0.2:\(ports[1])"), "the other listener waits for an operator: \(listing.standardOutput)")
+
+            _ = Self.write("[[rule]]\nname = \"all\"\naction = \"reject\"\n", in: folder, as: "web-rules.toml")
+            let reload = try await UsherDaemon.client(["reload"], control: control)
+            #expect(reload.exitCode == 0, "\(reload.standardError)")
+            let now = try await Curl.get(port: ports[0], path: "/page", ["-o", "/dev/null", "-w", "%{http_code}"])
+            #expect(now.standardOutput != "200", "the reloaded rules reject everything: \(now.standardOutput)")
+            other.close()
+
+            _ = Self.write("[[rule]]\nname = \"broken\"\npeer = \"10.0.0.0/33\"\naction = \"reject\"\n", in: folder, as: "web-rules.toml")
+            let refused = try await UsherDaemon.client(["reload"], control: control)
+            #expect(refused.exitCode == 1)
+            #expect(refused.standardError.contains("web-rules.toml:3:"), "\(refused.standardError)")
+            let still = try await Curl.get(port: ports[0], path: "/page", ["-o", "/dev/null", "-w", "%{http_code}"])
+            #expect(still.standardOutput != "200", "the rules read before stay in force")
+            let broken = try await ProcessRunner.run(try UsherExecutable.path(), ["config", "check", file])
+            #expect(broken.exitCode == 64)
+            #expect(broken.standardError.contains("web-rules.toml:3:"), "config check reads the rules files too: \(broken.standardError)")
+        }
+        withExtendedLifetime(folder) {}
+    }
+
     @Test("config check reports every problem as FILE:LINE:COL and exits 64")
     func check() async throws {
         let folder = try TemporaryDirectory(prefix: "usher-config-check")

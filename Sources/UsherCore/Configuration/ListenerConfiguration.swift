@@ -11,6 +11,8 @@ public struct ListenerConfiguration: Hashable, Sendable {
     public var overrides: ListenerOverrides
     /// Where this listener's accepted connections go; `nil`: the gate's upstream.
     public var upstream: Endpoint?
+    /// This listener's own rules file, tested instead of the gate's rules file; `nil`: the gate's.
+    public var rulesFile: String?
 
     public init(
         endpoint: Endpoint, backlog: Int? = nil, inheritedDescriptor: Int32? = nil, overrides: ListenerOverrides = ListenerOverrides(),

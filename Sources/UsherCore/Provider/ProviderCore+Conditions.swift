@@ -46,6 +46,7 @@ extension ProviderCore {
     mutating func evaluateConditions(_ request: inout Request, at now: Moment, into output: inout ProviderOutput) {
         guard !request.isAwaitingProxyHeader else { return }
         let id = request.id
+        let rules = rules(for: request.listener)
         let inspectEnd = request.arrivedAt + rules.inspectDelay
         let mayWait = !request.callerFinishedSending && now < inspectEnd
         var tally = request.ruleStanding?.tally ?? RequestTally()
@@ -93,6 +94,7 @@ extension ProviderCore {
     private func defaultOutcome(
         for listener: ListenerID, at now: Moment
     ) -> (outcome: ConditionOutcome, decision: (Decision, Decider)?) {
+        let rules = rules(for: listener)
         guard let action = rules.defaultAction else {
             let settings = configuration(for: listener)
             let outcome = settings.policy.outcome(rejection: settings.defaultRejection, at: now)
@@ -105,11 +107,21 @@ extension ProviderCore {
         return (outcome, (decision, .rule("default")))
     }
 
+    /// The rules `listener`'s requests are tested with: its own file's, else the rules file's.
+    public func rules(for listener: ListenerID) -> RuleSet {
+        listenerRules[listener] ?? rules
+    }
+
+    /// The names of every rule in force, whose counters and rates are kept.
+    private var ruleNames: Set<String> {
+        Set(rules.rules.map(\.name) + remembered.rules.map(\.name) + listenerRules.values.flatMap { $0.rules.map(\.name) })
+    }
+
     /// `true` when caller data that just arrived may change what the rules say: a rule needs
     /// data, nobody has decided, and the data tells something new (a parsed ClientHello or HTTP
     /// head, or twice the bytes of the last evaluation: at most a dozen evaluations a request).
     func needsEvaluation(_ request: Request) -> Bool {
-        guard rules.needsData || remembered.needsData, request.state == .pending, request.decider == nil,
+        guard rules(for: request.listener).needsData || remembered.needsData, request.state == .pending, request.decider == nil,
               let standing = request.ruleStanding, !standing.decided,
               standing.outcomeCount == request.outcomes.count
         else { return false }
@@ -128,7 +140,7 @@ extension ProviderCore {
         _ newRules: RuleSet, file: String? = nil, applyPending: Bool, at now: Moment
     ) -> ProviderOutput {
         rules = newRules
-        ruleState.keep(only: Set(newRules.rules.map(\.name) + remembered.rules.map(\.name)))
+        ruleState.keep(only: ruleNames)
         var output = ProviderOutput()
         var reevaluated = 0
         if applyPending {
@@ -166,10 +178,17 @@ extension ProviderCore {
     public mutating func forget(_ name: String, at now: Moment) -> ProviderOutput? {
         guard remembered.rules.contains(where: { $0.name == name }) else { return nil }
         remembered = RuleSet(rules: remembered.rules.filter { $0.name != name && $0.isLive(at: now) }, recordsMisses: false)
-        ruleState.keep(only: Set(rules.rules.map(\.name) + remembered.rules.map(\.name)))
+        ruleState.keep(only: ruleNames)
         var output = ProviderOutput()
         output.events.append(.rules(RulesEvent(kind: .forgotten(name: name), at: now)))
         return output
+    }
+
+    /// Puts each listener's own rules in force (those of `sets`; the others are tested with the
+    /// rules file's): the next evaluation uses them.
+    public mutating func replaceListenerRules(_ sets: [ListenerID: RuleSet]) {
+        listenerRules = sets
+        ruleState.keep(only: ruleNames)
     }
 
     /// Replaces every remembered decision (as read back from their file at start).

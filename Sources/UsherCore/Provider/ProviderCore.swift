@@ -28,6 +28,11 @@ public struct ProviderCore: Sendable {
     public internal(set) var rules: RuleSet {
         didSet { countSourcesIfNeeded() }
     }
+    /// The rules of listeners that have a rules file of their own, tested instead of ``rules``
+    /// for their requests.
+    public internal(set) var listenerRules: [ListenerID: RuleSet] = [:] {
+        didSet { countSourcesIfNeeded() }
+    }
     /// Decisions operators asked usher to remember, tested first.
     public internal(set) var remembered: RuleSet = .empty {
         didSet { countSourcesIfNeeded() }
@@ -81,7 +86,7 @@ public struct ProviderCore: Sendable {
     /// connections), and stops when none is left: a gate without such rules hashes no address
     /// per connection.
     private mutating func countSourcesIfNeeded() {
-        let needed = rules.countsConnections || remembered.countsConnections
+        let needed = rules.countsConnections || remembered.countsConnections || listenerRules.values.contains { $0.countsConnections }
         guard needed != countsSources else { return }
         countsSources = needed
         connectionsBySource = needed ? openConnections.values.reduce(into: [:]) { $0[$1.source, default: 0] += 1 } : [:]

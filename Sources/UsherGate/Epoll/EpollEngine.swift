@@ -233,9 +233,10 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     }
 
     /// Puts a reloaded configuration in force for new requests: the settings, each listener's
-    /// overrides and upstream.
+    /// overrides, upstream and own rules.
     func reconfigure(
-        _ configuration: ProviderConfiguration, overrides: [ListenerID: ListenerOverrides], upstreams: [ListenerID: Endpoint?]
+        _ configuration: ProviderConfiguration, overrides: [ListenerID: ListenerOverrides], upstreams: [ListenerID: Endpoint?],
+        listenerRules: [ListenerID: RuleSet]
     ) throws(GateError) {
         var addresses: [ListenerID: UsherDataPlane.SocketAddress?] = [:]
         for (id, endpoint) in upstreams { addresses[id] = try Self.upstreamAddress(endpoint) }
@@ -245,7 +246,10 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
                 own[id.index] = address
             }
         }
-        step { state in ((), state.core.reconfigure(configuration, overrides: overrides, at: .now)) }
+        step { state in
+            state.core.replaceListenerRules(listenerRules)
+            return ((), state.core.reconfigure(configuration, overrides: overrides, at: .now))
+        }
     }
 
     /// On the first worker: offers a connection the kernel completed to the core.

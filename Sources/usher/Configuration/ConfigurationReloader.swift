@@ -74,7 +74,8 @@ actor ConfigurationReloader {
         let added = order.filter { listeners[$0] == nil }
         let closed = listeners.filter { wanted[$0.key] == nil }
         let change = GateReconfiguration(
-            provider: configuration.provider, kept: kept, added: added.compactMap { wanted[$0] }, closed: Array(closed.values))
+            provider: configuration.provider, kept: kept, added: added.compactMap { wanted[$0] }, closed: Array(closed.values),
+            listenerRuleSets: configuration.listenerRuleSets)
         let bound: [(ListenerID, Endpoint)]
         do {
             bound = try await gate.reconfigure(change)

@@ -12,9 +12,10 @@ struct ListenerTableOptions: ParsableArguments {
     @Option var maxPending: Int?
     @Option var rejectMode: RejectMode?
     @Option(transform: ArgumentParsing.escapedText) var rejectMessage: [UInt8]?
+    @Option var rules: String?
 
     /// The keys a `[[listener]]` table may hold.
-    static let keys = ["listen", "upstream", "backlog", "policy", "pending_timeout", "timeout_action", "max_pending", "reject_mode", "reject_message"]
+    static let keys = ["listen", "upstream", "backlog", "policy", "pending_timeout", "timeout_action", "max_pending", "reject_mode", "reject_message", "rules"]
 
     mutating func validate() throws {
         guard !listen.isEmpty else { throw ValidationError("a [[listener]] needs listen: one address or a list, e.g. listen = [\"127.0.0.1:8080\"]") }
@@ -33,6 +34,10 @@ struct ListenerTableOptions: ParsableArguments {
             overrides.defaultRejection = Rejection(
                 mode: rejectMode ?? defaultRejection.mode, message: rejectMessage ?? (rejectMode == .reset ? [] : defaultRejection.message))
         }
-        return listen.map { ListenerConfiguration(endpoint: $0, backlog: backlog, overrides: overrides, upstream: upstream) }
+        return listen.map { endpoint in
+            var listener = ListenerConfiguration(endpoint: endpoint, backlog: backlog, overrides: overrides, upstream: upstream)
+            listener.rulesFile = rules
+            return listener
+        }
     }
 }

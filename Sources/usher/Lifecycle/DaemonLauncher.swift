@@ -107,13 +107,14 @@ enum DaemonLauncher {
             let guarded = options.guardPorts.flatMap { $0 }
             if configuration.guarded == nil, !guarded.isEmpty { configuration.guarded = GuardConfiguration(ports: guarded) }
         }
-        if let path = options.rules {
+        for path in Set([options.rules].compactMap { $0 } + configuration.listeners.compactMap(\.rulesFile)) {
             do {
-                configuration.rules = try RulesFile.load(path: path)
+                configuration.listenerRuleSets[path] = try RulesFile.load(path: path)
             } catch {
                 throw CommandFailure(RulesCheck.refusal(error), code: .usage)
             }
         }
+        if let path = options.rules { configuration.rules = configuration.listenerRuleSets[path] ?? .empty }
         return configuration
     }
 

@@ -11,7 +11,7 @@ struct Config: ParsableCommand {
             $XDG_CONFIG_HOME/usher/usher.toml, /etc/usher/usher.toml for root) holds any \
             option of 'usher serve' as a key in snake case, and [[listener]] tables, each \
             with its own listen addresses, upstream, policy, pending timeout, timeout \
-            action, reject mode and message, queue limit and backlog. Options on the \
+            action, reject mode and message, queue limit, backlog and rules file. Options on the \
             command line win over the file.
 
               policy = "ask"
@@ -49,11 +49,27 @@ struct ConfigCheck: ParsableCommand {
 
     func run() throws {
         let configuration = try Config.load(file)
-        let problems = ConfigurationLoader<Serve>(file: configuration).problems()
+        var problems = ConfigurationLoader<Serve>(file: configuration).problems()
+        problems += Self.rulesProblems(of: configuration)
         guard problems.isEmpty else {
             throw CommandFailure(RulesFileErrors(problems).description, code: .usage)
         }
         StandardOutput.writeLine(
             "\(configuration.path): ok: \(configuration.settings.count) settings, \(configuration.listeners.count) listeners")
+    }
+
+    /// The problems of the rules files the configuration names (its own and its listeners'), each
+    /// at its place in the rules file.
+    static func rulesProblems(of configuration: ConfigurationFile) -> [RulesFileError] {
+        let settings = configuration.settings + configuration.listeners.flatMap(\.settings)
+        let paths = settings.filter { $0.key == "rules" }.flatMap(\.value.arguments)
+        return Array(Set(paths)).sorted().flatMap { path -> [RulesFileError] in
+            do throws(RulesFileErrors) {
+                _ = try RulesFile.load(path: path)
+                return []
+            } catch {
+                return error.errors
+            }
+        }
     }
 }
