@@ -20,4 +20,17 @@ int usher_accept4(int descriptor, void *address, unsigned int *length, int flags
 /// Names the calling thread (15 bytes at most), as `top -H` and `ps -L` show it.
 void usher_name_thread(const char *name);
 
+/// The most descriptors one message passes.
+#define USHER_MAX_PASSED_DESCRIPTORS 8
+
+/// sendmsg(2) of `length` bytes with `count` descriptors as SCM_RIGHTS (MSG_NOSIGNAL).
+long usher_send_with_descriptors(int socket, const void *bytes, unsigned long length, const int *descriptors, int count);
+
+/// recvmsg(2) of exactly `length` bytes (MSG_WAITALL) and the descriptors that came with them
+/// (close-on-exec), at most USHER_MAX_PASSED_DESCRIPTORS into `descriptors`, their number in `*count`.
+long usher_receive_with_descriptors(int socket, void *bytes, unsigned long length, int *descriptors, int *count);
+
+/// The user ID of a Unix socket's peer (SO_PEERCRED); 0 on success, -1 with errno.
+int usher_peer_uid(int socket, unsigned int *uid);
+
 #endif

@@ -9,7 +9,7 @@ public enum Policy: String, Hashable, Sendable, CaseIterable {
 }
 
 /// What the pending timeout (and a graceful stop) does to a request still undecided.
-public enum TimeoutAction: String, Hashable, Sendable, CaseIterable {
+public enum TimeoutAction: String, Hashable, Sendable, CaseIterable, Codable {
     case accept
     case reject
 }

@@ -2,7 +2,7 @@
 ///
 /// `arrived → pending → accepted | rejected | withdrawn | expired`, `arrived → overflowed`.
 /// `deferred` and `admitting` are sub-states of pending: the request still counts as pending.
-public enum RequestState: Hashable, Sendable {
+public enum RequestState: Hashable, Sendable, Codable {
     /// Completed by the kernel and taken by usher; not yet queued.
     case arrived
     /// Waiting for a condition or an operator.

@@ -1,7 +1,7 @@
 /// The result of one condition for one request, with its reason, as the detail pane shows it.
-public struct ConditionOutcome: Hashable, Sendable {
+public struct ConditionOutcome: Hashable, Sendable, Codable {
     /// The verdict a condition can give: a decision, or none (keep waiting).
-    public enum Verdict: Hashable, Sendable {
+    public enum Verdict: Hashable, Sendable, Codable {
         case decided(Decision)
         /// No decision: the request waits for an operator (or its timeout).
         case ask

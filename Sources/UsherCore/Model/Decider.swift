@@ -1,5 +1,5 @@
 /// Who or what took a decision on a request.
-public enum Decider: Hashable, Sendable {
+public enum Decider: Hashable, Sendable, Codable {
     /// The gate's `--policy`.
     case policy
     /// A named rule.
@@ -19,7 +19,7 @@ public enum Decider: Hashable, Sendable {
 }
 
 /// An operator identified by the peer credentials of its control connection.
-public struct Operator: Hashable, Sendable, CustomStringConvertible {
+public struct Operator: Hashable, Sendable, Codable, CustomStringConvertible {
     public var pid: Int32?
     public var uid: UInt32?
     /// The user name of `uid`, when the system knows one.

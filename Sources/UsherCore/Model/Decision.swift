@@ -1,5 +1,5 @@
 /// What a condition or an operator decides for a pending request.
-public enum Decision: Hashable, Sendable {
+public enum Decision: Hashable, Sendable, Codable {
     /// Give the connection to the upstream.
     case accept
     /// Refuse it.

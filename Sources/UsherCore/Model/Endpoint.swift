@@ -2,7 +2,7 @@
 ///
 /// The core never resolves names; the IO layer does. The textual form brackets IPv6 literals:
 /// `127.0.0.1:8080`, `[::1]:8080`, `localhost:8080`.
-public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
+public struct Endpoint: Hashable, Sendable, Codable, CustomStringConvertible {
     public var host: String
     public var port: Int
 

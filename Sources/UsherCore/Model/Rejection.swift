@@ -8,7 +8,7 @@ public enum RejectMode: String, Hashable, Sendable, CaseIterable, Codable {
 }
 
 /// A rejection: its mode and the *response user data* sent before a `close`.
-public struct Rejection: Hashable, Sendable {
+public struct Rejection: Hashable, Sendable, Codable {
     public var mode: RejectMode
     /// Bytes written to the client before closing (ignored for `reset`).
     public var message: [UInt8]

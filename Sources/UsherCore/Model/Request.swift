@@ -142,7 +142,7 @@ public struct Request: Hashable, Sendable, Identifiable {
 }
 
 /// Where the PROXY protocol header of a request from a trusted proxy stands.
-public enum ProxyProtocolState: Hashable, Sendable {
+public enum ProxyProtocolState: Hashable, Sendable, Codable {
     /// Its bytes have not all arrived.
     case awaitingHeader
     /// It was read (and stripped from the caller data).

@@ -5,7 +5,7 @@
 /// Version 2 TLVs are skipped. Every length is checked before it is used, and a header longer
 /// than ``maximumLength`` is refused, so hostile bytes give ``Reading/invalid(_:)``, never a
 /// crash, a read past the end or an unbounded wait.
-public struct ProxyHeader: Hashable, Sendable {
+public struct ProxyHeader: Hashable, Sendable, Codable {
     /// The most bytes a header may take: version 1 allows 107; version 2 allows 16 plus a
     /// 16-bit length, of which usher accepts TLVs up to this bound.
     public static let maximumLength = 1024

@@ -2,7 +2,7 @@
 ///
 /// The conservation invariant holds between any two calls into the core:
 /// `arrived = accepted + rejected + withdrawn + expired + overflowed + pending`.
-public struct Counters: Hashable, Sendable {
+public struct Counters: Hashable, Sendable, Codable {
     /// Requests taken from the kernel (queued or overflowed).
     public var arrived = 0
     /// Handed to the upstream by a decision.

@@ -20,7 +20,7 @@ public struct ProviderCore: Sendable {
     /// Every gated listener, by ``ListenerID`` index.
     public internal(set) var listeners: [ListenerStatus]
     /// Totals over all listeners.
-    public private(set) var counters = Counters()
+    public internal(set) var counters = Counters()
     /// `true` once ``shutDown(at:)`` was called.
     public private(set) var isShuttingDown = false
 
@@ -56,7 +56,7 @@ public struct ProviderCore: Sendable {
     private(set) var countsSources = false
     var deadlines = DeadlineQueue()
     private var finished: FinishedRequests
-    private var lastSequence: UInt64 = 0
+    var lastSequence: UInt64 = 0
 
     /// - Parameters:
     ///   - configuration: policy, timeouts and limits.

@@ -2,7 +2,7 @@
 ///
 /// The core has no clock: the IO layer passes the current moment into every call, which keeps the
 /// state machines deterministic and testable.
-public struct Moment: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Moment: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public var nanoseconds: UInt64
 
     public init(nanoseconds: UInt64) {

@@ -75,17 +75,83 @@ public final class HeldClient: ReadinessHandler {
     private var relay: Relay?
     private var relayTimeouts = RelayTimeouts.none
 
+    /// A held client between two ushers on a restart: its socket, the bytes kept for the
+    /// upstream (the next usher's core has them as caller data already), whether it finished
+    /// sending.
+    public struct HandedOver: Sendable {
+        public var descriptor: Int32
+        public var captured: [UInt8]
+        public var clientFinishedSending: Bool
+        /// A read returned the end of its stream.
+        public var readTheEnd: Bool
+
+        public init(descriptor: Int32, captured: [UInt8], clientFinishedSending: Bool, readTheEnd: Bool) {
+            self.descriptor = descriptor
+            self.captured = captured
+            self.clientFinishedSending = clientFinishedSending
+            self.readTheEnd = readTheEnd
+        }
+    }
+
     /// Holds the accepted, non-blocking `descriptor` on `loop`.
-    public init(
+    public convenience init(
         _ descriptor: Int32, loop: EventLoop, pool: BufferPool, captureLimit: Int = CallerData.capacity, events: Events
     ) throws(DataPlaneError) {
-        self.descriptor = descriptor
+        try self.init(
+            HandedOver(descriptor: descriptor, captured: [], clientFinishedSending: false, readTheEnd: false),
+            loop: loop, pool: pool, captureLimit: captureLimit, events: events)
+    }
+
+    /// Goes on holding a client another usher held until now (``handOver()``); the bytes it kept
+    /// are not reported again.
+    public init(
+        _ client: HandedOver, loop: EventLoop, pool: BufferPool, captureLimit: Int = CallerData.capacity, events: Events
+    ) throws(DataPlaneError) {
+        self.descriptor = client.descriptor
         self.loop = loop
         self.pool = pool
         self.captureLimit = max(0, min(captureLimit, pool.size))
         self.events = events
+        self.captured = client.captured
+        self.reported = client.captured.count
+        self.clientFinishedSending = client.clientFinishedSending
+        self.readTheEnd = client.readTheEnd
         try loop.register(descriptor, handler: self)
         readWhileHolding()
+    }
+
+    /// Stops holding the client without closing it, for the next usher to go on with; `nil`
+    /// unless it is held (connecting, relaying, rejecting: those are not handed over). Its end is
+    /// not reported.
+    public func handOver() -> HandedOver? {
+        guard case .holding = phase else { return nil }
+        phase = .closed
+        loop.deregister(descriptor)
+        defer { captured = [] }
+        return HandedOver(
+            descriptor: descriptor, captured: Array(captured[keptFrom...]), clientFinishedSending: clientFinishedSending, readTheEnd: readTheEnd)
+    }
+
+    /// Stops relaying without closing either socket, for the next usher; `nil` unless relaying.
+    public func handOverRelay() -> Relay.HandedOverPair? {
+        guard case .relaying = phase, let relay else { return nil }
+        phase = .closed
+        self.relay = nil
+        return relay.handOver()
+    }
+
+    /// Goes on relaying a pair another usher carried (the client is this one's descriptor).
+    public init(
+        relaying pair: Relay.HandedOverPair, loop: EventLoop, pool: BufferPool, timeouts: RelayTimeouts, events: Events
+    ) throws(DataPlaneError) {
+        self.descriptor = pair.client
+        self.loop = loop
+        self.pool = pool
+        self.captureLimit = 0
+        self.events = events
+        self.phase = .relaying
+        self.relayTimeouts = timeouts
+        relay = try Relay(pair, loop: loop, pool: pool, timeouts: timeouts) { [unowned self] ending, totals in relayEnded(ending, totals) }
     }
 
     public func ready(_ flags: UInt32, tag: Int) {

@@ -20,7 +20,7 @@ public final class Relay: ReadinessHandler, Swept {
     }
 
     /// A set of sides (no allocation, unlike a `Set`).
-    public struct Sides: OptionSet, Hashable, Sendable {
+    public struct Sides: OptionSet, Hashable, Sendable, Codable {
         public let rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }
         public static let client = Sides(rawValue: 1)
@@ -39,9 +39,38 @@ public final class Relay: ReadinessHandler, Swept {
     }
 
     /// Bytes copied each way.
-    public struct Totals: Hashable, Sendable {
+    public struct Totals: Hashable, Sendable, Codable {
         public var toUpstream = 0
         public var toClient = 0
+
+        public init(toUpstream: Int = 0, toClient: Int = 0) {
+            self.toUpstream = toUpstream
+            self.toClient = toClient
+        }
+    }
+
+    /// A proxied pair between two ushers on a restart: its sockets, the bytes read and not yet
+    /// written each way, the sides whose stream ended, the sides whose write side was shut down.
+    public struct HandedOverPair: Sendable {
+        public var client: Int32
+        public var upstream: Int32
+        public var toUpstream: [UInt8]
+        public var toClient: [UInt8]
+        public var sourcesEnded: Sides
+        public var sinksShutDown: Sides
+        public var totals: Totals
+
+        public init(
+            client: Int32, upstream: Int32, toUpstream: [UInt8], toClient: [UInt8], sourcesEnded: Sides, sinksShutDown: Sides, totals: Totals
+        ) {
+            self.client = client
+            self.upstream = upstream
+            self.toUpstream = toUpstream
+            self.toClient = toClient
+            self.sourcesEnded = sourcesEnded
+            self.sinksShutDown = sinksShutDown
+            self.totals = totals
+        }
     }
 
     private let loop: EventLoop
@@ -51,7 +80,7 @@ public final class Relay: ReadinessHandler, Swept {
     /// `directions[0]`: client → upstream; `directions[1]`: upstream → client.
     private var directions: InlineArray<2, RelayDirection>
     private var buffers: InlineArray<2, UnsafeMutableRawBufferPointer>
-    public private(set) var totals = Totals()
+    public private(set) var totals: Totals
     private var ended = false
     private let onEnd: (Ending, Totals) -> Void
     private let timeouts: RelayTimeouts
@@ -72,31 +101,51 @@ public final class Relay: ReadinessHandler, Swept {
     /// `readable` says which sides may have bytes to read: a side its previous owner read until
     /// it would block is not read again before the loop reports new bytes. `ending` says which
     /// sides the loop has reported to be ending (`EPOLLRDHUP`): they are read to their end.
-    public init(
+    public convenience init(
         client: Int32, upstream: Int32, loop: EventLoop, pool: BufferPool, replaying: ArraySlice<UInt8> = [],
         clientFinishedSending: Bool = false, readable: Sides = .both, ending: Sides = [], timeouts: RelayTimeouts = .none,
         onEnd: @escaping (Ending, Totals) -> Void
     ) throws(DataPlaneError) {
+        let pair = HandedOverPair(
+            client: client, upstream: upstream, toUpstream: Array(replaying.prefix(pool.size)), toClient: [],
+            sourcesEnded: clientFinishedSending ? .client : [], sinksShutDown: [], totals: Totals())
+        try self.init(pair, loop: loop, pool: pool, readable: readable, ending: ending, timeouts: timeouts, onEnd: onEnd)
+    }
+
+    /// Goes on relaying a pair another usher carried until now (``handOver()``): the bytes it
+    /// had read and not written yet go first, each direction's end as it was.
+    public init(
+        _ pair: HandedOverPair, loop: EventLoop, pool: BufferPool, readable: Sides = .both, ending: Sides = [],
+        timeouts: RelayTimeouts = .none, onEnd: @escaping (Ending, Totals) -> Void
+    ) throws(DataPlaneError) {
         self.loop = loop
         self.pool = pool
         self.timeouts = timeouts
-        self.descriptors = [client, upstream]
-        let buffers: InlineArray<2, UnsafeMutableRawBufferPointer> = [pool.take(), pool.take()]
-        let replayed = min(replaying.count, pool.size)
-        if replayed > 0, let base = buffers[0].baseAddress {
-            replaying.prefix(replayed).withUnsafeBytes { bytes in
-                if let source = bytes.baseAddress { base.copyMemory(from: source, byteCount: replayed) }
+        self.descriptors = [pair.client, pair.upstream]
+        self.totals = pair.totals
+        let pending: InlineArray<2, [UInt8]> = [pair.toUpstream, pair.toClient]
+        var buffers: InlineArray<2, UnsafeMutableRawBufferPointer> = [pool.take(), pool.take()]
+        var directions: InlineArray<2, RelayDirection> = [RelayDirection(capacity: pool.size), RelayDirection(capacity: pool.size)]
+        for index in 0..<2 {
+            let bytes = pending[index].prefix(pool.largeSize)
+            if bytes.count > pool.size {
+                pool.give(buffers[index])
+                buffers[index] = pool.takeLarge()
             }
+            if let base = buffers[index].baseAddress, !bytes.isEmpty {
+                bytes.withUnsafeBytes { source in
+                    if let from = source.baseAddress { base.copyMemory(from: from, byteCount: bytes.count) }
+                }
+            }
+            let side: Sides = index == 0 ? .client : .upstream
+            directions[index] = RelayDirection(
+                capacity: buffers[index].count, preloaded: bytes.count, sourceEnded: pair.sourcesEnded.contains(side))
+            if pair.sinksShutDown.contains(index == 0 ? .upstream : .client) { directions[index].didShutDownSink() }
+            if !readable.contains(side) { directions[index].sourceWouldBlock() }
+            directions[index].sourceClosing = ending.contains(side)
         }
         self.buffers = buffers
-        self.directions = [
-            RelayDirection(capacity: pool.size, preloaded: replayed, sourceEnded: clientFinishedSending),
-            RelayDirection(capacity: pool.size),
-        ]
-        directions[0].sourceReadable = directions[0].sourceReadable && readable.contains(.client)
-        directions[1].sourceReadable = readable.contains(.upstream)
-        directions[0].sourceClosing = ending.contains(.client)
-        directions[1].sourceClosing = ending.contains(.upstream)
+        self.directions = directions
         self.onEnd = onEnd
         do {
             // Sockets already watched (a connected upstream, a held client) keep their registration.
@@ -109,6 +158,33 @@ public final class Relay: ReadinessHandler, Swept {
         }
         pump()
         watchQuiet()
+    }
+
+    /// Stops carrying the pair without closing it, for the next usher to go on with
+    /// (``init(_:loop:pool:readable:ending:timeouts:onEnd:)``): its sockets, the bytes read and
+    /// not yet written each way, which sides ended. `nil` once it ended. Its end is not reported.
+    public func handOver() -> HandedOverPair? {
+        guard !ended else { return nil }
+        ended = true
+        loop.deregister(descriptors[0])
+        loop.deregister(descriptors[1])
+        var pending: [[UInt8]] = [[], []]
+        var sourcesEnded: Sides = []
+        var sinksShutDown: Sides = []
+        for index in 0..<2 {
+            let direction = directions[index]
+            if direction.buffered > 0, let base = buffers[index].baseAddress {
+                pending[index] = Array(UnsafeRawBufferPointer(start: base + direction.start, count: direction.buffered))
+            }
+            if direction.sourceEnded { sourcesEnded.insert(index == 0 ? .client : .upstream) }
+            if direction.sinkShutDown { sinksShutDown.insert(index == 0 ? .upstream : .client) }
+        }
+        if sweepSlot != nil { loop.stopSweeping(self) }
+        pool.give(buffers[0])
+        pool.give(buffers[1])
+        return HandedOverPair(
+            client: descriptors[0], upstream: descriptors[1], toUpstream: pending[0], toClient: pending[1],
+            sourcesEnded: sourcesEnded, sinksShutDown: sinksShutDown, totals: totals)
     }
 
     public func ready(_ events: UInt32, tag: Int) {
