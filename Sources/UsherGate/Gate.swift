@@ -77,6 +77,7 @@ public final class Gate: Provider {
             if configuration.guarded != nil { throw .needsDataPlane("--guard beside --listen") }
             if configuration.listeners.contains(where: { $0.inheritedDescriptor != nil }) { throw .needsDataPlane("a socket from systemd") }
             if configuration.listeners.contains(where: { $0.upstream != nil }) { throw .needsDataPlane("an upstream per listener") }
+            if configuration.takingOver != nil { throw .needsDataPlane("taking over from a running usher") }
         }
         var configuration = configuration
         configuration.provider.maxConnections = try fittedMaxConnections(configuration)
@@ -180,6 +181,11 @@ public final class Gate: Provider {
                     _ = await engine.drain(.zero)
                     throw error
                 }
+            }
+            if let takeOver = configuration.takingOver {
+                let map = takeOver.listenerIndex
+                await engine.adopt(takeOver.handOver, listener: { ListenerID(map[$0] ?? $0) }, names: { names[$0] })
+                await engine.closeListeners(takeOver.closing.map(ListenerID.init))
             }
             await engine.startAccepting()
             return Gate(

@@ -30,6 +30,8 @@ public struct GateConfiguration: Sendable {
     public var somaxconn: Int
     /// The conditions tested before the policy: the rules file, if any.
     public var rules: RuleSet
+    /// What a running usher handed over, when this gate takes over from it (a restart).
+    public var takingOver: TakeOver?
     /// The rules of the listeners' own rules files (``ListenerConfiguration/rulesFile``), by path.
     public var listenerRuleSets: [String: RuleSet] = [:]
     /// The process's open-file limit (`ulimit -n`), to which the connection limit is fitted;

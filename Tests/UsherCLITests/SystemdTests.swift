@@ -77,6 +77,16 @@ struct SocketActivationTests {
             #expect(ready.contains("listeners=127.0.0.1:\(port)"))
             let listing = try await UsherDaemon.client(["listeners"], control: control)
             #expect(listing.standardOutput.contains("127.0.0.1:\(port)"))
+            // A restart hands systemd's socket on under its name.
+            defer { RestartTests.stopSuccessors(of: control) }
+            let restart = try await UsherDaemon.client(["restart"], control: control, timeout: .seconds(90))
+            #expect(restart.exitCode == 0, "\(restart.standardError)")
+            let after = try await Curl.get(port: port, path: "/restarted")
+            #expect(after.standardOutput.contains("You sent: GET /restarted"), "\(after.standardError)")
+            let again = try await UsherDaemon.client(["listeners"], control: control)
+            #expect(again.standardOutput.contains("127.0.0.1:\(port)"), "\(again.standardOutput)")
+            RestartTests.stopSuccessors(of: control)
+            try await RestartTests.waitForSuccessorsToEnd(of: control)
         }
         let direct = try await ProcessRunner.run(try UsherExecutable.path(), ["serve", "--listen", "fd:api", "--control", folder.path + "/c2.sock"])
         #expect(direct.exitCode == 64)

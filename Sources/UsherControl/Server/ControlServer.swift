@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import NIOCore
 import NIOPosix
 import UsherCore
@@ -24,6 +25,9 @@ public final class ControlServer: Sendable {
     private let hub: SubscriberHub
     private let statsTask: RepeatedTask
     private let inode: UInt64?
+    /// Set by the first ``close(reason:)``: a later one must not remove a socket file that
+    /// another usher has made since (a restart; the file system may reuse the inode number).
+    private let closed = Atomic<Bool>(false)
     private let lock: ControlSocketLock
     private let service: ControlService
 
@@ -156,6 +160,7 @@ public final class ControlServer: Sendable {
     /// Stops accepting, sends every client a `bye` line with `reason`, closes, and removes the
     /// socket file.
     public func close(reason: String) async {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
         statsTask.cancel()
         try? await channel.close()
         try? await hub.closeAll(reason: reason, on: channel.eventLoop).get()

@@ -57,11 +57,16 @@ extension ProviderCore {
         return CoreHandOver(lastSequence: lastSequence, counters: counters, listenerCounters: byName)
     }
 
-    /// Lets go of requests handed to the next usher: they leave without an event, and their
-    /// connections are no longer counted here.
+    /// Lets go of requests handed to the next usher: they leave without an event, and neither
+    /// they nor their connections are counted here any more (the next usher counts them).
     public mutating func forgetHandedOver(_ ids: [RequestID]) {
         for id in ids {
-            live[id] = nil
+            if let request = live.removeValue(forKey: id) {
+                counters.pending -= 1
+                counters.arrived -= 1
+                listeners[request.listener.index].counters.pending -= 1
+                listeners[request.listener.index].counters.arrived -= 1
+            }
             if let connection = openConnections.removeValue(forKey: id) { countConnection(from: connection.source, by: -1) }
         }
     }
@@ -69,18 +74,19 @@ extension ProviderCore {
     // MARK: Taking over
 
     /// Goes on from where the previous usher stopped: its counters (each listener's by the name
-    /// `names` gives the listener here), its IDs, and `pending` and `proxied` requests with their
+    /// `names` gives the listener here; `nil` keeps the listener's own), its IDs, and `pending` and `proxied` requests with their
     /// deadlines. `listener` maps a record's listener index to the listener here. Requests that
     /// were in the queue and are not handed over (they finish in the previous usher) leave the
     /// counters as if they had not arrived.
     public mutating func adopt(
         _ handOver: CoreHandOver, pending: [HandedOverRequest], proxied: [HandedOverRequest], listener: (Int) -> ListenerID,
-        names: (ListenerID) -> String, at now: Moment
+        names: (ListenerID) -> String?, at now: Moment
     ) {
         lastSequence = max(lastSequence, handOver.lastSequence)
         counters = handOver.counters
         for index in listeners.indices {
-            listeners[index].counters = handOver.listenerCounters[names(ListenerID(index))] ?? Counters()
+            guard let name = names(ListenerID(index)) else { continue }
+            listeners[index].counters = handOver.listenerCounters[name] ?? Counters()
         }
         for record in pending {
             let request = adoptedRequest(record, on: listener(record.listener))

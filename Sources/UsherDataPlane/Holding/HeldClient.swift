@@ -120,6 +120,14 @@ public final class HeldClient: ReadinessHandler {
         readWhileHolding()
     }
 
+    /// `true` while held or relaying: what ``handOver()`` and ``handOverRelay()`` take.
+    public var canHandOver: Bool {
+        switch phase {
+        case .holding, .relaying: true
+        default: false
+        }
+    }
+
     /// Stops holding the client without closing it, for the next usher to go on with; `nil`
     /// unless it is held (connecting, relaying, rejecting: those are not handed over). Its end is
     /// not reported.

@@ -9,6 +9,10 @@ enum WorkerCommand {
     case hold(descriptor: Int32, id: RequestID, listener: ListenerID)
     /// Carry out one of the core's actions.
     case perform(ConnectionAction, id: RequestID)
+    /// Hold a client the previous usher held (a restart).
+    case adopt(HeldClient.HandedOver, id: RequestID, listener: ListenerID)
+    /// Relay a pair the previous usher relayed (a restart).
+    case adoptRelay(Relay.HandedOverPair, id: RequestID)
 }
 
 /// Carries out a worker's commands on its loop.

@@ -16,7 +16,7 @@ import Glibc
 /// with the fewest; from then on the connection lives on that worker's loop only. Actions are
 /// queued to the loops under the core's lock, so each loop carries them out in the core's order.
 final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
-    private struct State {
+    struct State {
         var core: ProviderCore
         /// Client connections held (pending or proxied), and the worker of each.
         var connections: [RequestID: Int] = [:]
@@ -33,25 +33,25 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     }
 
     /// What the accepting worker's thread owns besides its connections.
-    private final class Listeners: @unchecked Sendable {
+    final class Listeners: @unchecked Sendable {
         var acceptors: [ListenerID: Acceptor] = [:]
         var lastAction: [ListenerID: UInt64] = [:]
         var parked: [ListenerID: [Acceptor.Accepted]] = [:]
     }
 
-    private let state: Mutex<State>
-    private let workers: [DataPlaneWorker]
-    private let listeners = Listeners()
+    let state: Mutex<State>
+    let workers: [DataPlaneWorker]
+    let listeners = Listeners()
     private let events: EventFanout
     /// The upstream's address, resolved once for every connect.
-    private let upstream: UsherDataPlane.SocketAddress
+    let upstream: UsherDataPlane.SocketAddress
     /// The upstream of each listener that has its own, by ``ListenerID`` index (a reloaded
     /// configuration changes them).
-    private let listenerUpstreams: Mutex<[UsherDataPlane.SocketAddress?]>
+    let listenerUpstreams: Mutex<[UsherDataPlane.SocketAddress?]>
     private let connectTimeout: Duration
     private let lingerTimeout: Duration
-    private let relayTimeouts: RelayTimeouts
-    private let logger: Logger
+    let relayTimeouts: RelayTimeouts
+    let logger: Logger
     /// The upstream refusing or not answering: said once, then every 10 s with a count.
     private let upstreamWarning = RepeatedWarning()
     /// Ports guarded beside the listeners: their requests hold no connection here, and the
@@ -59,7 +59,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     private let door: GuardDoor?
 
     /// The worker that takes connections and runs the core's timer.
-    private var first: DataPlaneWorker { workers[0] }
+    var first: DataPlaneWorker { workers[0] }
 
     /// Starts `threads` workers (at least one).
     init(
@@ -253,7 +253,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     }
 
     /// On the first worker: offers a connection the kernel completed to the core.
-    private func arrive(_ accepted: Acceptor.Accepted, on listener: ListenerID) {
+    func arrive(_ accepted: Acceptor.Accepted, on listener: ListenerID) {
         guard offer(accepted, on: listener) else {
             listeners.parked[listener, default: []].append(accepted)
             listeners.acceptors[listener]?.pause()
@@ -263,7 +263,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
 
     /// `false` when the core parks it (the queue is full). A connection the core takes goes to
     /// the worker with the fewest, ahead of any action for it.
-    private func offer(_ accepted: Acceptor.Accepted, on listener: ListenerID) -> Bool {
+    func offer(_ accepted: Acceptor.Accepted, on listener: ListenerID) -> Bool {
         let outcome = step { state in
             let (outcome, output) = state.core.arrive(on: listener, peer: accepted.peer, local: accepted.local, at: .now)
             if let id = outcome.requestID {
@@ -280,8 +280,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     /// On `worker`. The connection is known to the worker before its client reads: a client
     /// that is gone at once is forgotten like any other.
     private func hold(_ descriptor: Int32, as id: RequestID, from listener: ListenerID, on worker: DataPlaneWorker) {
-        let own = listenerUpstreams.withLock { $0.indices.contains(listener.index) ? $0[listener.index] : nil }
-        let held = EngineConnection(engine: self, id: id, worker: worker, upstream: own ?? upstream)
+        let held = EngineConnection(engine: self, id: id, worker: worker, upstream: upstream(of: listener))
         worker.held[id] = held
         do {
             held.client = try HeldClient(descriptor, loop: worker.loop, pool: worker.pool, events: held.events)
@@ -289,6 +288,11 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
             Glibc.close(descriptor)
             closed(held)
         }
+    }
+
+    /// Where `listener`'s accepted connections go.
+    func upstream(of listener: ListenerID) -> UsherDataPlane.SocketAddress {
+        listenerUpstreams.withLock { $0.indices.contains(listener.index) ? $0[listener.index] : nil } ?? upstream
     }
 
     // MARK: A held connection's facts, reported to the core (on its worker)
@@ -350,6 +354,8 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     func carryOut(_ command: WorkerCommand, on worker: DataPlaneWorker) {
         switch command {
         case .hold(let descriptor, let id, let listener): hold(descriptor, as: id, from: listener, on: worker)
+        case .adopt(let client, let id, let listener): adopt(client, as: id, from: listener, on: worker)
+        case .adoptRelay(let pair, let id): adopt(pair, as: id, on: worker)
         case .perform(let action, let id): perform(action, on: id, in: worker)
         }
     }
@@ -468,7 +474,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     }
 
     @discardableResult
-    private func step<Result>(_ body: (inout State) -> (Result, ProviderOutput)) -> Result {
+    func step<Result>(_ body: (inout State) -> (Result, ProviderOutput)) -> Result {
         let result = state.withLock { state in
             state.core.eventInterest = events.interest
             let (result, output) = body(&state)
@@ -545,7 +551,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     }
 
     /// Runs `body` on `worker`'s thread and returns its result.
-    private func on<Value: Sendable>(_ worker: DataPlaneWorker, _ body: @escaping @Sendable () -> Value) async -> Value {
+    func on<Value: Sendable>(_ worker: DataPlaneWorker, _ body: @escaping @Sendable () -> Value) async -> Value {
         await withCheckedContinuation { continuation in
             worker.loop.execute { continuation.resume(returning: body()) }
         }

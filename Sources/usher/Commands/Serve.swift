@@ -85,6 +85,10 @@ struct Serve: AsyncParsableCommand {
         transform: DisplayOptions.interval)
     var interval: Duration = DisplayOptions.defaultInterval
 
+    @Flag(help: ArgumentHelp(
+        "Take over from the usher serving the control socket, if one does: its listening sockets, held and proxied connections and request IDs (a restart; see 'usher restart')."))
+    var takeover = false
+
     @OptionGroup(title: "Logging") var log: LogOptions
 
     mutating func validate() throws {
@@ -116,12 +120,25 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
+    /// Listens for a successor (a restart), for a gate on the default data path.
+    private func startHandOver(_ daemon: Daemon, logger: Logger) -> HandOverServer? {
+        guard case .gate(let gate) = daemon.provider else { return nil }
+        do {
+            let server = try HandOverServer(gate: gate, control: daemon.control, notices: daemon.notices, systemd: daemon.systemd, logger: logger)
+            server.start()
+            return server
+        } catch {
+            logger.warning("usher restart is not available", metadata: ["reason": "\(error)"])
+            return nil
+        }
+    }
+
     private func serve(on group: MultiThreadedEventLoopGroup, listenerTables: [ListenerTableOptions], logger: Logger) async throws {
         let sockets = SystemdSockets.take()
         let daemon = try await DaemonLauncher.start(
             gate, listenerTables: listenerTables, journal: journal, metrics: metrics, notify: notify, control: control, observers: access.observers,
             controlLimits: ControlLimits(maxConnections: maxControlConnections, idleTimeout: controlIdleTimeout), hostInterval: interval,
-            systemd: sockets, configurationFile: configurationFile.file, group: group, logger: logger)
+            systemd: sockets, configurationFile: configurationFile.file, takeOver: takeover, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
         let systemd = SystemdNotifier.fromEnvironment()
@@ -133,9 +150,18 @@ struct Serve: AsyncParsableCommand {
         var services = daemon.services + [
             .init(service: ReloadService(keeper: daemon.rules, configuration: reloader, logger: logger, systemd: systemd))
         ]
-        if let systemd {
-            services.append(.init(service: SystemdService(notifier: systemd, provider: daemon.provider.provider, logger: logger)))
+        let handOver = startHandOver(daemon, logger: logger)
+        if let handOver {
+            services.append(.init(service: RestartService(
+                executable: RestartService.startedExecutable(), arguments: Array(CommandLine.arguments.dropFirst()), handOver: handOver,
+                notices: daemon.notices, logger: logger)))
         }
+        if let systemd {
+            services.append(.init(service: SystemdService(
+                notifier: systemd, provider: daemon.provider.provider, logger: logger,
+                handedOver: { handOver?.handedOver.load(ordering: .relaxed) ?? false })))
+        }
+        defer { handOver?.stop() }
         let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet))
         try await serviceGroup.run()

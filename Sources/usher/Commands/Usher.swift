@@ -30,6 +30,6 @@ struct Usher: AsyncParsableCommand {
             See 'usher help COMMAND' for every option.
             """,
         version: "\(version) (commit \(BuildStamp.commit))",
-        subcommands: [Run.self, Top.self, Serve.self, GuardCommand.self, List.self, Listeners.self, Accept.self, Reject.self, Defer.self, Watch.self, Reload.self, Rules.self, Log.self, Config.self]
+        subcommands: [Run.self, Top.self, Serve.self, GuardCommand.self, List.self, Listeners.self, Accept.self, Reject.self, Defer.self, Watch.self, Reload.self, Restart.self, Rules.self, Log.self, Config.self]
     )
 }

@@ -19,6 +19,8 @@ struct Daemon: Sendable {
     let rules: RulesFileKeeper
     /// What the daemon tells its operators besides requests.
     let notices: NoticeBoard
+    /// The sockets systemd passed (or, after a restart, passed the usher taken over from).
+    let systemd: SystemdSockets
     /// `nil` with `--journal none`, or when it could not be opened.
     let journal: JournalService?
     /// `nil` without `--metrics`.
@@ -48,13 +50,23 @@ enum DaemonLauncher {
     static func start(
         _ options: GateOptions, listenerTables: [ListenerTableOptions] = [], journal journalOptions: JournalOptions, metrics metricsOptions: MetricsOptions, notify: NotifyOptions,
         control: ControlOptions, observers: ObserverGroup?, controlLimits: ControlLimits = .standard, hostInterval: Duration,
-        systemd: SystemdSockets = SystemdSockets.take(), configurationFile: String? = nil, group: MultiThreadedEventLoopGroup,
+        systemd: SystemdSockets = SystemdSockets.take(), configurationFile: String? = nil, takeOver: Bool = false,
+        group: MultiThreadedEventLoopGroup,
         logger: Logger
     ) async throws -> Daemon {
         OpenFileLimit.raiseToHardLimit()
-        let configuration = try gateConfiguration(options, listenerTables: listenerTables, systemd: systemd)
-        let started = try await startProvider(
-            options, configuration: configuration, guardsAlone: listenerTables.isEmpty, group: group, logger: logger)
+        let predecessor = takeOver ? try predecessor(control: control.path, logger: logger) : nil
+        let systemd = predecessor.map { systemd.sockets.isEmpty ? $0.systemdSockets : systemd } ?? systemd
+        var configuration = try gateConfiguration(options, listenerTables: listenerTables, systemd: systemd)
+        if let predecessor { configuration = predecessor.takingOver(configuration) }
+        let started: DaemonProvider
+        do {
+            started = try await startProvider(
+                options, configuration: configuration, guardsAlone: listenerTables.isEmpty, group: group, logger: logger)
+        } catch {
+            try? predecessor?.answer((error as? CommandFailure)?.message ?? "\(error)")
+            throw error
+        }
         let provider = started.provider
         let keeper = RulesFileKeeper(file: options.rules, rememberedFile: options.remembered, logger: logger)
         keeper.attach(provider)
@@ -71,6 +83,7 @@ enum DaemonLauncher {
         let journal = JournalService.start(
             journalOptions, provider: provider, listeners: started.listenerNames, notices: notices, logger: logger)
         do {
+            if let predecessor { await took(over: predecessor, logger: logger) }
             let service = ControlService(
                 provider: provider, version: Usher.version, host: host?.feed, rulesKeeper: keeper, notices: notices, journal: journal,
                 configurationFile: configurationFile)
@@ -79,7 +92,8 @@ enum DaemonLauncher {
                 limits: controlLimits)
             startNotifying(notify, provider: provider, listeners: started.listenerNames, control: control.path, notices: notices, logger: logger)
             return Daemon(
-                provider: started, control: server, host: host, rules: keeper, notices: notices, journal: journal, metrics: metrics, logger: logger)
+                provider: started, control: server, host: host, rules: keeper, notices: notices, systemd: systemd, journal: journal, metrics: metrics,
+                logger: logger)
         } catch {
             await metrics?.server.close()
             await journal?.recorder.writer.close()
@@ -90,6 +104,35 @@ enum DaemonLauncher {
 
     /// The listeners in the order `--listen` names them: those usher binds, and the sockets
     /// systemd passed (`systemd`, `fd:NAME`).
+    /// The usher serving `control`, ready to hand over what it holds; `nil` when there is none
+    /// (this one then starts as usual).
+    private static func predecessor(control: String, logger: Logger) throws -> TakeOverClient? {
+        do {
+            guard let predecessor = try TakeOverClient.connect(control: control) else {
+                logger.notice("nothing to take over", metadata: ["control": "\(control)", "note": "no usher serves it; starting as usual"])
+                return nil
+            }
+            logger.notice("taking over", metadata: [
+                "from": "\(predecessor.predecessor)", "listeners": "\(predecessor.listeners.count)",
+                "pending": "\(predecessor.handOver.pending.count)", "proxied": "\(predecessor.handOver.proxied.count)",
+            ])
+            return predecessor
+        } catch {
+            throw CommandFailure("cannot take over from the usher serving \(control): \(error)", code: .runtime)
+        }
+    }
+
+    /// Tells the predecessor this usher runs, and waits until it has let go of the control socket.
+    private static func took(over predecessor: TakeOverClient, logger: Logger) async {
+        // Under systemd, this process is the service's main one before the predecessor exits.
+        SystemdNotifier.fromEnvironment()?.send(["MAINPID=\(getpid())"])
+        let answered = await Task.detached { () -> HandOverError? in
+            do throws(HandOverError) { try predecessor.answer(nil) } catch { return error }
+            return nil
+        }.value
+        if let answered { logger.warning("the previous usher did not confirm the hand-over", metadata: ["reason": "\(answered)"]) }
+    }
+
     /// The gate's configuration as the options and the configuration file's `[[listener]]` tables
     /// make it, its rules file read; `systemd`: the sockets systemd passed, for `fd:NAME`.
     static func gateConfiguration(

@@ -11,11 +11,16 @@ struct SystemdService: Service {
     let notifier: SystemdNotifier
     let provider: any Provider
     let logger: Logger
+    /// `true` once this usher handed everything to its successor: the service is not stopping,
+    /// the successor is its main process now.
+    var handedOver: @Sendable () -> Bool = { false }
 
     func run() async throws {
         let status = Self.status(provider.snapshot(includingPending: true))
-        notifier.send(["READY=1", "STATUS=" + status])
+        // MAINPID: after a restart, the new process tells systemd it is the service's main one.
+        notifier.send(["MAINPID=\(getpid())", "READY=1", "STATUS=" + status])
         await cancelWhenGracefulShutdown { await report(after: status) }
+        guard !handedOver() else { return }
         notifier.send(["STOPPING=1", "STATUS=stopping: pending requests get the timeout action"])
     }
 
@@ -25,7 +30,7 @@ struct SystemdService: Service {
         let tick: Duration = watchdog.map { min(.seconds(1), $0) } ?? .seconds(1)
         var lastStatus = first
         var lastWatchdog = ContinuousClock.now
-        while !Task.isCancelled {
+        while !Task.isCancelled, !handedOver() {
             do { try await Task.sleep(for: tick) } catch { return }
             let status = Self.status(provider.snapshot(includingPending: true))
             var fields: [String] = []

@@ -8,8 +8,17 @@ import UsherDataPlane
 /// The listening sockets systemd passed to this process (socket activation, `sd_listen_fds(3)`):
 /// descriptors 3, 4… as `$LISTEN_FDS` counts them, for the process `$LISTEN_PID` names, with the
 /// names of `$LISTEN_FDNAMES` (`FileDescriptorName=` in the socket unit; `unknown` without).
-struct SystemdSockets {
+struct SystemdSockets: Sendable {
     var sockets: [(name: String, descriptor: Int32)]
+
+    init(sockets: [(name: String, descriptor: Int32)]) {
+        self.sockets = sockets
+    }
+
+    /// The name systemd gave the socket `descriptor`, if it passed that one.
+    func name(of descriptor: Int32) -> String? {
+        sockets.first { $0.descriptor == descriptor }?.name
+    }
 
     /// The sockets passed to this process, taken once: the variables are removed, so that the
     /// commands usher starts do not see them.
