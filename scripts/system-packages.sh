@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages usher needs, only those missing, with one `apt-get update`.
 #   scripts/system-packages.sh run     what `usher` needs to build and run (ncurses, SQLite for the journal, iptables for usher guard, man)
-#   scripts/system-packages.sh test    plus what the test suite drives (curl, nc, socat, tmux, ss, python3, openssl, haproxy)
+#   scripts/system-packages.sh test    plus what the test suite drives (curl, nc, socat, tmux, ss, python3, openssl, haproxy,
+#                                      redis-server, systemd-socket-activate)
 set -euo pipefail
 
 want=(libncurses-dev libsqlite3-dev iptables man-db)
 if [ "${1:-run}" = test ]; then
-  want+=(curl netcat-openbsd socat tmux iproute2 python3 openssl haproxy)
+  want+=(curl netcat-openbsd socat tmux iproute2 python3 openssl haproxy redis-server systemd)
 fi
 
 # A package counts as present when dpkg says it is installed.

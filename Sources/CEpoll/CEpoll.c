@@ -61,14 +61,13 @@ int usher_peer_uid(int socket, unsigned int *uid) {
 }
 
 #include <spawn.h>
-extern char **environ;
 
-int usher_spawn_detached(const char *path, char *const arguments[]) {
+int usher_spawn_detached(const char *path, char *const arguments[], char *const environment[]) {
     posix_spawnattr_t attributes;
     if (posix_spawnattr_init(&attributes) != 0) return -1;
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID);
     pid_t pid = -1;
-    int failed = posix_spawn(&pid, path, NULL, &attributes, arguments, environ);
+    int failed = posix_spawn(&pid, path, NULL, &attributes, arguments, environment);
     posix_spawnattr_destroy(&attributes);
     if (failed != 0) { errno = failed; return -1; }
     return pid;

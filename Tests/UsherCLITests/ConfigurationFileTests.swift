@@ -13,11 +13,13 @@ struct ConfigurationFileTests {
         return path
     }
 
-    @Test("two [[listener]]s to two upstreams: each with its own policy and reject message; a flag wins over the file")
+    @Test(
+        "two [[listener]]s to two upstreams, a web server and redis: each with its own policy and reject message; a flag wins over the file",
+        .enabled(if: RedisServer.isInstalled, "needs redis-server (Debian's redis-server package)"))
     func twoServices() async throws {
         let folder = try TemporaryDirectory(prefix: "usher-config")
         try await PythonHTTPServer.with(serving: folder.path) { web in
-            try await PythonHTTPServer.with(serving: folder.path) { other in
+            try await RedisServer.with(in: folder.path) { redis in
                 let file = Self.write("""
                     policy = "ask"
                     pending_timeout = "60s"
@@ -30,7 +32,7 @@ struct ConfigurationFileTests {
 
                     [[listener]]
                     listen = ["127.0.0.1:0"]
-                    upstream = "127.0.0.1:\(other)"
+                    upstream = "127.0.0.1:\(redis)"
                     reject_message = "-ERR not now\\r\\n"
                     """, in: folder)
                 let check = try await ProcessRunner.run(try UsherExecutable.path(), ["config", "check", file])
@@ -44,11 +46,18 @@ struct ConfigurationFileTests {
                     let first = try await Curl.get(port: ports[0], ["-o", "/dev/null", "-w", "%{http_code}"])
                     #expect(first.standardOutput == "200", "accepted by its listener's policy and answered by its upstream")
 
-                    let client = try await TCPClient.connect(to: "127.0.0.1", port: ports[1])
-                    try await client.send("PING\r\n")
+                    let turnedAway = try await TCPClient.connect(to: "127.0.0.1", port: ports[1])
+                    try await turnedAway.send("PING\r\n")
                     try await UsherDaemon.waitForPending(1, control: control)
                     _ = try await UsherDaemon.client(["reject", "r2"], control: control)
-                    #expect(String(decoding: try await client.readToEnd(), as: UTF8.self) == "-ERR not now\r\n")
+                    #expect(String(decoding: try await turnedAway.readToEnd(), as: UTF8.self) == "-ERR not now\r\n")
+
+                    let admitted = try await TCPClient.connect(to: "127.0.0.1", port: ports[1])
+                    try await admitted.send("PING\r\n")
+                    try await UsherDaemon.waitForPending(1, control: control)
+                    _ = try await UsherDaemon.client(["accept", "r3"], control: control)
+                    #expect(try await admitted.read(atLeast: 7) == Array("+PONG\r\n".utf8), "redis answers the caller data sent while pending")
+                    admitted.close()
                 }
             }
         }

@@ -50,6 +50,31 @@ struct SystemdTests {
     }
 }
 
+extension SystemdTests {
+    @Test("after usher restart the new process says MAINPID= with its pid and READY=1; the old one never says STOPPING=1")
+    func restart() async throws {
+        let folder = try TemporaryDirectory(prefix: "usher-systemd-restart")
+        let socket = folder.path + "/notify.sock"
+        _ = try await BackgroundProcess.with("python3", ["-u", "-c", Self.listener, socket]) { systemd in
+            try await systemd.log.waitForLine(containing: "listening")
+            _ = try await UsherDaemon.with(serveOnFreePort, environment: ["NOTIFY_SOCKET": socket]) { usher, control in
+                defer { RestartTests.stopSuccessors(of: control) }
+                _ = try await usher.readyPort()
+                try await systemd.log.waitForLine(containing: "MAINPID=\(usher.processIdentifier)", "READY=1")
+                let restart = try await UsherDaemon.client(["restart"], control: control, timeout: .seconds(90))
+                #expect(restart.exitCode == 0, "\(restart.standardError)")
+                let successor = try #require(RestartTests.successors(of: control).first)
+                try await systemd.log.waitForLine(containing: "MAINPID=\(successor)", "READY=1")
+                try await usher.waitForExit()
+                #expect(!systemd.log.lines.contains { $0.contains("STOPPING=1") }, "the service did not stop: \(systemd.log.lines)")
+                RestartTests.stopSuccessors(of: control)
+                try await systemd.log.waitForLine(containing: "STOPPING=1")
+                try await RestartTests.waitForSuccessorsToEnd(of: control)
+            }
+        }
+    }
+}
+
 /// `usher serve --listen fd:NAME` started by `systemd-socket-activate`, as a socket unit would
 /// start it: the listening socket is systemd's, opened before usher ran.
 @Suite(

@@ -33,8 +33,8 @@ long usher_receive_with_descriptors(int socket, void *bytes, unsigned long lengt
 /// The user ID of a Unix socket's peer (SO_PEERCRED); 0 on success, -1 with errno.
 int usher_peer_uid(int socket, unsigned int *uid);
 
-/// Starts `path` with `arguments` (NULL-terminated) and this process's environment in a session
-/// of its own (a terminal's signals to this one do not reach it); its pid, or -1 with errno.
-int usher_spawn_detached(const char *path, char *const arguments[]);
+/// Starts `path` with `arguments` and `environment` (each NULL-terminated) in a session of its
+/// own (a terminal's signals to this one do not reach it); its pid, or -1 with errno.
+int usher_spawn_detached(const char *path, char *const arguments[], char *const environment[]);
 
 #endif

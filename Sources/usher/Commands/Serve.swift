@@ -135,13 +135,13 @@ struct Serve: AsyncParsableCommand {
 
     private func serve(on group: MultiThreadedEventLoopGroup, listenerTables: [ListenerTableOptions], logger: Logger) async throws {
         let sockets = SystemdSockets.take()
+        let systemd = SystemdNotifier.fromEnvironment()
         let daemon = try await DaemonLauncher.start(
             gate, listenerTables: listenerTables, journal: journal, metrics: metrics, notify: notify, control: control, observers: access.observers,
             controlLimits: ControlLimits(maxConnections: maxControlConnections, idleTimeout: controlIdleTimeout), hostInterval: interval,
-            systemd: sockets, configurationFile: configurationFile.file, takeOver: takeover, group: group, logger: logger)
+            systemd: sockets, configurationFile: configurationFile.file, takeOver: takeover, notifier: systemd, group: group, logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
-        let systemd = SystemdNotifier.fromEnvironment()
         var reloader: ConfigurationReloader?
         if let path = configurationFile.file, case .gate(let gate) = daemon.provider {
             reloader = try ConfigurationReloader(
@@ -154,7 +154,7 @@ struct Serve: AsyncParsableCommand {
         if let handOver {
             services.append(.init(service: RestartService(
                 executable: RestartService.startedExecutable(), arguments: Array(CommandLine.arguments.dropFirst()), handOver: handOver,
-                notices: daemon.notices, logger: logger)))
+                notifySocket: systemd?.path, notices: daemon.notices, logger: logger)))
         }
         if let systemd {
             services.append(.init(service: SystemdService(

@@ -50,7 +50,7 @@ enum DaemonLauncher {
     static func start(
         _ options: GateOptions, listenerTables: [ListenerTableOptions] = [], journal journalOptions: JournalOptions, metrics metricsOptions: MetricsOptions, notify: NotifyOptions,
         control: ControlOptions, observers: ObserverGroup?, controlLimits: ControlLimits = .standard, hostInterval: Duration,
-        systemd: SystemdSockets = SystemdSockets.take(), configurationFile: String? = nil, takeOver: Bool = false,
+        systemd: SystemdSockets = SystemdSockets.take(), configurationFile: String? = nil, takeOver: Bool = false, notifier: SystemdNotifier? = nil,
         group: MultiThreadedEventLoopGroup,
         logger: Logger
     ) async throws -> Daemon {
@@ -83,7 +83,7 @@ enum DaemonLauncher {
         let journal = JournalService.start(
             journalOptions, provider: provider, listeners: started.listenerNames, notices: notices, logger: logger)
         do {
-            if let predecessor { await took(over: predecessor, logger: logger) }
+            if let predecessor { await took(over: predecessor, notifier: notifier, logger: logger) }
             let service = ControlService(
                 provider: provider, version: Usher.version, host: host?.feed, rulesKeeper: keeper, notices: notices, journal: journal,
                 configurationFile: configurationFile)
@@ -123,9 +123,9 @@ enum DaemonLauncher {
     }
 
     /// Tells the predecessor this usher runs, and waits until it has let go of the control socket.
-    private static func took(over predecessor: TakeOverClient, logger: Logger) async {
+    private static func took(over predecessor: TakeOverClient, notifier: SystemdNotifier?, logger: Logger) async {
         // Under systemd, this process is the service's main one before the predecessor exits.
-        SystemdNotifier.fromEnvironment()?.send(["MAINPID=\(getpid())"])
+        notifier?.send(["MAINPID=\(getpid())"])
         let answered = await Task.detached { () -> HandOverError? in
             do throws(HandOverError) { try predecessor.answer(nil) } catch { return error }
             return nil

@@ -16,6 +16,9 @@ struct RestartService: Service {
     /// This usher's arguments, after the binary's path.
     let arguments: [String]
     let handOver: HandOverServer
+    /// systemd's `$NOTIFY_SOCKET` (taken out of this process's environment): the new process
+    /// gets it, to tell systemd it is the main process now.
+    let notifySocket: String?
     let notices: NoticeBoard
     let logger: Logger
 
@@ -29,11 +32,17 @@ struct RestartService: Service {
 
     private func start() {
         let words = [executable] + arguments.filter { $0 != "--takeover" } + ["--takeover"]
+        var environment = ProcessInfo.processInfo.environment
+        if let notifySocket { environment["NOTIFY_SOCKET"] = notifySocket }
+        // The watchdog is the new main process's to keep (WATCHDOG_PID names this one).
+        environment["WATCHDOG_PID"] = nil
         var cWords = words.map { strdup($0) }
         cWords.append(nil)
-        let pid = usher_spawn_detached(executable, cWords)
+        var cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") }
+        cEnvironment.append(nil)
+        let pid = usher_spawn_detached(executable, cWords, cEnvironment)
         let failure = errno
-        for word in cWords { free(word) }
+        for word in cWords + cEnvironment { free(word) }
         guard pid > 0 else {
             failed("cannot start \(executable): \(String(cString: strerror(failure)))")
             return

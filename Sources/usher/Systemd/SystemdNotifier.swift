@@ -9,6 +9,8 @@ import Foundation
 /// dropped (systemd is gone, or never listened).
 final class SystemdNotifier: Sendable {
     private let address: [UInt8]
+    /// `$NOTIFY_SOCKET` as it was: a restarted usher gets it back.
+    let path: String
 
     /// The notifier for `$NOTIFY_SOCKET`, removed from the environment so that the commands
     /// usher starts (`--notify`) do not talk to systemd in its name; `nil` without it.
@@ -24,6 +26,7 @@ final class SystemdNotifier: Sendable {
         if bytes.first == UInt8(ascii: "@") { bytes[0] = 0 }
         guard bytes.count < MemoryLayout.size(ofValue: sockaddr_un().sun_path) else { return nil }
         address = bytes
+        self.path = path
     }
 
     /// Sends `fields` as one message (`READY=1`, `STATUS=…`); `false` when it could not.
