@@ -67,6 +67,8 @@ struct ManualTests {
         ("reject", ["usher-control.md"]),
         ("defer", ["usher-control.md"]),
         ("watch", ["usher-control.md"]),
+        ("reload", ["usher-control.md"]),
+        ("restart", ["usher-control.md"]),
         ("rules ls", ["rules.md"]),
         ("rules reload", ["rules.md"]),
         ("rules rm", ["rules.md"]),
