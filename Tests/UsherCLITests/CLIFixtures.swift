@@ -5,7 +5,7 @@ import UsherTestSupport
 
 /// `curl` against a loopback port, bounded in time.
 enum Curl {
-    static func get(port: Int, path: String = "/", _ extra: [String] = [], maxTime: Int = 15) async throws -> ProcessOutput {
+    static func get(port: Int, path: String = "/", _ extra: [String] = [], maxTime: Int = 60) async throws -> ProcessOutput {
         try await ProcessRunner.run(
             "curl", ["-sS", "--max-time", String(maxTime)] + extra + ["http://127.0.0.1:\(port)\(path)"],
             timeout: .seconds(maxTime + 5))

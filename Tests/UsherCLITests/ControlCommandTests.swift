@@ -17,7 +17,7 @@ struct ControlCommandTests {
                 try await waitForPending(1, control: control)
                 async let second = Curl.get(port: port, path: "/second")
                 try await waitForPending(2, control: control)
-                async let third = Curl.get(port: port, path: "/third", maxTime: 20)
+                async let third = Curl.get(port: port, path: "/third", maxTime: 60)
                 try await waitForPending(3, control: control)
 
                 let listing = try await UsherDaemon.client(["ls"], control: control)
@@ -215,7 +215,7 @@ struct ControlCommandTests {
     func unterminatedRequestThroughSocat() async throws {
         _ = try await UsherDaemon.with(serveOnFreePort) { usher, control in
             let port = try await usher.readyPort()
-            async let curl = Curl.get(port: port, maxTime: 20)
+            async let curl = Curl.get(port: port, maxTime: 60)
             try await waitForPending(1, control: control)
             let request = #"{"v":1,"id":1,"op":"decide","ids":["r1"],"decision":"accept"}"#
             let unterminated = try await Self.socat(request, control: control)

@@ -42,7 +42,7 @@ struct GuardTests {
     @Test("a deferred request outlives the client's SYN retransmits as one request, then accept lets it through")
     func deferAcrossRetransmits() async throws {
         try await Self.withGuardedServer { port, control, guardProcess in
-            async let client = Curl.get(port: port, ["-o", "/dev/null", "-w", "%{http_code}"], maxTime: 30)
+            async let client = Curl.get(port: port, ["-o", "/dev/null", "-w", "%{http_code}"], maxTime: 60)
             try await waitForPending(1, control: control)
             _ = try await UsherDaemon.client(["defer", "r1", "--for", "20s"], control: control)
             try await poll("a retransmitted SYN", every: .milliseconds(100), timeout: .seconds(20)) {

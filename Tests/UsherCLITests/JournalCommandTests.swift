@@ -26,9 +26,9 @@ struct JournalCommandTests {
             func pending(_ count: Int) async throws {
                 try await UsherDaemon.waitForPending(count, control: control)
             }
-            async let first = Curl.get(port: port, path: "/first", maxTime: 20)
+            async let first = Curl.get(port: port, path: "/first", maxTime: 60)
             try await pending(1)
-            async let second = Curl.get(port: port, path: "/second", maxTime: 20)
+            async let second = Curl.get(port: port, path: "/second", maxTime: 60)
             try await pending(2)
             _ = try await UsherDaemon.client(["accept", "r1"], control: control)
             _ = try await UsherDaemon.client(["reject", "r2"], control: control)

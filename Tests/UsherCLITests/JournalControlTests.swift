@@ -29,11 +29,11 @@ struct JournalControlTests {
             let port = try await usher.readyPort()
             _ = try await BackgroundProcess.with(try UsherExecutable.path(), ["watch", "--json", "--control", control]) { watch in
                 try await watch.log.waitForLine(containing: #""type":"snapshot""#)
-                async let first = Curl.get(port: port, path: "/first", maxTime: 30)
+                async let first = Curl.get(port: port, path: "/first", maxTime: 60)
                 try await UsherDaemon.waitForRequest("r1", control: control)
-                async let second = Curl.get(port: port, path: "/second", maxTime: 30)
+                async let second = Curl.get(port: port, path: "/second", maxTime: 60)
                 try await UsherDaemon.waitForRequest("r2", control: control)
-                async let third = Curl.get(port: port, path: "/third", maxTime: 30)
+                async let third = Curl.get(port: port, path: "/third", maxTime: 60)
                 try await UsherDaemon.waitForRequest("r3", control: control)
                 // The notify command fails for a request that waits (after its 200 ms settle).
                 try await watch.log.waitForLine(containing: #""kind":"notice""#, #""source":"notify""#, "false failed for r", timeout: .seconds(15))

@@ -71,7 +71,7 @@ struct NotifyCommandTests {
         _ = FileManager.default.createFile(atPath: folder.path + "/release", contents: Data())
         _ = try await UsherDaemon.with(serveOnFreePort + ["--journal", "none", "--notify", hook]) { usher, control in
             let port = try await usher.readyPort()
-            async let answer = Curl.get(port: port, path: "/now", maxTime: 30)
+            async let answer = Curl.get(port: port, path: "/now", maxTime: 60)
             try await poll("the hook started", timeout: .seconds(15)) { FileManager.default.fileExists(atPath: folder.path + "/stdin.r1") }
             _ = try await UsherDaemon.client(["accept", "r1"], control: control)
             #expect(try await answer.standardOutput.contains("You sent: GET /now"))

@@ -81,7 +81,7 @@ struct ProxyProtocolTests {
                 }
 
                 for (index, proxy) in ports.enumerated() {
-                    async let waiting = Self.curl(proxy, from: "127.0.0.3", path: "/waits\(index)", [], maxTime: 20)
+                    async let waiting = Self.curl(proxy, from: "127.0.0.3", path: "/waits\(index)", [], maxTime: 60)
                     try await poll("curl pending", every: .milliseconds(100), timeout: .seconds(15)) {
                         try await Self.listing(control).contains { ($0["source"] as? String)?.hasPrefix("127.0.0.3:") == true }
                     }
@@ -110,7 +110,7 @@ struct ProxyProtocolTests {
         }
     }
 
-    static func curl(_ port: Int, from address: String, path: String, _ extra: [String], maxTime: Int = 15) async throws -> ProcessOutput {
+    static func curl(_ port: Int, from address: String, path: String, _ extra: [String], maxTime: Int = 60) async throws -> ProcessOutput {
         try await Curl.get(port: port, path: path, ["--interface", address] + extra, maxTime: maxTime)
     }
 

@@ -97,6 +97,27 @@ struct RestartTests {
         }
     }
 
+    @Test("usher watch sees the hand-over and goes on with the new process by itself")
+    func watchFollows() async throws {
+        _ = try await UsherDaemon.with(serveOnFreePort + ["--journal", "none", "--policy", "accept"]) { usher, control in
+            defer { Self.stopSuccessors(of: control) }
+            let port = try await usher.readyPort()
+            _ = try await BackgroundProcess.with(try UsherExecutable.path(), ["watch", "--control", control]) { watch in
+                try await watch.log.waitForLine(containing: "watching")
+                let restart = try await UsherDaemon.client(["restart"], control: control, timeout: .seconds(90))
+                #expect(restart.exitCode == 0, "\(restart.standardError)")
+                try await watch.log.waitForLine(containing: "took over from pid \(usher.processIdentifier)")
+                try await watch.log.waitForLine(containing: "subscribing to pid")
+                try await watch.log.waitForLine(containing: "subscribed again")
+                let answer = try await Curl.get(port: port, path: "/after")
+                #expect(answer.standardOutput.contains("You sent: GET /after"))
+                try await watch.log.waitForLine(containing: "accepted", "r1")
+            }
+            Self.stopSuccessors(of: control)
+            try await Self.waitForSuccessorsToEnd(of: control)
+        }
+    }
+
     @Test("a new process that cannot start leaves the old one serving, and says why")
     func failedSuccessor() async throws {
         let folder = try TemporaryDirectory(prefix: "usher-restart-failed")

@@ -47,7 +47,7 @@ struct RulesCommandTests {
             #expect(scanner.standardOutput == "403", "\(scanner.standardError)")
             try await usher.log.waitForLine(containing: "rejected", "id=r1", #"by="rule scanner""#)
 
-            async let waiting = Curl.get(port: port, path: "/waits", maxTime: 20)
+            async let waiting = Curl.get(port: port, path: "/waits", maxTime: 60)
             try await poll("curl pending", every: .milliseconds(100), timeout: .seconds(15)) {
                 let listing = try? await UsherDaemon.client(["ls", "--json"], control: control)
                 return listing?.standardOutput.contains(#""condition":"default""#) == true
@@ -108,7 +108,7 @@ struct RulesCommandTests {
         try Self.example.write(toFile: rules, atomically: true, encoding: .utf8)
         _ = try await UsherDaemon.with(serveOnFreePort + ["--rules", rules]) { usher, control in
             let port = try await usher.readyPort()
-            async let first = Curl.get(port: port, path: "/first", maxTime: 20)
+            async let first = Curl.get(port: port, path: "/first", maxTime: 60)
             try await usher.log.waitForLine(containing: "arrived", "id=r1")
             try await poll("r1 asked", every: .milliseconds(50), timeout: .seconds(15)) {
                 (try? await UsherDaemon.client(["ls", "--json"], control: control))?.standardOutput.contains(#""condition":"default""#) == true
@@ -142,7 +142,7 @@ struct RulesCommandTests {
             #expect(removed.exitCode == 0, "\(removed.standardError)")
             let unknown = try await UsherDaemon.client(["rules", "rm", "peer:127.0.0.1"], control: control)
             #expect(unknown.exitCode == 1)
-            async let third = Curl.get(port: port, path: "/third", maxTime: 20)
+            async let third = Curl.get(port: port, path: "/third", maxTime: 60)
             try await poll("r5 asked again", every: .milliseconds(50), timeout: .seconds(15)) {
                 (try? await UsherDaemon.client(["ls", "--json"], control: control))?.standardOutput.contains("/third") == true
             }

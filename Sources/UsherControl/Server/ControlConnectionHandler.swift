@@ -295,9 +295,9 @@ final class ControlConnectionHandler: ChannelInboundHandler {
     }
 
     /// Sends the goodbye line and closes.
-    func sayGoodbye(reason: String, on loop: any EventLoop) -> EventLoopFuture<Void> {
+    func sayGoodbye(_ bye: WireBye, on loop: any EventLoop) -> EventLoopFuture<Void> {
         guard let context else { return loop.makeSucceededVoidFuture() }
-        context.write(NIOAny(ControlLine(id: nil, message: .bye(WireBye(reason: reason))).encoded()), promise: nil)
+        context.write(NIOAny(ControlLine(id: nil, message: .bye(bye)).encoded()), promise: nil)
         context.flush()
         let promise = context.eventLoop.makePromise(of: Void.self)
         context.close(promise: promise)

@@ -25,7 +25,7 @@ public final class ControlServer: Sendable {
     private let hub: SubscriberHub
     private let statsTask: RepeatedTask
     private let inode: UInt64?
-    /// Set by the first ``close(reason:)``: a later one must not remove a socket file that
+    /// Set by the first ``close(reason:successor:)``: a later one must not remove a socket file that
     /// another usher has made since (a restart; the file system may reuse the inode number).
     private let closed = Atomic<Bool>(false)
     private let lock: ControlSocketLock
@@ -157,13 +157,13 @@ public final class ControlServer: Sendable {
     /// Control connections open now.
     public var connectionCount: Int { hub.counts.connections }
 
-    /// Stops accepting, sends every client a `bye` line with `reason`, closes, and removes the
-    /// socket file.
-    public func close(reason: String) async {
+    /// Stops accepting, sends every client a `bye` line with `reason` (and the `successor` that
+    /// serves the socket next, after a restart), closes, and removes the socket file.
+    public func close(reason: String, successor: Int32? = nil) async {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
         statsTask.cancel()
         try? await channel.close()
-        try? await hub.closeAll(reason: reason, on: channel.eventLoop).get()
+        try? await hub.closeAll(saying: WireBye(reason: reason, successor: successor), on: channel.eventLoop).get()
         ControlSocketFile.remove(path, inode: inode)
         lock.release()
     }

@@ -135,10 +135,10 @@ final class SubscriberHub: Sendable {
     }
 
     /// Says goodbye on every connection and closes it; completes when all are closed.
-    func closeAll(reason: String, on loop: any EventLoop) -> EventLoopFuture<Void> {
+    func closeAll(saying bye: WireBye, on loop: any EventLoop) -> EventLoopFuture<Void> {
         let handlers = state.withLockedValue { Array($0.connections.values) }
         let closings = handlers.map { handler in
-            handler.eventLoop.flatSubmit { handler.value.sayGoodbye(reason: reason, on: handler.eventLoop) }
+            handler.eventLoop.flatSubmit { handler.value.sayGoodbye(bye, on: handler.eventLoop) }
         }
         return EventLoopFuture.andAllComplete(closings, on: loop)
     }

@@ -82,8 +82,12 @@ public struct WireResync: Hashable, Sendable, Codable {
 /// The last line on every control connection when the daemon stops.
 public struct WireBye: Hashable, Sendable, Codable {
     public var reason: String
+    /// After a restart: the process that serves the control socket now (a client may connect
+    /// again at once); absent when the daemon stopped.
+    public var successor: Int32?
 
-    public init(reason: String) {
+    public init(reason: String, successor: Int32? = nil) {
         self.reason = reason
+        self.successor = successor
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import NIOPosix
 import ServiceLifecycle
+import UnixSignals
 import UsherControl
 import UsherCore
 import UsherGate
@@ -103,7 +104,7 @@ struct GuardCommand: AsyncParsableCommand {
         if let host { services.append(host) }
         let systemd = SystemdNotifier.fromEnvironment()
         services.append(GuardService(provider: provider, controlPath: server.path, logger: logger))
-        services.append(ReloadService(keeper: keeper, logger: logger, systemd: systemd))
+        services.append(ReloadService(hangups: await UnixSignalsSequence(trapping: .sighup), keeper: keeper, logger: logger, systemd: systemd))
         if let systemd { services.append(SystemdService(notifier: systemd, provider: provider, logger: logger)) }
         var quiet = logger
         quiet.logLevel = .warning

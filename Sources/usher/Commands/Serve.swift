@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import UnixSignals
 import UsherControl
 import UsherWire
 import UsherCore
@@ -136,6 +137,9 @@ struct Serve: AsyncParsableCommand {
     private func serve(on group: MultiThreadedEventLoopGroup, listenerTables: [ListenerTableOptions], logger: Logger) async throws {
         let sockets = SystemdSockets.take()
         let systemd = SystemdNotifier.fromEnvironment()
+        // Trapped before the gate starts: a signal sent as soon as usher says ready is not lost.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let restarts = await UnixSignalsSequence(trapping: .sigusr2)
         let daemon = try await DaemonLauncher.start(
             gate, listenerTables: listenerTables, journal: journal, metrics: metrics, notify: notify, control: control, observers: access.observers,
             controlLimits: ControlLimits(maxConnections: maxControlConnections, idleTimeout: controlIdleTimeout), hostInterval: interval,
@@ -148,12 +152,12 @@ struct Serve: AsyncParsableCommand {
                 path: path, gate: gate, rules: daemon.rules, notices: daemon.notices, systemd: sockets, logger: logger)
         }
         var services = daemon.services + [
-            .init(service: ReloadService(keeper: daemon.rules, configuration: reloader, logger: logger, systemd: systemd))
+            .init(service: ReloadService(hangups: hangups, keeper: daemon.rules, configuration: reloader, logger: logger, systemd: systemd))
         ]
         let handOver = startHandOver(daemon, logger: logger)
         if let handOver {
             services.append(.init(service: RestartService(
-                executable: RestartService.startedExecutable(), arguments: Array(CommandLine.arguments.dropFirst()), handOver: handOver,
+                signals: restarts, executable: RestartService.startedExecutable(), arguments: Array(CommandLine.arguments.dropFirst()), handOver: handOver,
                 notifySocket: systemd?.path, notices: daemon.notices, logger: logger)))
         }
         if let systemd {

@@ -6,6 +6,8 @@ import UnixSignals
 /// stops usher), reads the configuration file again, or without one the rules file. What was
 /// refused is logged and published; the old configuration and rules stay in force.
 struct ReloadService: Service {
+    /// SIGHUP, trapped before the daemon says it is ready (untrapped, it would stop usher).
+    let hangups: UnixSignalsSequence
     let keeper: RulesFileKeeper
     /// The configuration file's reloader, when usher runs with one.
     var configuration: ConfigurationReloader?
@@ -14,7 +16,6 @@ struct ReloadService: Service {
     var systemd: SystemdNotifier? = nil
 
     func run() async throws {
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         for await _ in hangups.cancelOnGracefulShutdown() {
             guard configuration != nil || keeper.file != nil else {
                 logger.warning("SIGHUP: there is nothing to reload; start usher with --config FILE or --rules FILE")

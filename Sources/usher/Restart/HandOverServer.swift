@@ -101,7 +101,7 @@ final class HandOverServer: Sendable {
             "proxied": "\(handOver.proxied.count)", "note": "this usher stops once what it kept has finished",
         ])
         notices.post(WireNotice(source: "restart", level: .notice, text: text), always: true)
-        Self.blocking { await self.control.close(reason: "usher restarted: pid \(successor) serves this socket now") }
+        Self.blocking { await self.control.close(reason: "usher restarted: pid \(successor) serves this socket now", successor: successor) }
         // The successor listens for its own successor under the same name.
         stop()
         try? channel.send(HandOverMessages.HandOverReleased(released: true))

@@ -11,6 +11,8 @@ import UsherWire
 /// `--takeover`: the new process takes over from this one (``HandOverServer``). A new process
 /// that exits before it has taken over is reported, and this one goes on serving.
 struct RestartService: Service {
+    /// SIGUSR2, trapped before the daemon says it is ready (untrapped, it would stop usher).
+    let signals: UnixSignalsSequence
     /// The binary to start: this one's path as started, made absolute.
     let executable: String
     /// This usher's arguments, after the binary's path.
@@ -23,7 +25,6 @@ struct RestartService: Service {
     let logger: Logger
 
     func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sigusr2)
         for await _ in signals.cancelOnGracefulShutdown() {
             guard !handOver.handedOver.load(ordering: .relaxed) else { continue }
             start()

@@ -38,6 +38,11 @@ final class TakeOverClient: Sendable {
             return nil
         }
         channel.setTimeout(seconds: 60)
+        // Another user's process squatting the name gets nothing from this usher, and gives it nothing.
+        guard let uid = channel.peerUID, uid == 0 || uid == getuid() else {
+            channel.close()
+            throw HandOverError("the process listening for a successor of \(control) runs as another user; nothing taken over")
+        }
         do {
             try channel.send(HandOverMessages.TakeOverRequest(version: HandOverMessages.version, pid: getpid()))
             return try receive(on: channel)

@@ -19,7 +19,8 @@ struct Watch: AsyncParsableCommand {
             reads so slowly that its queue fills up is cut off with a 'lagging' error; \
             watch then subscribes again at once and goes on from a fresh snapshot.
 
-            Runs until interrupted, or until the daemon stops (exit status 0).
+            Runs until interrupted, or until the daemon stops (exit status 0). After \
+            'usher restart', it subscribes to the new process by itself.
 
             Examples:
               usher watch
@@ -34,11 +35,28 @@ struct Watch: AsyncParsableCommand {
 
     func run() async throws {
         var first = true
-        while try await watchOnce(announcing: first) == .lagging { first = false }
+        while true {
+            switch try await watchOnce(announcing: first) {
+            case .stopped: return
+            case .lagging: break
+            case .restarted: try await waitForSuccessor()
+            }
+            first = false
+        }
     }
 
     /// How one subscription ended.
-    private enum Ending { case stopped, lagging }
+    private enum Ending { case stopped, lagging, restarted }
+
+    /// Waits (up to a minute) until the usher that took over answers on the control socket.
+    private func waitForSuccessor() async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if (try? await ControlClient.withConnection(to: control.path, { try await $0.hello() })) != nil { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CommandFailure("usher restarted, but no usher answers at \(control.path) within a minute", code: .runtime)
+    }
 
     /// Subscribes and prints until the daemon stops or cuts this reader off for lagging.
     private func watchOnce(announcing: Bool) async throws -> Ending {
@@ -60,6 +78,10 @@ struct Watch: AsyncParsableCommand {
                 }
                 if case .error(let error) = line.message, error.code == .lagging { return .lagging }
                 if case .bye(let bye) = line.message {
+                    if let successor = bye.successor {
+                        if !json { StandardOutput.writeLine("-- \(bye.reason); subscribing to pid \(successor)") }
+                        return .restarted
+                    }
                     StandardError.writeLine("usher: the daemon stopped (\(bye.reason))")
                     return .stopped
                 }
