@@ -13,6 +13,15 @@ struct ConfigurationFileTests {
         return path
     }
 
+    /// The port of each listener, from usher's `ready` line.
+    private static func listenerPorts(of usher: BackgroundProcess, count: Int) async throws -> [Int] {
+        let ready = try await usher.log.waitForLine(containing: "ready", "listeners=")
+        let ports = try #require(ready.split(separator: " ").first { $0.hasPrefix("listeners=") })
+            .dropFirst("listeners=".count).split(separator: ",").compactMap { $0.split(separator: ":").last.flatMap { Int($0) } }
+        try #require(ports.count == count, "\(ready)")
+        return ports
+    }
+
     @Test(
         "two [[listener]]s to two upstreams, a web server and redis: each with its own policy and reject message; a flag wins over the file",
         .enabled(if: RedisServer.isInstalled, "needs redis-server (Debian's redis-server package)"))
@@ -38,10 +47,8 @@ struct ConfigurationFileTests {
                 let check = try await ProcessRunner.run(try UsherExecutable.path(), ["config", "check", file])
                 #expect(check.exitCode == 0, "\(check.standardError)")
                 _ = try await UsherDaemon.with(["serve", "--config", file, "--timeout-action", "reject", "--journal", "none"]) { usher, control in
+                    let ports = try await Self.listenerPorts(of: usher, count: 2)
                     let ready = try await usher.log.waitForLine(containing: "ready", "listeners=")
-                    let ports = try #require(ready.split(separator: " ").first { $0.hasPrefix("listeners=") })
-                        .dropFirst("listeners=".count).split(separator: ",").compactMap { $0.split(separator: ":").last.flatMap { Int($0) } }
-                    try #require(ports.count == 2, "\(ready)")
                     #expect(ready.contains("timeout_action=reject"), "the flag wins over the file: \(ready)")
                     let first = try await Curl.get(port: ports[0], ["-o", "/dev/null", "-w", "%{http_code}"])
                     #expect(first.standardOutput == "200", "accepted by its listener's policy and answered by its upstream")
@@ -78,10 +85,7 @@ struct ConfigurationFileTests {
             """
         let file = Self.write(first, in: folder)
         _ = try await UsherDaemon.with(["serve", "--config", file, "--journal", "none"]) { usher, control in
-            let ready = try await usher.log.waitForLine(containing: "ready", "listeners=")
-            let ports = try #require(ready.split(separator: " ").first { $0.hasPrefix("listeners=") })
-                .dropFirst("listeners=".count).split(separator: ",").compactMap { $0.split(separator: ":").last.flatMap { Int($0) } }
-            try #require(ports.count == 2, "\(ready)")
+            let ports = try await Self.listenerPorts(of: usher, count: 2)
             // A request pending on the listener about to go, a proxied stream on the one that stays.
             let pending = try await TCPClient.connect(to: "127.0.0.1", port: ports[0])
             try await pending.send("GET /waiting HTTP/1.0\r\n\r\n")
@@ -168,10 +172,7 @@ struct ConfigurationFileTests {
         let check = try await ProcessRunner.run(try UsherExecutable.path(), ["config", "check", file])
         #expect(check.exitCode == 0, "\(check.standardError)")
         _ = try await UsherDaemon.with(["serve", "--config", file, "--journal", "none"]) { usher, control in
-            let ready = try await usher.log.waitForLine(containing: "ready", "listeners=")
-            let ports = try #require(ready.split(separator: " ").first { $0.hasPrefix("listeners=") })
-                .dropFirst("listeners=".count).split(separator: ",").compactMap { $0.split(separator: ":").last.flatMap { Int($0) } }
-            try #require(ports.count == 2, "\(ready)")
+            let ports = try await Self.listenerPorts(of: usher, count: 2)
             let page = try await Curl.get(port: ports[0], path: "/page", ["-o", "/dev/null", "-w", "%{http_code}"])
             #expect(page.standardOutput == "200", "its rules' [default] accepts")
             let admin = try await Curl.get(port: ports[0], path: "/admin/users", ["-o", "/dev/null", "-w", "%{http_code}"])

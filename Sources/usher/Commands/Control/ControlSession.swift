@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import UsherControl
 import UsherWire
 
@@ -16,6 +19,23 @@ enum ControlSession {
             case .refused, .badMessage, .closed:
                 throw CommandFailure(error.description, code: .runtime)
             }
+        }
+    }
+
+    /// The daemon's hello, when the caller is one of its operators (who may `what`).
+    static func operatorHello(_ client: ControlClient, may what: String) async throws -> WireHello {
+        let hello = try await client.hello()
+        guard hello.role == .operator else {
+            throw CommandFailure("uid \(getuid()) is an observer of this usher: it may watch, not \(what)", code: .runtime)
+        }
+        return hello
+    }
+
+    /// Subscribes (so that the answer, an event, is not missed), then sends the daemon `signal`.
+    static func subscribeAndSignal(_ client: ControlClient, _ hello: WireHello, _ signal: Int32) async throws {
+        _ = try await client.subscribe()
+        guard kill(hello.pid, signal) == 0 else {
+            throw CommandFailure("cannot signal usher (pid \(hello.pid)): \(String(cString: strerror(errno)))", code: .runtime)
         }
     }
 

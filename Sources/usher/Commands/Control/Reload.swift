@@ -28,18 +28,12 @@ struct Reload: AsyncParsableCommand {
 
     func run() async throws {
         let (text, reloaded) = try await ControlSession.run(control) { client in
-            let hello = try await client.hello()
-            guard hello.role == .operator else {
-                throw CommandFailure("uid \(getuid()) is an observer of this usher: it may watch, not reload", code: .runtime)
-            }
+            let hello = try await ControlSession.operatorHello(client, may: "reload")
             if hello.configurationFile == nil, try await client.rules().file == nil {
                 throw CommandFailure(
                     "this usher has neither a configuration file nor a rules file to read again; start it with --config FILE", code: .runtime)
             }
-            _ = try await client.subscribe()
-            guard kill(hello.pid, SIGHUP) == 0 else {
-                throw CommandFailure("cannot signal usher (pid \(hello.pid)): \(String(cString: strerror(errno)))", code: .runtime)
-            }
+            try await ControlSession.subscribeAndSignal(client, hello, SIGHUP)
             while let line = try await client.next() {
                 guard case .event(let event) = line.message,
                       let outcome = Self.outcome(of: event, configured: hello.configurationFile != nil) else { continue }

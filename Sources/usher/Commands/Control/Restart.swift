@@ -41,14 +41,8 @@ struct Restart: AsyncParsableCommand {
 
     func run() async throws {
         let (old, outcome) = try await ControlSession.run(control) { client in
-            let hello = try await client.hello()
-            guard hello.role == .operator else {
-                throw CommandFailure("uid \(getuid()) is an observer of this usher: it may watch, not restart it", code: .runtime)
-            }
-            _ = try await client.subscribe()
-            guard kill(hello.pid, SIGUSR2) == 0 else {
-                throw CommandFailure("cannot signal usher (pid \(hello.pid)): \(String(cString: strerror(errno)))", code: .runtime)
-            }
+            let hello = try await ControlSession.operatorHello(client, may: "restart it")
+            try await ControlSession.subscribeAndSignal(client, hello, SIGUSR2)
             return (hello.pid, try await Self.outcome(from: client, within: timeout))
         }
         guard case .success(let text) = outcome else {
