@@ -13,7 +13,7 @@ public struct BackgroundProcess: Sendable {
     }
 
     /// Waits until the process has ended (its output closed).
-    public func waitForExit(timeout: Duration = .seconds(20)) async throws {
+    public func waitForExit(timeout: Duration = .seconds(60)) async throws {
         try await poll("pid \(processIdentifier) to exit", timeout: timeout) { log.isFinished }
     }
 }

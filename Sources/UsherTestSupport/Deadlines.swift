@@ -29,7 +29,7 @@ public func withTimeout<Result: Sendable>(
 
 /// Polls `condition` every `interval` until it holds; throws ``TimedOut`` after `limit`.
 public func poll(
-    _ what: String, every interval: Duration = .milliseconds(10), timeout limit: Duration = .seconds(10),
+    _ what: String, every interval: Duration = .milliseconds(10), timeout limit: Duration = .seconds(60),
     until condition: () async throws -> Bool
 ) async throws {
     let clock = ContinuousClock()

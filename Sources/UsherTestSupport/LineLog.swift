@@ -20,7 +20,7 @@ public final class LineLog: Sendable {
     /// The first line containing every fragment, waiting up to `timeout` for it.
     @discardableResult
     public func waitForLine(
-        containing fragments: String..., timeout: Duration = .seconds(30)
+        containing fragments: String..., timeout: Duration = .seconds(60)
     ) async throws -> String {
         var found: String?
         try await poll("a line with \(fragments) in:\n\(lines.joined(separator: "\n"))", timeout: timeout) {

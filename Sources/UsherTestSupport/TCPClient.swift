@@ -92,12 +92,12 @@ public final class TCPClient: Sendable {
     public var localPort: Int { channel.localAddress?.port ?? 0 }
 
     /// Sends every byte (waits until the kernel has taken them).
-    public func send(_ bytes: [UInt8], timeout: Duration = .seconds(10)) async throws {
+    public func send(_ bytes: [UInt8], timeout: Duration = .seconds(30)) async throws {
         let written: EventLoopFuture<Void> = channel.writeAndFlush(ByteBuffer(bytes: bytes))
         try await Self.within(timeout, "send \(bytes.count) bytes", written, on: channel.eventLoop)
     }
 
-    public func send(_ text: String, timeout: Duration = .seconds(10)) async throws {
+    public func send(_ text: String, timeout: Duration = .seconds(30)) async throws {
         try await send(Array(text.utf8), timeout: timeout)
     }
 
@@ -107,17 +107,17 @@ public final class TCPClient: Sendable {
     }
 
     /// Reads one line (without its newline), or `nil` when the peer closed first.
-    public func readLine(timeout: Duration = .seconds(10)) async throws -> String? {
+    public func readLine(timeout: Duration = .seconds(30)) async throws -> String? {
         try await wait("read a line", timeout: timeout) { $0.line() }
     }
 
     /// Reads until the peer closes; throws ``TCPClientError/reset`` on a reset.
-    public func readToEnd(timeout: Duration = .seconds(10)) async throws -> [UInt8] {
+    public func readToEnd(timeout: Duration = .seconds(30)) async throws -> [UInt8] {
         try await wait("read to end", timeout: timeout) { try $0.everythingOnceEnded() }
     }
 
     /// Reads until at least `count` bytes arrived (or the peer closes).
-    public func read(atLeast count: Int, timeout: Duration = .seconds(10)) async throws -> [UInt8] {
+    public func read(atLeast count: Int, timeout: Duration = .seconds(30)) async throws -> [UInt8] {
         try await wait("read \(count) bytes", timeout: timeout) { try $0.take(atLeast: count) }
     }
 
@@ -135,7 +135,7 @@ public final class TCPClient: Sendable {
     }
 
     /// Waits until the peer ends the connection and says how.
-    public func waitForClose(timeout: Duration = .seconds(10)) async throws -> CloseKind {
+    public func waitForClose(timeout: Duration = .seconds(30)) async throws -> CloseKind {
         do {
             _ = try await readToEnd(timeout: timeout)
             return .eof

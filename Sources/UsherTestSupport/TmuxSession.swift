@@ -66,7 +66,7 @@ public final class TmuxSession: Sendable {
     /// Polls the screen until `condition` holds; returns that screen.
     @discardableResult
     public func waitForScreen(
-        _ what: String, timeout: Duration = .seconds(15), until condition: @Sendable (String) -> Bool
+        _ what: String, timeout: Duration = .seconds(30), until condition: @Sendable (String) -> Bool
     ) async throws -> String {
         var last = ""
         do {
@@ -82,7 +82,7 @@ public final class TmuxSession: Sendable {
 
     /// Polls until the screen contains every one of `texts`.
     @discardableResult
-    public func waitFor(_ texts: String..., timeout: Duration = .seconds(15)) async throws -> String {
+    public func waitFor(_ texts: String..., timeout: Duration = .seconds(30)) async throws -> String {
         try await waitForScreen(texts.joined(separator: ", "), timeout: timeout) { screen in
             texts.allSatisfy { screen.contains($0) }
         }

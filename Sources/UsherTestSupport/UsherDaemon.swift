@@ -22,7 +22,7 @@ public enum UsherDaemon {
     }
 
     /// Runs a `usher` client command (`ls`, `accept r1`…) against the daemon at `control`.
-    public static func client(_ arguments: [String], control: String, timeout: Duration = .seconds(20)) async throws -> ProcessOutput {
+    public static func client(_ arguments: [String], control: String, timeout: Duration = .seconds(60)) async throws -> ProcessOutput {
         try await ProcessRunner.run(
             try UsherExecutable.path(), arguments + ["--control", control], timeout: timeout)
     }
@@ -30,7 +30,7 @@ public enum UsherDaemon {
 
 extension BackgroundProcess {
     /// Waits for usher's `ready` line and returns the port of its first listener.
-    public func readyPort(timeout: Duration = .seconds(20)) async throws -> Int {
+    public func readyPort(timeout: Duration = .seconds(60)) async throws -> Int {
         let line = try await log.waitForLine(containing: "ready", "listeners=", timeout: timeout)
         guard let field = line.split(separator: " ").first(where: { $0.hasPrefix("listeners=") }),
               let portText = field.split(separator: ",").first?.split(separator: ":").last,
@@ -43,7 +43,7 @@ extension BackgroundProcess {
 extension UsherDaemon {
     /// Waits until `usher ls --json` against `control` lists exactly `count` pending requests.
     /// Each look runs `usher ls`, so it looks every 100 ms.
-    public static func waitForPending(_ count: Int, control: String, timeout: Duration = .seconds(20)) async throws {
+    public static func waitForPending(_ count: Int, control: String, timeout: Duration = .seconds(60)) async throws {
         try await poll("\(count) pending", every: .milliseconds(100), timeout: timeout) {
             let listing = try? await client(["ls", "--json"], control: control)
             return listing.map { $0.standardOutput.components(separatedBy: #""state":"pending""#).count - 1 } == count
@@ -51,7 +51,7 @@ extension UsherDaemon {
     }
 
     /// Waits until `usher ls` against `control` lists request `id` (`r1`).
-    public static func waitForRequest(_ id: String, control: String, timeout: Duration = .seconds(20)) async throws {
+    public static func waitForRequest(_ id: String, control: String, timeout: Duration = .seconds(60)) async throws {
         try await poll("\(id) listed", every: .milliseconds(100), timeout: timeout) {
             let listing = try? await client(["ls", "--json"], control: control)
             return listing?.standardOutput.contains(#""id":"\#(id)""#) == true

@@ -47,7 +47,7 @@ func waitOutDecisionPause() async throws {
 /// The port of the first listener, from the ready line in the log file.
 func readyPort(fromLog path: String) async throws -> Int {
     var port: Int?
-    try await poll("the ready line in \(path)", every: .milliseconds(50), timeout: .seconds(20)) {
+    try await poll("the ready line in \(path)", every: .milliseconds(50), timeout: .seconds(60)) {
         let log = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         guard let line = log.split(separator: "\n").first(where: { $0.contains(" ready ") }),
               let field = line.split(separator: " ").first(where: { $0.hasPrefix("listeners=") }),

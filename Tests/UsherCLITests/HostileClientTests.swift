@@ -27,7 +27,7 @@ struct HostileClientTests {
 
     static func waitForNames(control: String) async throws -> ProcessOutput {
         var listing: ProcessOutput?
-        try await poll("both server names in usher ls", every: .milliseconds(100), timeout: .seconds(15)) {
+        try await poll("both server names in usher ls", every: .milliseconds(100), timeout: .seconds(60)) {
             listing = try? await UsherDaemon.client(["ls"], control: control)
             return escaped.allSatisfy { listing?.standardOutput.contains($0) == true }
         }

@@ -11,7 +11,7 @@ struct JournalControlTests {
     static func socat(_ lines: [String], control: String) async throws -> [[String: Any]] {
         let input = lines.joined(separator: "\n") + "\n"
         let output = try await ProcessRunner.run(
-            "sh", ["-c", "printf '%s' '\(input)' | socat -t 2 - UNIX-CONNECT:\(control)"], timeout: .seconds(15))
+            "sh", ["-c", "printf '%s' '\(input)' | socat -t 2 - UNIX-CONNECT:\(control)"], timeout: .seconds(60))
         return output.standardOutput.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
@@ -36,15 +36,15 @@ struct JournalControlTests {
                 async let third = Curl.get(port: port, path: "/third", maxTime: 60)
                 try await UsherDaemon.waitForRequest("r3", control: control)
                 // The notify command fails for a request that waits (after its 200 ms settle).
-                try await watch.log.waitForLine(containing: #""kind":"notice""#, #""source":"notify""#, "false failed for r", timeout: .seconds(15))
+                try await watch.log.waitForLine(containing: #""kind":"notice""#, #""source":"notify""#, "false failed for r", timeout: .seconds(60))
                 _ = try await UsherDaemon.client(["accept", "r1", "r2"], control: control)
                 _ = try await UsherDaemon.client(["reject", "r3"], control: control)
                 let again = try await UsherDaemon.client(["accept", "r3"], control: control)
                 #expect(again.exitCode != 0)
-                try await watch.log.waitForLine(containing: #""kind":"notice""#, #""source":"control""#, "could not accept r3", timeout: .seconds(15))
+                try await watch.log.waitForLine(containing: #""kind":"notice""#, #""source":"control""#, "could not accept r3", timeout: .seconds(60))
                 _ = try await (first, second, third)
             }
-            try await poll("3 rows in the journal", timeout: .seconds(15)) {
+            try await poll("3 rows in the journal", timeout: .seconds(60)) {
                 (try? await JournalCommandTests.log(journal).count) == 3
             }
             let answers = try await Self.socat([

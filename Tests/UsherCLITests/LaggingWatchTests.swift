@@ -22,7 +22,7 @@ struct LaggingWatchTests {
             let command = #"exec "$0" watch --control "$1" > "$2""#
             _ = try await BackgroundProcess.with("sh", ["-c", command, try UsherExecutable.path(), control, fifo]) { watch in
                 var output = FIFOText(descriptor: reader)
-                try await poll("watch's first line", every: .milliseconds(50), timeout: .seconds(20)) {
+                try await poll("watch's first line", every: .milliseconds(50), timeout: .seconds(60)) {
                     output.readAvailable().contains("watching 127.0.0.1:\(port)")
                 }
                 // Enough events to fill the pipe, the socket and the daemon's queue of 4096
@@ -39,7 +39,7 @@ struct LaggingWatchTests {
                 let after = try await TCPClient.connect(to: "127.0.0.1", port: port)
                 try await after.send("GET /after HTTP/1.0\r\n\r\n")
                 _ = try await after.readToEnd()
-                try await poll("an event after the new subscription", every: .milliseconds(50), timeout: .seconds(20)) {
+                try await poll("an event after the new subscription", every: .milliseconds(50), timeout: .seconds(60)) {
                     output.readAvailable()[again.upperBound...].contains("arrived")
                 }
                 #expect(watch.log.lines.isEmpty, "nothing on standard error: \(watch.log.lines)")

@@ -40,7 +40,7 @@ struct NotifyCommandTests {
         _ = try await UsherDaemon.with(serveOnFreePort + ["--journal", "none", "--notify", hook, "--notify-rate", "1/1s"]) { usher, control in
             let port = try await usher.readyPort()
             async let first = Curl.get(port: port, path: "/first", ["-H", "Host: shop.example"], maxTime: 60)
-            try await poll("r1's hook", timeout: .seconds(15)) { FileManager.default.fileExists(atPath: folder.path + "/env.r1.partial") }
+            try await poll("r1's hook", timeout: .seconds(60)) { FileManager.default.fileExists(atPath: folder.path + "/env.r1.partial") }
             let variables = Self.variables(folder.path + "/env.r1.partial")
             #expect(variables["USHER_ID"] == "r1" && variables["USHER_WAITING"] == "1")
             #expect(variables["USHER_LISTENER"] == "127.0.0.1:\(port)" && variables["USHER_PEER"]?.hasPrefix("127.0.0.1:") == true)
@@ -56,7 +56,7 @@ struct NotifyCommandTests {
             async let third = Curl.get(port: port, path: "/third", maxTime: 60)
             try await UsherDaemon.waitForRequest("r3", control: control)
             _ = FileManager.default.createFile(atPath: folder.path + "/release", contents: Data())
-            try await poll("r3's hook", timeout: .seconds(15)) { FileManager.default.fileExists(atPath: folder.path + "/env.r3") }
+            try await poll("r3's hook", timeout: .seconds(60)) { FileManager.default.fileExists(atPath: folder.path + "/env.r3") }
             #expect(Self.variables(folder.path + "/env.r3")["USHER_WAITING"] == "2")
             #expect(!FileManager.default.fileExists(atPath: folder.path + "/env.r2"), "r2 was counted in r3's run")
             _ = try await UsherDaemon.client(["accept", "all"], control: control)
@@ -72,7 +72,7 @@ struct NotifyCommandTests {
         _ = try await UsherDaemon.with(serveOnFreePort + ["--journal", "none", "--notify", hook]) { usher, control in
             let port = try await usher.readyPort()
             async let answer = Curl.get(port: port, path: "/now", maxTime: 60)
-            try await poll("the hook started", timeout: .seconds(15)) { FileManager.default.fileExists(atPath: folder.path + "/stdin.r1") }
+            try await poll("the hook started", timeout: .seconds(60)) { FileManager.default.fileExists(atPath: folder.path + "/stdin.r1") }
             _ = try await UsherDaemon.client(["accept", "r1"], control: control)
             #expect(try await answer.standardOutput.contains("You sent: GET /now"))
             #expect(!FileManager.default.fileExists(atPath: folder.path + "/env.r1"), "curl had its answer while the hook still slept")

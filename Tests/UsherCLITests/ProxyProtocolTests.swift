@@ -76,13 +76,13 @@ struct ProxyProtocolTests {
                     #expect(scanner.standardOutput == "403", "through \(proxy): \(scanner.standardError)")
                 }
                 // The log line is written off the I/O loop, after the 403 may have reached curl.
-                try await poll("both rejections logged", every: .milliseconds(50), timeout: .seconds(10)) {
+                try await poll("both rejections logged", every: .milliseconds(50), timeout: .seconds(60)) {
                     usher.log.count(containing: "rejected", #"by="rule scanner""#, "source=127.0.0.2:") == 2
                 }
 
                 for (index, proxy) in ports.enumerated() {
                     async let waiting = Self.curl(proxy, from: "127.0.0.3", path: "/waits\(index)", [], maxTime: 60)
-                    try await poll("curl pending", every: .milliseconds(100), timeout: .seconds(15)) {
+                    try await poll("curl pending", every: .milliseconds(100), timeout: .seconds(60)) {
                         try await Self.listing(control).contains { ($0["source"] as? String)?.hasPrefix("127.0.0.3:") == true }
                     }
                     let request = try #require(try await Self.listing(control).first)
@@ -117,7 +117,7 @@ struct ProxyProtocolTests {
     @Test("a bad --proxy-protocol-from is refused with the flag and the reason")
     func badNetwork() async throws {
         let output = try await ProcessRunner.run(
-            try UsherExecutable.path(), ["serve", "--proxy-protocol-from", "10.0.0.0/8,nonsense"], timeout: .seconds(20))
+            try UsherExecutable.path(), ["serve", "--proxy-protocol-from", "10.0.0.0/8,nonsense"], timeout: .seconds(60))
         #expect(output.exitCode == 64)
         #expect(output.standardError.contains("--proxy-protocol-from"), "\(output.standardError)")
         #expect(output.standardError.contains("'nonsense' is not an IP address or network"), "\(output.standardError)")

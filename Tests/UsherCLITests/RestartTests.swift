@@ -33,6 +33,16 @@ struct RestartTests {
         }
     }
 
+    /// `usher restart` against `control`; the daemons' log (the old one's and the new one's) in
+    /// the error when it does not end.
+    static func restart(_ usher: BackgroundProcess, control: String) async throws -> ProcessOutput {
+        do {
+            return try await UsherDaemon.client(["restart"], control: control, timeout: .seconds(150))
+        } catch {
+            throw TimedOut("usher restart: \(error)\n--- the daemons' log ---\n\(usher.log.lines.suffix(80).joined(separator: "\n"))", after: .seconds(150))
+        }
+    }
+
     @Test("100 pending and 100 proxied connections across a restart: each pending one is accepted by the new process, each stream byte-exact, IDs go on")
     func handsEverythingOver() async throws {
         var random = SeededRandom("restart")
@@ -67,7 +77,7 @@ struct RestartTests {
                 // Bytes in flight while the hand-over happens.
                 for (index, client) in proxied.enumerated() { try await client.send(Array(payloads[index].prefix(16 * 1024))) }
 
-                let restart = try await UsherDaemon.client(["restart"], control: control, timeout: .seconds(90))
+                let restart = try await Self.restart(usher, control: control)
                 #expect(restart.exitCode == 0, "\(restart.standardError)")
                 #expect(restart.standardOutput.contains("100 pending and 100 proxied connections"), "\(restart.standardOutput)")
                 #expect(Self.successors(of: control).count == 1, "the new usher runs")

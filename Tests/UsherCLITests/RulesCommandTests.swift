@@ -48,7 +48,7 @@ struct RulesCommandTests {
             try await usher.log.waitForLine(containing: "rejected", "id=r1", #"by="rule scanner""#)
 
             async let waiting = Curl.get(port: port, path: "/waits", maxTime: 60)
-            try await poll("curl pending", every: .milliseconds(100), timeout: .seconds(15)) {
+            try await poll("curl pending", every: .milliseconds(100), timeout: .seconds(60)) {
                 let listing = try? await UsherDaemon.client(["ls", "--json"], control: control)
                 return listing?.standardOutput.contains(#""condition":"default""#) == true
             }
@@ -66,7 +66,7 @@ struct RulesCommandTests {
             _ = try await BackgroundProcess.with("python3", ["-u", folder.path + "/seven.py", String(port)]) { python in
                 let line = try await python.log.waitForLine(containing: "elapsed")
                 try await usher.log.waitForLine(containing: "id=r9", "arrived")
-                try await poll("seven decided or pending", every: .milliseconds(100), timeout: .seconds(15)) {
+                try await poll("seven decided or pending", every: .milliseconds(100), timeout: .seconds(60)) {
                     guard usher.log.count(containing: "accepted", #"by="rule api-canary""#) >= 1 else { return false }
                     let listing = try? await UsherDaemon.client(["ls", "--json"], control: control)
                     return listing?.standardOutput.contains("over 5/1s") == true
@@ -110,7 +110,7 @@ struct RulesCommandTests {
             let port = try await usher.readyPort()
             async let first = Curl.get(port: port, path: "/first", maxTime: 60)
             try await usher.log.waitForLine(containing: "arrived", "id=r1")
-            try await poll("r1 asked", every: .milliseconds(50), timeout: .seconds(15)) {
+            try await poll("r1 asked", every: .milliseconds(50), timeout: .seconds(60)) {
                 (try? await UsherDaemon.client(["ls", "--json"], control: control))?.standardOutput.contains(#""condition":"default""#) == true
             }
             let accepted = try await UsherDaemon.client(["accept", "r1", "--remember", "peer", "--for", "1m"], control: control)
@@ -143,7 +143,7 @@ struct RulesCommandTests {
             let unknown = try await UsherDaemon.client(["rules", "rm", "peer:127.0.0.1"], control: control)
             #expect(unknown.exitCode == 1)
             async let third = Curl.get(port: port, path: "/third", maxTime: 60)
-            try await poll("r5 asked again", every: .milliseconds(50), timeout: .seconds(15)) {
+            try await poll("r5 asked again", every: .milliseconds(50), timeout: .seconds(60)) {
                 (try? await UsherDaemon.client(["ls", "--json"], control: control))?.standardOutput.contains("/third") == true
             }
             _ = try await UsherDaemon.client(["reject", "all"], control: control)
@@ -169,10 +169,10 @@ struct RulesCommandTests {
         _ = try await UsherDaemon.with(serveOnFreePort + ["--rules", rules]) { usher, control in
             let port = try await usher.readyPort()
             let client = ["s_client", "-connect", "127.0.0.1:\(port)", "-servername", "canary.b.example.com"]
-            _ = try await ProcessRunner.run("openssl", client + ["-alpn", "h2"], timeout: .seconds(20))
+            _ = try await ProcessRunner.run("openssl", client + ["-alpn", "h2"], timeout: .seconds(60))
             try await usher.log.waitForLine(containing: "rejected", "id=r1", #"by="rule h2-canary""#)
             async let waiting = ProcessRunner.run("openssl", client + ["-alpn", "http/1.1", "-ign_eof"], timeout: .seconds(30))
-            try await poll("the http/1.1 hello asked", every: .milliseconds(100), timeout: .seconds(15)) {
+            try await poll("the http/1.1 hello asked", every: .milliseconds(100), timeout: .seconds(60)) {
                 (try? await UsherDaemon.client(["ls", "--json"], control: control))?.standardOutput.contains("lacks h2") == true
             }
             let listing = try await UsherDaemon.client(["ls", "--json"], control: control)

@@ -9,9 +9,9 @@ import UsherWire
 struct ControlLimitsTests {
     /// The error line a refused or closed connection gets, then its end.
     static func errorThenClose(_ client: TCPClient) async throws -> ControlError? {
-        guard let text = try await client.readLine(timeout: .seconds(15)) else { return nil }
+        guard let text = try await client.readLine(timeout: .seconds(60)) else { return nil }
         guard case .error(let error) = try ControlLine.decode(.init(string: text)).message else { return nil }
-        #expect(try await client.readToEnd(timeout: .seconds(15)).isEmpty, "closed after the line")
+        #expect(try await client.readToEnd(timeout: .seconds(60)).isEmpty, "closed after the line")
         return error
     }
 
@@ -30,7 +30,7 @@ struct ControlLimitsTests {
             #expect(refusal?.code == .tooManyConnections)
             #expect(refusal?.message.contains("at most 3 control connections") == true)
             open.removeFirst().close()
-            try await poll("room for one more", timeout: .seconds(10)) {
+            try await poll("room for one more", timeout: .seconds(60)) {
                 guard let client = try? await TCPClient.connect(unixPath: harness.path) else { return false }
                 defer { client.close() }
                 try? await client.send(#"{"id":2,"op":"hello"}"# + "\n")
@@ -61,7 +61,7 @@ struct ControlLimitsTests {
             #expect(ContinuousClock.now - started >= .milliseconds(1500))
             try await subscriber.send(#"{"id":3,"op":"hello"}"# + "\n")
             var answered = false
-            while let line = try await subscriber.readLine(timeout: .seconds(10)) {
+            while let line = try await subscriber.readLine(timeout: .seconds(60)) {
                 if line.contains(#""type":"hello""#) { answered = true; break }
             }
             #expect(answered, "the silent subscriber was kept")

@@ -47,7 +47,7 @@ struct HeldClientTests {
         }
 
         func waitFor(_ entry: String) async throws {
-            try await poll("'\(entry)' in \(log.withLock { $0 })", timeout: .seconds(10)) { log.withLock { $0.contains(entry) } }
+            try await poll("'\(entry)' in \(log.withLock { $0 })", timeout: .seconds(60)) { log.withLock { $0.contains(entry) } }
         }
 
         func stop() {
@@ -62,7 +62,7 @@ struct HeldClientTests {
         try await fixture.client.send("hello")
         try await fixture.waitFor("received 5")
         try await fixture.client.send([UInt8](repeating: 0x2e, count: 6000))
-        try await poll("4096 bytes reported", timeout: .seconds(10)) { fixture.receivedBytes.load(ordering: .relaxed) == CallerData.capacity }
+        try await poll("4096 bytes reported", timeout: .seconds(60)) { fixture.receivedBytes.load(ordering: .relaxed) == CallerData.capacity }
         fixture.client.shutdownWrite()
         try await fixture.waitFor("finished sending")
         #expect(fixture.receivedBytes.load(ordering: .relaxed) == CallerData.capacity, "no byte past the limit")

@@ -78,14 +78,14 @@ struct ProxyPathTests {
                     group.addTask {
                         let path = "/r\(batch)-\(index)"
                         let answer = try await ProcessRunner.run(
-                            "curl", ["-sS", "-m", "10", "http://127.0.0.1:\(proxy.port)\(path)"], timeout: .seconds(15))
+                            "curl", ["-sS", "-m", "60", "http://127.0.0.1:\(proxy.port)\(path)"], timeout: .seconds(65))
                         #expect(answer.standardOutput.contains("You sent: GET \(path) HTTP/1.1"), "\(answer.standardError)")
                     }
                 }
                 try await group.waitForAll()
             }
         }
-        try await poll("every relay to end", timeout: .seconds(10)) { proxy.relayed.load(ordering: .relaxed) == 60 }
+        try await poll("every relay to end", timeout: .seconds(60)) { proxy.relayed.load(ordering: .relaxed) == 60 }
         await demo.close()
     }
 

@@ -44,7 +44,7 @@ struct RelayTests {
         /// Waits for the relay's end.
         func waitForEnd() async throws -> (Relay.Ending, Relay.Totals) {
             var result: (Relay.Ending, Relay.Totals)?
-            try await poll("the relay to end", timeout: .seconds(20)) {
+            try await poll("the relay to end", timeout: .seconds(60)) {
                 result = ending.withLock { $0 }
                 return result != nil
             }
@@ -218,7 +218,7 @@ struct RelayTests {
         // The upstream now reads: everything the client sent arrives.
         var received = 0
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        try await poll("the upstream to read \(sent) bytes", timeout: .seconds(20)) {
+        try await poll("the upstream to read \(sent) bytes", timeout: .seconds(60)) {
             let count = buffer.withUnsafeMutableBytes { recv(upstream, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
             if count > 0 { received += count }
             return received >= sent

@@ -13,7 +13,7 @@ struct ConnectionObjectTests {
         try await GateHarness.$dataPath.withValue(.epoll) {
             try await GateHarness.with(GateHarness.configuration(policy: policy)) { gate, port, _ in
                 try await body(gate, port)
-                try await poll("every connection object freed (\(gate.dataPlaneConnectionObjects ?? -1) left)", timeout: .seconds(10)) {
+                try await poll("every connection object freed (\(gate.dataPlaneConnectionObjects ?? -1) left)", timeout: .seconds(60)) {
                     gate.dataPlaneConnectionObjects == 0
                 }
             }
@@ -76,7 +76,7 @@ struct ConnectionObjectTests {
                 let client = try await TCPClient.gate(port)
                 _ = try await gate.waitForPending(1)
                 client.close()
-                try await poll("the request withdrawn", timeout: .seconds(10)) { gate.snapshot().pending.isEmpty }
+                try await poll("the request withdrawn", timeout: .seconds(60)) { gate.snapshot().pending.isEmpty }
             }
             try await gate.waitForCounters("20 withdrawn") { $0.withdrawn == 20 }
         }

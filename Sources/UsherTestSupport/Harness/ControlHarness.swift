@@ -47,7 +47,7 @@ public struct ControlHarness: Sendable {
     }
 
     /// Waits until `count` requests are pending.
-    public func waitForPending(_ count: Int, timeout: Duration = .seconds(10)) async throws {
+    public func waitForPending(_ count: Int, timeout: Duration = .seconds(60)) async throws {
         try await poll("\(count) pending", timeout: timeout) { gate.snapshot().pending.count == count }
     }
 }

@@ -28,7 +28,7 @@ public final class CapturedLog: Sendable {
 
     /// Waits until a line holds every fragment (events are logged off the event loops, a moment
     /// after they happen).
-    public func waitFor(_ fragments: String..., timeout: Duration = .seconds(10)) async throws {
+    public func waitFor(_ fragments: String..., timeout: Duration = .seconds(60)) async throws {
         try await poll("a log line with \(fragments)", timeout: timeout) { contains(fragments) }
     }
 
@@ -118,14 +118,14 @@ public enum GateHarness {
 
 extension Gate {
     /// Waits until `count` requests are pending and returns them, oldest first.
-    public func waitForPending(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Request] {
+    public func waitForPending(_ count: Int, timeout: Duration = .seconds(60)) async throws -> [Request] {
         try await poll("\(count) pending requests", timeout: timeout) { snapshot().pending.count == count }
         return snapshot().pending
     }
 
     /// Waits until the counters satisfy `condition`.
     public func waitForCounters(
-        _ what: String, timeout: Duration = .seconds(10), _ condition: @escaping (Counters) -> Bool
+        _ what: String, timeout: Duration = .seconds(60), _ condition: @escaping (Counters) -> Bool
     ) async throws {
         try await poll(what, timeout: timeout) { condition(snapshot().counters) }
     }
