@@ -11,8 +11,10 @@ private let canGuard = getuid() == 0
 
 /// `usher guard` in front of a stock server (Python's http.server) with curl as the client:
 /// connect() waits at the door until an operator decides.
+/// One at a time: a guard that starts removes the chains of dead guards, which would race with a
+/// test that looks at the chain a killed guard left.
 @Suite(
-    "usher guard: conditional accept at the SYN", .timeLimit(.minutes(3)),
+    "usher guard: conditional accept at the SYN", .timeLimit(.minutes(3)), .serialized,
     .enabled(if: canGuard, "needs root, iptables (apt-get install iptables) and a kernel with nfnetlink_queue"))
 struct GuardTests {
     @Test("curl's connect() waits until usher accept; then the server answers; a rejected curl gets connection refused")
@@ -82,7 +84,7 @@ struct GuardTests {
             return
         }
         #expect(try await Self.chains().contains(chain), "a killed guard cannot remove its chain")
-        // The next guard to start removes it (here, or one a test running beside this one starts).
+        // The next guard to start removes it.
         _ = try await UsherDaemon.with(["guard", "--port", "9"]) { usher, _ in
             _ = try await Self.chain(of: usher)
             #expect(!(try await Self.chains().contains(chain)), "the stale \(chain) was removed before the new guard was ready")

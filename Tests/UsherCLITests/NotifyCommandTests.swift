@@ -6,8 +6,8 @@ import UsherTestSupport
 @Suite("usher serve --notify", .timeLimit(.minutes(2)))
 struct NotifyCommandTests {
     /// A hook script in `folder` that writes its environment and standard input to files named
-    /// after the request (`env.ID.partial` appears whole, by a rename), after `sleep` seconds (and, for r1, once the file `release` exists),
-    /// then exits with `status`.
+    /// after the request (`env.ID.partial` appears whole, by a rename), after `sleep` seconds (and, for r1, once the file `release` exists,
+    /// or the folder is gone: a test that failed leaves no hook behind), then exits with `status`.
     static func hook(in folder: String, sleep: Int = 0, status: Int = 0) throws -> String {
         let path = folder + "/hook.sh"
         let script = """
@@ -16,7 +16,7 @@ struct NotifyCommandTests {
             env | grep '^USHER_' | sort > "\(folder)/env.$USHER_ID.writing"
             mv "\(folder)/env.$USHER_ID.writing" "\(folder)/env.$USHER_ID.partial"
             sleep \(sleep)
-            if [ "$USHER_ID" = r1 ]; then while [ ! -e "\(folder)/release" ]; do sleep 0.05; done; fi
+            if [ "$USHER_ID" = r1 ]; then while [ ! -e "\(folder)/release" ] && [ -d "\(folder)" ]; do sleep 0.05; done; fi
             mv "\(folder)/env.$USHER_ID.partial" "\(folder)/env.$USHER_ID"
             [ \(status) -eq 0 ] || echo "hook says no" >&2
             exit \(status)

@@ -37,9 +37,12 @@ struct RestartTests {
     /// the error when it does not end.
     static func restart(_ usher: BackgroundProcess, control: String) async throws -> ProcessOutput {
         do {
-            return try await UsherDaemon.client(["restart"], control: control, timeout: .seconds(150))
+            return try await UsherDaemon.client(["restart"], control: control, timeout: .seconds(100))
         } catch {
-            throw TimedOut("usher restart: \(error)\n--- the daemons' log ---\n\(usher.log.lines.suffix(80).joined(separator: "\n"))", after: .seconds(150))
+            let successors = successors(of: control)
+            throw TimedOut(
+                "usher restart: \(error); successors running: \(successors)\n--- the daemons' log ---\n\(usher.log.lines.suffix(80).joined(separator: "\n"))",
+                after: .seconds(100))
         }
     }
 
