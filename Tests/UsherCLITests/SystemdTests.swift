@@ -61,8 +61,8 @@ extension SystemdTests {
                 defer { RestartTests.stopSuccessors(of: control) }
                 _ = try await usher.readyPort()
                 try await systemd.log.waitForLine(containing: "MAINPID=\(usher.processIdentifier)", "READY=1")
-                let restart = try await UsherDaemon.client(["restart"], control: control, timeout: .seconds(90))
-                #expect(restart.exitCode == 0, "\(restart.standardError)")
+                let restart = try await RestartTests.restart(usher, control: control)
+                #expect(restart.exitCode == 0, "\(restart.standardError)\n--- the daemons' log ---\n\(usher.log.lines.suffix(40).joined(separator: "\n"))")
                 let successor = try #require(RestartTests.successors(of: control).first)
                 try await systemd.log.waitForLine(containing: "MAINPID=\(successor)", "READY=1")
                 try await usher.waitForExit()

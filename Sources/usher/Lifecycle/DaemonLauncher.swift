@@ -87,9 +87,14 @@ enum DaemonLauncher {
             let service = ControlService(
                 provider: provider, version: Usher.version, host: host?.feed, rulesKeeper: keeper, notices: notices, journal: journal,
                 configurationFile: configurationFile)
-            let server = try await ControlServer.start(
-                at: control.path, service: service, access: AccessPolicy(observerGroup: observers), group: group, logger: logger,
-                limits: controlLimits)
+            let start = {
+                try await ControlServer.start(
+                    at: control.path, service: service, access: AccessPolicy(observerGroup: observers), group: group, logger: logger,
+                    limits: controlLimits)
+            }
+            // After a hand-over every connection is here: the control socket is waited for (the
+            // predecessor may be slow to let go of it), not given up at once.
+            let server = predecessor == nil ? try await start() : try await Self.retrying(for: .seconds(60), start)
             startNotifying(notify, provider: provider, listeners: started.listenerNames, control: control.path, notices: notices, logger: logger)
             return Daemon(
                 provider: started, control: server, host: host, rules: keeper, notices: notices, systemd: systemd, journal: journal, metrics: metrics,
@@ -98,7 +103,7 @@ enum DaemonLauncher {
             await metrics?.server.close()
             await journal?.recorder.writer.close()
             await started.shutdown()
-            throw CommandFailure(error.description, code: .runtime)
+            throw CommandFailure(String(describing: error), code: .runtime)
         }
     }
 
@@ -119,6 +124,18 @@ enum DaemonLauncher {
             return predecessor
         } catch {
             throw CommandFailure("cannot take over from the usher serving \(control): \(error)", code: .runtime)
+        }
+    }
+
+    /// `body`'s value, tried again every 100 ms while it fails, for up to `limit`.
+    private static func retrying<Value>(for limit: Duration, _ body: () async throws -> Value) async throws -> Value {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            do {
+                return try await body()
+            } catch where ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
         }
     }
 

@@ -142,6 +142,9 @@ final class TakeOverClient: Sendable {
         defer { if failure != nil { channel.close() } }
         try channel.send(HandOverMessages.HandOverAnswer(ok: failure == nil, error: failure))
         guard failure == nil else { return }
+        // Everything is here now: wait for the control socket as long as the predecessor lives
+        // (it closes the channel when it ends), up to five minutes.
+        channel.setTimeout(seconds: 300)
         _ = try channel.receive(HandOverMessages.HandOverReleased.self)
         channel.close()
     }
