@@ -10,11 +10,10 @@ import json
 import os
 import random
 import subprocess
-import tempfile
 import threading
 import time
 
-from common import USHER, Usher, ended, exchange, main, raise_open_files, report
+from common import USHER, Usher, ended, exchange, main, raise_open_files, report, scratch_folder
 
 SCENARIO = "chaos"
 SMALL = os.environ.get("SCALE") == "small"
@@ -56,15 +55,16 @@ def operator(usher, until, decided, lock, seed):
 
 def chaos():
     raise_open_files(20000)
-    folder = tempfile.mkdtemp(prefix="usher-torture-chaos-")
+    folder = scratch_folder("usher-torture-chaos-")
     rules, journal = os.path.join(folder, "rules.toml"), os.path.join(folder, "journal.sqlite")
     with open(rules, "w") as file:
         file.write(RULES[0])
-    tmux = f"usher-chaos-{os.getpid()}"
+    # The tmux server's socket lives in the scenario's folder: nothing is left in /tmp/tmux-UID.
+    tmux = os.path.join(folder, "tmux.sock")
     # The journal is the daemon's own record of every request (this --journal follows Usher's none).
     usher = Usher("--rules", rules, "--pending-timeout", "20s", "--log-level", "notice", "--journal", journal)
     try:
-        subprocess.run(["tmux", "-L", tmux, "new-session", "-d", "-x", "120", "-y", "35",
+        subprocess.run(["tmux", "-S", tmux, "new-session", "-d", "-x", "120", "-y", "35",
                         f"{USHER} top --control {usher.control}"], check=True)
         until = time.time() + DURATION
         answers, decided, lock = collections.Counter(), collections.Counter(), threading.Lock()
@@ -80,7 +80,7 @@ def chaos():
                 file.write(RULES[flip % 2])
             usher.client("rules", "reload")
             for _ in range(2):
-                subprocess.run(["tmux", "-L", tmux, "resize-window", "-x", str(generator.randint(40, 200)),
+                subprocess.run(["tmux", "-S", tmux, "resize-window", "-x", str(generator.randint(40, 200)),
                                 "-y", str(generator.randint(10, 60))], capture_output=True)
                 time.sleep(0.5)
         for thread in threads[4:]:
@@ -88,10 +88,10 @@ def chaos():
         usher.client("accept", "all")
         for thread in threads[:4]:
             thread.join()
-        screen = subprocess.run(["tmux", "-L", tmux, "capture-pane", "-p"], capture_output=True, text=True).stdout
+        screen = subprocess.run(["tmux", "-S", tmux, "capture-pane", "-p"], capture_output=True, text=True).stdout
         counters = json.loads(usher.client("listeners", "--json").stdout)[0]["counters"]
     finally:
-        subprocess.run(["tmux", "-L", tmux, "kill-server"], capture_output=True)
+        subprocess.run(["tmux", "-S", tmux, "kill-server"], capture_output=True)
     code = usher.stop()
     rows = [json.loads(line) for line in
             subprocess.run([USHER, "log", "--journal", journal, "--json", "--limit", "10000000"], capture_output=True, text=True).stdout.splitlines()]

@@ -5,16 +5,30 @@ Every scenario prints one JSON object per promise on standard output:
 {"scenario": ..., "promise": ..., "measured": ..., "verdict": "kept" | "broken"}
 and stops every process it started, by PID, on every exit path.
 """
+import atexit
 import json
 import os
 import re
 import resource
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+# Every folder a scenario makes is removed when its process ends.
+_FOLDERS = []
+atexit.register(lambda: [shutil.rmtree(folder, ignore_errors=True) for folder in _FOLDERS])
+
+
+def scratch_folder(prefix):
+    """A new folder under the system's temporary directory, removed when the scenario ends."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    _FOLDERS.append(folder)
+    return folder
+
 
 USHER = os.environ.get("USHER", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "release", "usher"))
 
@@ -36,7 +50,7 @@ class Usher:
     """`usher serve` on 127.0.0.1:0 with its control socket and log in a folder of its own."""
 
     def __init__(self, *arguments, listen="127.0.0.1:0", control=None, open_files=None):
-        self.folder = tempfile.mkdtemp(prefix="usher-torture-")
+        self.folder = scratch_folder("usher-torture-")
         self.control = control or os.path.join(self.folder, "control.sock")
         self.log_path = os.path.join(self.folder, "usher.log")
         command = [USHER, "serve", "--listen", listen, "--control", self.control, "--journal", "none",

@@ -6,11 +6,10 @@ agree exactly, every connection got its whole answer, and the log has no error l
 DURATION (seconds, default 30) sets the length; SCALE=small makes it 1 s from 2 threads."""
 import json
 import os
-import tempfile
 import threading
 import time
 
-from common import Usher, ended, exchange, main, raise_open_files, report
+from common import Usher, ended, exchange, main, raise_open_files, report, scratch_folder
 
 SCENARIO = "flood"
 SMALL = os.environ.get("SCALE") == "small"
@@ -79,7 +78,7 @@ action = "accept"
 
 
 def flood_with_rules():
-    rules = os.path.join(tempfile.mkdtemp(prefix="usher-torture-rules-"), "rules.toml")
+    rules = os.path.join(scratch_folder("usher-torture-rules-"), "rules.toml")
     with open(rules, "w") as file:
         file.write(RULES)
     with Usher("--rules", rules, "--log-level", "notice") as usher:

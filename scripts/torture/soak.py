@@ -9,11 +9,10 @@ import json
 import os
 import random
 import socket
-import tempfile
 import threading
 import time
 
-from common import Usher, baseline, connect, main, raise_open_files, report
+from common import Usher, baseline, connect, main, raise_open_files, report, scratch_folder
 
 SCENARIO = "soak"
 SMALL = os.environ.get("SCALE") == "small"
@@ -100,7 +99,7 @@ def settled(usher):
 
 def soak():
     raise_open_files(20000)
-    rules = os.path.join(tempfile.mkdtemp(prefix="usher-torture-soak-"), "rules.toml")
+    rules = os.path.join(scratch_folder("usher-torture-soak-"), "rules.toml")
     with open(rules, "w") as file:
         file.write(RULES)
     with Usher("--rules", rules, "--pending-timeout", "10s", "--log-level", "notice") as usher:
