@@ -41,9 +41,8 @@ extension Gate {
         let addresses = try checked.listeners.map { listener throws(GateError) in try listener.endpoint.resolved(role: "listen address") }
         try Self.checkNoLoop(checked, listening: addresses)
         var requested: [(listener: ListenerConfiguration, endpoint: Endpoint, upstream: Endpoint?)] = []
-        for listener in change.added {
-            let endpoint = try listener.endpoint.resolved(role: "listen address")
-            requested.append((listener, Endpoint(endpoint) ?? listener.endpoint, try Self.ownUpstream(of: listener)))
+        for (listener, address) in zip(change.added, addresses.suffix(change.added.count)) {
+            requested.append((listener, Endpoint(address) ?? listener.endpoint, try Self.ownUpstream(of: listener)))
             Self.logClamp(listener, somaxconn: configuration.somaxconn, logger: logger)
         }
         var upstreams: [ListenerID: Endpoint?] = [:]

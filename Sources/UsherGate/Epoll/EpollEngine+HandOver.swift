@@ -159,19 +159,14 @@ extension EpollEngine {
                 names: names, at: .now)
             for pending in handOver.pending {
                 let id = RequestID(pending.record.id)
-                let index = leastLoaded(state)
-                state.connections[id] = index
-                state.load[index] += 1
+                let index = assignWorker(to: id, in: &state)
                 workers[index].post(.adopt(pending.client, id: id, listener: listener(pending.record.listener)))
                 // Accepted before the hand-over, not yet on its way: it is connected here.
                 if case .admitting = pending.record.state { workers[index].post(.perform(.connectUpstream, id: id)) }
             }
             for proxied in handOver.proxied {
                 let id = RequestID(proxied.record.id)
-                let index = leastLoaded(state)
-                state.connections[id] = index
-                state.load[index] += 1
-                workers[index].post(.adoptRelay(proxied.pair, id: id))
+                workers[assignWorker(to: id, in: &state)].post(.adoptRelay(proxied.pair, id: id))
             }
             return ((), ProviderOutput())
         }
@@ -183,11 +178,7 @@ extension EpollEngine {
         }
     }
 
-    private func leastLoaded(_ state: State) -> Int {
-        state.load.indices.min { state.load[$0] < state.load[$1] } ?? 0
-    }
-
-    /// On `worker`: holds a client the previous usher held.
+    /// On `worker`: holds a client, new (nothing kept yet) or one the previous usher held.
     func adopt(_ client: HeldClient.HandedOver, as id: RequestID, from listener: ListenerID, on worker: DataPlaneWorker) {
         let held = EngineConnection(engine: self, id: id, worker: worker, upstream: upstream(of: listener))
         worker.held[id] = held

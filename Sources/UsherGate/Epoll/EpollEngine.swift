@@ -186,12 +186,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
                 }
                 return (ids, ProviderOutput())
             }
-            listenerUpstreams.withLock { own in
-                for (id, upstream) in zip(ids, upstreams) {
-                    while own.count <= id.index { own.append(nil) }
-                    own[id.index] = upstream
-                }
-            }
+            setUpstreams(Dictionary(uniqueKeysWithValues: zip(ids, upstreams)))
             if case .failure(let error) = startAcceptors(Array(zip(ids, sockets)), paused: false) {
                 step { state in
                     for id in ids { state.core.closeListener(id) }
@@ -223,6 +218,16 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
         }
     }
 
+    /// Gives each listener of `addresses` its own upstream (`nil`: the gate's).
+    private func setUpstreams(_ addresses: [ListenerID: UsherDataPlane.SocketAddress?]) {
+        listenerUpstreams.withLock { own in
+            for (id, address) in addresses {
+                while own.count <= id.index { own.append(nil) }
+                own[id.index] = address
+            }
+        }
+    }
+
     private static func upstreamAddress(_ endpoint: Endpoint?) throws(GateError) -> UsherDataPlane.SocketAddress? {
         guard let endpoint else { return nil }
         do throws(DataPlaneError) {
@@ -240,12 +245,7 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
     ) throws(GateError) {
         var addresses: [ListenerID: UsherDataPlane.SocketAddress?] = [:]
         for (id, endpoint) in upstreams { addresses[id] = try Self.upstreamAddress(endpoint) }
-        listenerUpstreams.withLock { own in
-            for (id, address) in addresses {
-                while own.count <= id.index { own.append(nil) }
-                own[id.index] = address
-            }
-        }
+        setUpstreams(addresses)
         step { state in
             state.core.replaceListenerRules(listenerRules)
             return ((), state.core.reconfigure(configuration, overrides: overrides, at: .now))
@@ -267,27 +267,26 @@ final class EpollEngine: CoreHost, GuardHost, WorkerCommandHandler {
         let outcome = step { state in
             let (outcome, output) = state.core.arrive(on: listener, peer: accepted.peer, local: accepted.local, at: .now)
             if let id = outcome.requestID {
-                let index = state.load.indices.min { state.load[$0] < state.load[$1] } ?? 0
-                state.connections[id] = index
-                state.load[index] += 1
-                workers[index].post(.hold(descriptor: accepted.descriptor, id: id, listener: listener))
+                workers[assignWorker(to: id, in: &state)].post(.hold(descriptor: accepted.descriptor, id: id, listener: listener))
             }
             return (outcome, output)
         }
         return outcome.requestID != nil
     }
 
+    /// Under the lock: the worker with the fewest connections takes `id`; its index.
+    func assignWorker(to id: RequestID, in state: inout State) -> Int {
+        let index = state.load.indices.min { state.load[$0] < state.load[$1] } ?? 0
+        state.connections[id] = index
+        state.load[index] += 1
+        return index
+    }
+
     /// On `worker`. The connection is known to the worker before its client reads: a client
     /// that is gone at once is forgotten like any other.
     private func hold(_ descriptor: Int32, as id: RequestID, from listener: ListenerID, on worker: DataPlaneWorker) {
-        let held = EngineConnection(engine: self, id: id, worker: worker, upstream: upstream(of: listener))
-        worker.held[id] = held
-        do {
-            held.client = try HeldClient(descriptor, loop: worker.loop, pool: worker.pool, events: held.events)
-        } catch {
-            Glibc.close(descriptor)
-            closed(held)
-        }
+        let client = HeldClient.HandedOver(descriptor: descriptor, captured: [], clientFinishedSending: false, readTheEnd: false)
+        adopt(client, as: id, from: listener, on: worker)
     }
 
     /// Where `listener`'s accepted connections go.

@@ -65,8 +65,7 @@ actor ConfigurationReloader {
     /// Reads, checks and applies the file; what changed, in a few words.
     private func apply() async throws -> String {
         let file = try Config.load(path)
-        let (arguments, tables) = try ConfigurationLoader<Serve>(file: file).apply(commandLine: Serve.givenArguments)
-        let serve = try Serve.parse(arguments)
+        let (serve, tables) = try Serve.configured(by: file)
         let configuration = try DaemonLauncher.gateConfiguration(serve.gate, listenerTables: tables, systemd: systemd)
         let order = Self.keys(of: configuration.listeners)
         let wanted = Dictionary(uniqueKeysWithValues: zip(order, configuration.listeners))
@@ -124,11 +123,7 @@ actor ConfigurationReloader {
     }
 
     private static func oneLine(_ error: any Error) -> String {
-        let text = switch error {
-        case let failure as CommandFailure: failure.message
-        case let problems as RulesFileErrors: problems.description
-        default: Serve.message(for: error)
-        }
+        let text = (error as? CommandFailure)?.message ?? Serve.message(for: error)
         return text.split(separator: "\n").joined(separator: "; ")
     }
 }

@@ -107,8 +107,6 @@ enum DaemonLauncher {
         }
     }
 
-    /// The listeners in the order `--listen` names them: those usher binds, and the sockets
-    /// systemd passed (`systemd`, `fd:NAME`).
     /// The usher serving `control`, ready to hand over what it holds; `nil` when there is none
     /// (this one then starts as usual).
     private static func predecessor(control: String, logger: Logger) throws -> TakeOverClient? {
@@ -178,6 +176,8 @@ enum DaemonLauncher {
         return configuration
     }
 
+    /// The listeners in the order `--listen` names them: those usher binds, and the sockets
+    /// systemd passed (`systemd`, `fd:NAME`).
     private static func listeners(
         _ options: GateOptions, bound: [ListenerConfiguration], systemd: SystemdSockets
     ) throws -> [ListenerConfiguration] {

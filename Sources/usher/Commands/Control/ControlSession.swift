@@ -39,6 +39,17 @@ enum ControlSession {
         }
     }
 
+    /// The hello of the usher that answers at `path` within `limit` (after a restart: one that
+    /// is not process `old`), looking every 100 ms; `nil` when none does.
+    static func waitForDaemon(at path: String, within limit: Duration, other old: Int32? = nil) async throws -> WireHello? {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if let hello = try? await ControlClient.withConnection(to: path, { try await $0.hello() }), hello.pid != old { return hello }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
     /// Writes a JSON document and a newline to standard output.
     static func printJSON(_ value: some Encodable) {
         StandardOutput.write(WireJSON.encode(value) + [UInt8(ascii: "\n")])

@@ -70,15 +70,11 @@ struct Restart: AsyncParsableCommand {
         return .failure(CommandFailure("usher closed the connection before it said how the restart went", code: .runtime))
     }
 
-    /// Waits until the control socket answers with another process.
+    /// Waits until the control socket answers with another process; its pid.
     private func waitForSuccessor(of old: Int32) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let hello = try? await ControlClient.withConnection(to: control.path, { try await $0.hello() }), hello.pid != old {
-                return hello.pid
-            }
-            try await Task.sleep(for: .milliseconds(100))
+        guard let hello = try await ControlSession.waitForDaemon(at: control.path, within: timeout, other: old) else {
+            throw CommandFailure("the old usher handed over, but no usher answers at \(control.path) yet", code: .runtime)
         }
-        throw CommandFailure("the old usher handed over, but no usher answers at \(control.path) yet", code: .runtime)
+        return hello.pid
     }
 }

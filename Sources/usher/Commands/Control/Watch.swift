@@ -50,11 +50,7 @@ struct Watch: AsyncParsableCommand {
 
     /// Waits (up to a minute) until the usher that took over answers on the control socket.
     private func waitForSuccessor() async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if (try? await ControlClient.withConnection(to: control.path, { try await $0.hello() })) != nil { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        guard try await ControlSession.waitForDaemon(at: control.path, within: .seconds(60)) == nil else { return }
         throw CommandFailure("usher restarted, but no usher answers at \(control.path) within a minute", code: .runtime)
     }
 
